@@ -1,0 +1,88 @@
+/**
+ * The widget ↔ proxy contract (see README "Contract"). Shared by the browser and the
+ * server so both sides agree on names; contains types and constants only, no logic,
+ * so importing it costs the loader nothing.
+ */
+
+export const CATEGORIES = ['top', 'bottom', 'dress', 'outerwear', 'full', 'shoes', 'bag', 'accessory'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
+export const TERMINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'canceled'];
+
+export interface JobError {
+  code: ErrorCode;
+  message: string;
+  retryable: boolean;
+}
+
+/** What `GET /jobs/{id}` returns and what every SSE `data:` line carries. */
+export interface JobView {
+  id: string;
+  status: JobStatus;
+  /** 0..1 when the provider reports it (or the proxy estimates it honestly). */
+  progress?: number;
+  /** Relative to the proxy endpoint: `results/{id}`. Requires the same session token. */
+  resultUrl?: string;
+  error?: JobError;
+  /** True when the image is a preview, not a real try-on (the sandbox provider). */
+  preview?: boolean;
+}
+
+/** `POST /jobs` 202 body. */
+export interface JobCreated {
+  id: string;
+  status: JobStatus;
+  /** Reference to the stored, prepared photo, usable as `personRef` by later jobs of this session. */
+  personRef: string;
+}
+
+/** `POST /session` body. */
+export interface SessionGrant {
+  token: string;
+  /** ISO 8601. */
+  expiresAt: string;
+  /** How long the proxy keeps photos and results, in seconds. */
+  retentionSeconds: number;
+}
+
+export interface ErrorEnvelope {
+  error: JobError;
+}
+
+/**
+ * Every error code the proxy can answer with, and the HTTP status it uses. The widget
+ * keys its human messages on these codes, so adding one means adding a message too.
+ */
+export const ERROR_STATUS = {
+  BAD_REQUEST: 400,
+  EMPTY_IMAGE: 400,
+  INVALID_CATEGORY: 400,
+  GARMENT_MISSING: 400,
+  PERSON_MISSING: 400,
+  TOKEN_MISSING: 401,
+  TOKEN_INVALID: 401,
+  TOKEN_EXPIRED: 401,
+  ORIGIN_NOT_ALLOWED: 403,
+  ORIGIN_MISMATCH: 403,
+  GARMENT_HOST_NOT_ALLOWED: 403,
+  JOB_NOT_FOUND: 404,
+  RESULT_NOT_FOUND: 404,
+  PERSON_REF_NOT_FOUND: 404,
+  NOT_FOUND: 404,
+  IDEMPOTENCY_CONFLICT: 409,
+  IMAGE_TOO_LARGE: 413,
+  IMAGE_TOO_MANY_PIXELS: 413,
+  UNSUPPORTED_IMAGE_TYPE: 415,
+  IMAGE_UNREADABLE: 422,
+  GARMENT_UNREADABLE: 422,
+  TRYON_REJECTED: 422,
+  RATE_LIMITED: 429,
+  GARMENT_FETCH_FAILED: 502,
+  PROVIDER_ERROR: 502,
+  TRYON_FAILED: 502,
+  PROVIDER_UNAVAILABLE: 503,
+  INTERNAL: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -1,0 +1,13 @@
+export type ImageFormat = 'jpeg' | 'png' | 'webp';
+
+/**
+ * Identifies JPEG, PNG and WebP by their first bytes. File names and MIME types lie
+ * (a PDF renamed to .jpg says image/jpeg), magic bytes do not.
+ */
+export function sniffImageFormat(head: Uint8Array): ImageFormat | undefined {
+  const at = (offset: number, ...bytes: number[]) => bytes.every((byte, i) => head[offset + i] === byte);
+  if (at(0, 0xff, 0xd8, 0xff)) return 'jpeg';
+  if (at(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'png';
+  if (at(0, 0x52, 0x49, 0x46, 0x46) && at(8, 0x57, 0x45, 0x42, 0x50)) return 'webp';
+  return undefined;
+}

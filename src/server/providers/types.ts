@@ -1,0 +1,75 @@
+import type { Category, ErrorCode } from '../../contract.js';
+
+/** An image the proxy has validated and stripped of metadata. */
+export interface PreparedImage {
+  bytes: Uint8Array;
+  contentType: 'image/jpeg' | 'image/png' | 'image/webp';
+  /**
+   * An unguessable, expiring URL under `FITTING_ROOM_PUBLIC_URL` that serves exactly these
+   * bytes, for providers that fetch images by URL. Undefined when no public URL is configured.
+   */
+  publicUrl?: string;
+}
+
+export interface TryOnRequest {
+  person: PreparedImage;
+  /** One or more garments; adapters of single-garment providers use the first. */
+  garments: PreparedImage[];
+  category: Category;
+  productId?: string;
+  variantId?: string;
+}
+
+/** One observation of an upstream job, already mapped to the contract's vocabulary. */
+export type ProviderUpdate =
+  | { status: 'queued' | 'running'; progress?: number }
+  | { status: 'succeeded'; image: { bytes: Uint8Array; contentType: string }; preview?: boolean }
+  | { status: 'failed'; error: ProviderFailure };
+
+/**
+ * A failure mapped to a contract error code. `providerCode` and `detail` are for the
+ * merchant's server log only and never reach the browser.
+ */
+export interface ProviderFailure {
+  code: ErrorCode;
+  message?: string;
+  retryable: boolean;
+  providerCode?: string;
+  detail?: string;
+}
+
+/** Thrown by adapters for failures of a call (as opposed to a job that failed upstream). */
+export class ProviderError extends Error implements ProviderFailure {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  readonly providerCode?: string;
+  readonly detail?: string;
+  /** Seconds, from an upstream `Retry-After`. */
+  readonly retryAfter?: number;
+  constructor(failure: ProviderFailure & { retryAfter?: number }) {
+    super(failure.message ?? failure.code);
+    this.name = 'ProviderError';
+    this.code = failure.code;
+    this.retryable = failure.retryable;
+    this.providerCode = failure.providerCode;
+    this.detail = failure.detail;
+    this.retryAfter = failure.retryAfter;
+  }
+}
+
+/**
+ * What every provider implements. The proxy calls `submit` once per job, then iterates
+ * `watch` exactly once per job however many browser tabs listen, and calls `cancel`
+ * when the shopper gives up. Adapters hold their own credentials and never return them.
+ */
+export interface ProviderAdapter {
+  readonly name: string;
+  /** How many garments one job may carry (Studio takes several, most take one). */
+  readonly maxGarments: number;
+  /** Starts an upstream job and returns the provider's handle for it. */
+  submit(request: TryOnRequest, signal: AbortSignal): Promise<{ upstreamId: string }>;
+  /** Yields updates until (and including) a terminal one. Must end on abort. */
+  watch(upstreamId: string, signal: AbortSignal): AsyncIterable<ProviderUpdate>;
+  /** Best effort; a provider without cancellation simply stops being watched. */
+  cancel?(upstreamId: string): Promise<void>;
+}

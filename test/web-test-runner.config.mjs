@@ -1,0 +1,77 @@
+// @ts-check
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { getRequestListener } from '@hono/node-server';
+
+/**
+ * Element tests in real Chromium (the system one: nothing downloads a browser), against
+ * a real proxy on the sandbox provider mounted at /fitting-room of the test server, so
+ * the widget talks to it same-origin exactly as on a shop.
+ *
+ * Run through `node --import tsx` so this file can load the proxy's TypeScript.
+ */
+const { readConfig } = await import('../src/server/config.ts');
+const { createNodeProxy } = await import('../src/server/node.ts');
+
+const proxyBase = '/fitting-room';
+/** @type {Awaited<ReturnType<typeof createNodeProxy>> | undefined} */
+let proxy;
+/** @type {ReturnType<typeof getRequestListener> | undefined} */
+let listener;
+
+const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export default {
+  rootDir: '..',
+  files: ['test/elements/**/*.test.ts'],
+  nodeResolve: true,
+  concurrency: 1,
+  browsers: [
+    playwrightLauncher({
+      product: 'chromium',
+      launchOptions: { executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
+    }),
+  ],
+  testFramework: { config: { timeout: 20000 } },
+  testRunnerHtml: (testFramework) => `<!doctype html>
+    <html lang="en">
+      <head>
+        <script>window.process = { env: { NODE_ENV: 'development' } };</script>
+        <script src="/node_modules/axe-core/axe.min.js"></script>
+      </head>
+      <body><script type="module" src="${testFramework}"></script></body>
+    </html>`,
+  plugins: [
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
+    {
+      name: 'fitting-room-proxy',
+      async serverStart({ config }) {
+        const origin = `http://localhost:${config.port}`;
+        proxy = await createNodeProxy(
+          readConfig(
+            {
+              FITTING_ROOM_BASE_PATH: proxyBase,
+              FITTING_ROOM_ALLOWED_ORIGINS: `${origin},http://127.0.0.1:${config.port}`,
+              FITTING_ROOM_GARMENT_HOSTS: `localhost:${config.port},127.0.0.1:${config.port}`,
+              FITTING_ROOM_SANDBOX_DURATION_MS: '600',
+              FITTING_ROOM_DATA_DIR: 'test/.artifacts/wtr-data',
+            },
+            { dev: true },
+          ),
+        );
+        listener = getRequestListener(proxy.app.fetch);
+      },
+      async serverStop() {
+        await proxy?.close();
+      },
+    },
+  ],
+  middleware: [
+    /** @param {any} context @param {() => Promise<void>} next */
+    async (context, next) => {
+      if (!listener || !context.path.startsWith(`${proxyBase}/`)) return next();
+      context.respond = false;
+      await listener(context.req, context.res);
+    },
+  ],
+};
