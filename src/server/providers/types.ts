@@ -1,4 +1,5 @@
 import type { Category, ErrorCode } from '../../contract.js';
+import type { Logger } from '../log.js';
 
 /** An image the proxy has validated and stripped of metadata. */
 export interface PreparedImage {
@@ -36,6 +37,11 @@ export interface ProviderFailure {
   retryable: boolean;
   providerCode?: string;
   detail?: string;
+  /**
+   * The merchant's account has run out of credits or balance. The proxy then stops
+   * starting upstream jobs for a while and tells shoppers try-on is unavailable.
+   */
+  creditsExhausted?: boolean;
 }
 
 /** Thrown by adapters for failures of a call (as opposed to a job that failed upstream). */
@@ -44,6 +50,7 @@ export class ProviderError extends Error implements ProviderFailure {
   readonly retryable: boolean;
   readonly providerCode?: string;
   readonly detail?: string;
+  readonly creditsExhausted?: boolean;
   /** Seconds, from an upstream `Retry-After`. */
   readonly retryAfter?: number;
   constructor(failure: ProviderFailure & { retryAfter?: number }) {
@@ -53,6 +60,7 @@ export class ProviderError extends Error implements ProviderFailure {
     this.retryable = failure.retryable;
     this.providerCode = failure.providerCode;
     this.detail = failure.detail;
+    this.creditsExhausted = failure.creditsExhausted;
     this.retryAfter = failure.retryAfter;
   }
 }
@@ -73,3 +81,13 @@ export interface ProviderAdapter {
   /** Best effort; a provider without cancellation simply stops being watched. */
   cancel?(upstreamId: string): Promise<void>;
 }
+
+/** What the proxy hands every adapter factory besides its own environment variables. */
+export interface ProviderContext {
+  log: Logger;
+  /** Injected so tests can observe upstream calls; defaults to the global fetch. */
+  fetch: typeof fetch;
+}
+
+/** Builds an adapter from the process environment (`MIRRAGO_CLIENT_ID`, …). Throws a clear error when a variable is missing. */
+export type ProviderFactory = (env: Record<string, string | undefined>, context: ProviderContext) => ProviderAdapter;
