@@ -1,4 +1,4 @@
-import { defineConfig, type UserConfig } from 'vitest/config';
+import { defineConfig, type ViteUserConfig as UserConfig } from 'vitest/config';
 
 /**
  * The browser bundle (default mode) in dist/widget: `fitting-room.js` is the loader a

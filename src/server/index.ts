@@ -1,0 +1,11 @@
+/**
+ * The proxy as a library: the app factory and its parts, for embedding in another
+ * server or runtime. `fitting-room-proxy` (cli.ts) is the ready-made Node entry.
+ */
+export { createProxy, type Proxy, type ProxyDependencies } from './app.js';
+export { readConfig, ConfigError, type ProxyConfig } from './config.js';
+export { createNodeProxy, type NodeProxy } from './node.js';
+export { createLogger, silentLogger, type Logger } from './log.js';
+export { FileStore, MemoryStore, type BlobStore } from './store.js';
+export { PROVIDERS, createProvider } from './providers/index.js';
+export type { ProviderAdapter, ProviderFactory, ProviderUpdate, TryOnRequest } from './providers/types.js';

@@ -1,0 +1,74 @@
+import sharp from 'sharp';
+import type { Category } from '../../../contract.js';
+
+/**
+ * Where a garment of each category sits on a standing, front-facing person, as fractions
+ * of the photo: left, top, width, height. Tuned on 3:4 portraits framed head to knees or
+ * feet, which is what the widget uploads.
+ */
+const PLACEMENT: Record<Category, [number, number, number, number]> = {
+  top: [0.26, 0.2, 0.48, 0.36],
+  outerwear: [0.22, 0.19, 0.56, 0.42],
+  dress: [0.26, 0.2, 0.48, 0.6],
+  full: [0.24, 0.2, 0.52, 0.76],
+  bottom: [0.3, 0.5, 0.4, 0.45],
+  shoes: [0.3, 0.88, 0.4, 0.11],
+  bag: [0.6, 0.42, 0.3, 0.25],
+  accessory: [0.38, 0.16, 0.24, 0.14],
+};
+
+/** Channel value above which a garment photo's background counts as white. */
+const WHITE_FROM = 236;
+/** Below this it is fully the garment; between the two, a soft edge. */
+const WHITE_SOFT = 214;
+
+/**
+ * The sandbox's "try-on": keys out the garment's near-white background, scales the garment
+ * into the body area for its category and composites it onto the person, then stamps the
+ * image as a preview so nobody mistakes it for a real try-on.
+ */
+export async function compositePreview(person: Uint8Array, garment: Uint8Array, category: Category): Promise<Uint8Array> {
+  // The proxy hands over cleaned photos: already upright, no EXIF orientation left to apply.
+  const base = sharp(person);
+  const { width = 768, height = 1024 } = await base.metadata();
+  const [left, top, boxWidth, boxHeight] = PLACEMENT[category];
+  const cutout = await keyOutWhite(garment);
+  const fitted = await sharp(cutout)
+    .trim({ threshold: 1 })
+    .resize({ width: Math.round(boxWidth * width), height: Math.round(boxHeight * height), fit: 'inside' })
+    .png()
+    .toBuffer({ resolveWithObject: true });
+  const x = Math.round(left * width + (boxWidth * width - fitted.info.width) / 2);
+  const y = Math.round(top * height);
+  const output = await base
+    .composite([
+      { input: fitted.data, left: x, top: y },
+      { input: previewStamp(width, height), left: 0, top: 0 },
+    ])
+    .jpeg({ quality: 88, mozjpeg: true })
+    .toBuffer();
+  return new Uint8Array(output.buffer, output.byteOffset, output.byteLength);
+}
+
+/** Makes near-white pixels transparent, with a soft ramp so edges are not jagged. */
+async function keyOutWhite(garment: Uint8Array): Promise<Buffer> {
+  const { data, info } = await sharp(garment).rotate().ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  for (let i = 0; i < data.length; i += 4) {
+    const lightest = Math.min(data[i]!, data[i + 1]!, data[i + 2]!);
+    if (lightest >= WHITE_FROM) data[i + 3] = 0;
+    else if (lightest > WHITE_SOFT) data[i + 3] = Math.min(data[i + 3]!, Math.round((255 * (WHITE_FROM - lightest)) / (WHITE_FROM - WHITE_SOFT)));
+  }
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } }).png().toBuffer();
+}
+
+function previewStamp(width: number, height: number): Buffer {
+  const size = Math.max(14, Math.round(width / 34));
+  const pad = Math.round(size * 0.7);
+  const label = 'PREVIEW · sandbox';
+  const boxWidth = Math.round(label.length * size * 0.62 + pad * 2);
+  const boxHeight = Math.round(size * 2);
+  return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    <rect x="${pad}" y="${height - boxHeight - pad}" width="${boxWidth}" height="${boxHeight}" rx="${boxHeight / 2}" fill="#000" fill-opacity="0.62"/>
+    <text x="${pad + boxWidth / 2}" y="${height - pad - boxHeight / 2}" dy="0.35em" text-anchor="middle" font-family="DejaVu Sans, Arial, sans-serif" font-size="${size}" font-weight="700" fill="#fff" letter-spacing="1">${label}</text>
+  </svg>`);
+}

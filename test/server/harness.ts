@@ -1,0 +1,100 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import sharp from 'sharp';
+import { readConfig, type Env } from '../../src/server/config.js';
+import { createLogger } from '../../src/server/log.js';
+import { createNodeProxy, type NodeProxyOverrides } from '../../src/server/node.js';
+import type { SessionGrant } from '../../src/contract.js';
+
+export const SHOP_ORIGIN = 'https://shop.example';
+export const SECRET = 'test-secret-that-is-long-enough-0123456789';
+
+/** Listens on a random loopback port and resolves with the base URL. */
+export function listen(fetchHandler: (request: Request) => Response | Promise<Response>): Promise<{ url: string; server: ServerType }> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch: fetchHandler, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ url: `http://127.0.0.1:${info.port}`, server }));
+  });
+}
+
+export const closeServer = (server: ServerType) =>
+  new Promise<void>((resolve) => {
+    (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+    server.close(() => resolve());
+  });
+
+/** A garment product photo: a navy shirt shape on white, as shops shoot them. */
+export async function garmentPng(): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400"><rect width="400" height="400" fill="#fff"/><path d="M120 60 L280 60 L360 130 L320 170 L290 150 L290 360 L110 360 L110 150 L80 170 L40 130 Z" fill="#1f2a44"/></svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+/** A phone-like JPEG: stored sideways with EXIF orientation 6 and GPS, like a camera writes it. */
+export async function phoneJpeg(width = 1200, height = 900): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: '#c9b8a6' } })
+    .composite([{ input: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect x="${width * 0.1}" y="${height * 0.3}" width="${width * 0.6}" height="${height * 0.4}" fill="#345"/></svg>`) }])
+    .jpeg({ quality: 85 })
+    .withMetadata({ orientation: 6 })
+    .withExif({ IFD0: { Make: 'PhoneCo', Model: 'Phone 15' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '48/1 51/1 2400/100', GPSLongitudeRef: 'E', GPSLongitude: '2/1 21/1 700/100' } })
+    .toBuffer();
+}
+
+export interface TestProxy {
+  url: string;
+  dataDir: string;
+  logs: string[];
+  garmentUrl: string;
+  proxy: Awaited<ReturnType<typeof createNodeProxy>>;
+  close(): Promise<void>;
+  session(origin?: string): Promise<SessionGrant>;
+  /** Files currently in the data directory (bytes of photos, garments and results). */
+  storedFiles(): Promise<string[]>;
+}
+
+/**
+ * A real proxy on loopback (sandbox provider unless overridden), plus a real garment
+ * host on another port that the proxy is allowed to fetch from.
+ */
+export async function startProxy(env: Env = {}, overrides: NodeProxyOverrides = {}): Promise<TestProxy> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'fitting-room-test-'));
+  const garment = await garmentPng();
+  const garments = await listen((request) => {
+    const path = new URL(request.url).pathname;
+    if (path === '/tee.png') return new Response(garment, { headers: { 'content-type': 'image/png' } });
+    if (path === '/redirect-out') return new Response(null, { status: 302, headers: { location: 'http://169.254.169.254/latest/meta-data/' } });
+    return new Response('not found', { status: 404 });
+  });
+  const logs: string[] = [];
+  const config = readConfig(
+    {
+      FITTING_ROOM_SECRET: SECRET,
+      FITTING_ROOM_ALLOWED_ORIGINS: SHOP_ORIGIN,
+      FITTING_ROOM_GARMENT_HOSTS: new URL(garments.url).host,
+      FITTING_ROOM_SANDBOX_DURATION_MS: '400',
+      FITTING_ROOM_DATA_DIR: dataDir,
+      ...env,
+    },
+    { dev: true },
+  );
+  const proxy = await createNodeProxy(config, { log: createLogger({ level: 'debug', secrets: [SECRET], write: (line) => logs.push(line) }), ...overrides });
+  const { url, server } = await listen(proxy.app.fetch);
+  return {
+    url: `${url}${config.basePath}`,
+    dataDir,
+    logs,
+    garmentUrl: `${garments.url}/tee.png`,
+    proxy,
+    async close() {
+      await proxy.close();
+      await Promise.all([closeServer(server), closeServer(garments.server)]);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+    async session(origin = SHOP_ORIGIN) {
+      const response = await fetch(`${url}${config.basePath}/session`, { method: 'POST', headers: { origin } });
+      if (!response.ok) throw new Error(`session: ${response.status} ${await response.text()}`);
+      return response.json() as Promise<SessionGrant>;
+    },
+    storedFiles: () => readdir(dataDir),
+  };
+}
