@@ -43,6 +43,7 @@ export class ProxyClient {
   readonly #base: URL;
   #grant?: Promise<SessionGrant>;
   #expiresAt = 0;
+  #lastToken?: string;
 
   constructor(endpoint: string, pageUrl: string = location.href) {
     const base = new URL(endpoint || '.', pageUrl);
@@ -178,14 +179,17 @@ export class ProxyClient {
 
   #session(): Promise<SessionGrant> {
     this.#grant ??= (async () => {
+      // Renewing with the old token keeps the same session, so its jobs and stored photo stay ours.
+      const headers: Record<string, string> = this.#lastToken ? { authorization: `Bearer ${this.#lastToken}` } : {};
       let response: Response;
       try {
-        response = await fetch(this.#url('session'), { method: 'POST' });
+        response = await fetch(this.#url('session'), { method: 'POST', headers });
       } catch {
         throw new ProxyError('NETWORK', 'The try-on service could not be reached.', true);
       }
       const grant = await readJson<SessionGrant>(response);
       this.#expiresAt = Date.parse(grant.expiresAt);
+      this.#lastToken = grant.token;
       return grant;
     })();
     this.#grant.catch(() => (this.#grant = undefined));

@@ -1,65 +1,30 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ErrorEnvelope, JobCreated, JobView } from '../../src/contract.js';
-import { parseEventStream } from '../../src/client/proxy-client.js';
+import type { JobCreated, JobView } from '../../src/contract.js';
 import { SessionSigner } from '../../src/server/session.js';
-import { SECRET, SHOP_ORIGIN, garmentPng, phoneJpeg, startProxy, type TestProxy } from './harness.js';
+import { ContractClient, SECRET, SHOP_ORIGIN, expectError, garmentPng, phoneJpeg, startProxy, type JobFormFields, type TestProxy } from './harness.js';
 
 /**
  * The widget ↔ proxy contract over real HTTP on loopback, on the sandbox provider:
  * what a browser on the shop sees, including every bad input it might send.
  */
 let proxy: TestProxy;
+let client: ContractClient;
 let token: string;
 
-beforeAll(async () => {
-  proxy = await startProxy();
-  token = (await proxy.session()).token;
-});
+async function useProxy(next: TestProxy) {
+  proxy = next;
+  client = await ContractClient.open(proxy);
+  token = client.token;
+}
+
+beforeAll(async () => useProxy(await startProxy()));
 afterAll(() => proxy?.close());
 
-function call(path: string, init: RequestInit & { token?: string; origin?: string } = {}) {
-  const headers = new Headers(init.headers);
-  headers.set('origin', init.origin ?? SHOP_ORIGIN);
-  if ((init.token ?? token) !== '') headers.set('authorization', `Bearer ${init.token ?? token}`);
-  return fetch(`${proxy.url}/${path}`, { ...init, headers });
-}
-
-function jobForm(fields: { person?: Blob | null; personRef?: string; garment?: string | Blob; category?: string; productId?: string }) {
-  const form = new FormData();
-  if (fields.person) form.append('person', fields.person, 'photo.jpg');
-  if (fields.personRef) form.append('personRef', fields.personRef);
-  const garment = fields.garment ?? proxy.garmentUrl;
-  if (typeof garment === 'string') form.append('garment', garment);
-  else form.append('garment', garment, 'garment.png');
-  form.append('category', fields.category ?? 'top');
-  if (fields.productId) form.append('productId', fields.productId);
-  return form;
-}
-
-async function createJob(fields: Parameters<typeof jobForm>[0] = {}, init: { token?: string; idempotencyKey?: string } = {}) {
-  const person = fields.person === undefined ? new Blob([await phoneJpeg()], { type: 'image/jpeg' }) : fields.person;
-  const headers: Record<string, string> = init.idempotencyKey ? { 'idempotency-key': init.idempotencyKey } : {};
-  return call('jobs', { method: 'POST', body: jobForm({ ...fields, person }), token: init.token, headers });
-}
-
-async function expectError(response: Response, status: number, code: string) {
-  const body = (await response.json()) as ErrorEnvelope;
-  expect({ status: response.status, code: body.error?.code }).toEqual({ status, code });
-  expect(body.error.message.length).toBeGreaterThan(10);
-  expect(typeof body.error.retryable).toBe('boolean');
-  return body;
-}
-
-async function events(id: string, init: { token?: string; lastEventId?: string } = {}) {
-  const headers: Record<string, string> = { accept: 'text/event-stream' };
-  if (init.lastEventId) headers['last-event-id'] = init.lastEventId;
-  const response = await call(`jobs/${id}/events`, { token: init.token, headers });
-  expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-  const seen: { id?: string; view: JobView }[] = [];
-  for await (const event of parseEventStream(response.body!)) seen.push({ id: event.id, view: JSON.parse(event.data) });
-  return seen;
-}
+const call = (...args: Parameters<ContractClient['call']>) => client.call(...args);
+const createJob = (...args: Parameters<ContractClient['createJob']>) => client.createJob(...args);
+const events = (...args: Parameters<ContractClient['events']>) => client.events(...args);
+const jobForm = (fields: JobFormFields) => client.form(fields);
 
 describe('sessions', () => {
   it('issues a short-lived token to an allowed origin, with the retention', async () => {
@@ -189,16 +154,14 @@ describe('a try-on job', () => {
 
 describe('stored bytes', () => {
   // A proxy of its own, so no other test's job writes files while these count them.
-  let main: TestProxy;
+  let shared: TestProxy;
   beforeAll(async () => {
-    main = proxy;
-    proxy = await startProxy();
-    token = (await proxy.session()).token;
+    shared = proxy;
+    await useProxy(await startProxy());
   });
   afterAll(async () => {
     await proxy.close();
-    proxy = main;
-    token = (await proxy.session()).token;
+    await useProxy(shared);
   });
 
   it('cancels on DELETE and deletes the photo, garment and result bytes at once', async () => {

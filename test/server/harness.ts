@@ -6,7 +6,9 @@ import sharp from 'sharp';
 import { readConfig, type Env } from '../../src/server/config.js';
 import { createLogger } from '../../src/server/log.js';
 import { createNodeProxy, type NodeProxyOverrides } from '../../src/server/node.js';
-import type { SessionGrant } from '../../src/contract.js';
+import { expect } from 'vitest';
+import type { ErrorEnvelope, JobView, SessionGrant } from '../../src/contract.js';
+import { parseEventStream } from '../../src/client/proxy-client.js';
 
 export const SHOP_ORIGIN = 'https://shop.example';
 export const SECRET = 'test-secret-that-is-long-enough-0123456789';
@@ -97,4 +99,72 @@ export async function startProxy(env: Env = {}, overrides: NodeProxyOverrides = 
     },
     storedFiles: () => readdir(dataDir),
   };
+}
+
+export interface JobFormFields {
+  /** A photo; `null` sends none; by default a fresh phone-like JPEG. */
+  person?: Blob | null;
+  personRef?: string;
+  /** A URL or a file; by default the garment host's tee. */
+  garment?: string | Blob;
+  category?: string;
+  productId?: string;
+}
+
+/** Speaks the contract to a test proxy the way the widget does, with one session token. */
+export class ContractClient {
+  constructor(
+    readonly proxy: TestProxy,
+    public token: string,
+  ) {}
+
+  static async open(proxy: TestProxy): Promise<ContractClient> {
+    return new ContractClient(proxy, (await proxy.session()).token);
+  }
+
+  call(path: string, init: RequestInit & { token?: string; origin?: string } = {}) {
+    const headers = new Headers(init.headers);
+    headers.set('origin', init.origin ?? SHOP_ORIGIN);
+    const token = init.token ?? this.token;
+    if (token !== '') headers.set('authorization', `Bearer ${token}`);
+    return fetch(`${this.proxy.url}/${path}`, { ...init, headers });
+  }
+
+  form(fields: JobFormFields) {
+    const form = new FormData();
+    if (fields.person) form.append('person', fields.person, 'photo.jpg');
+    if (fields.personRef) form.append('personRef', fields.personRef);
+    const garment = fields.garment ?? this.proxy.garmentUrl;
+    if (typeof garment === 'string') form.append('garment', garment);
+    else form.append('garment', garment, 'garment.png');
+    form.append('category', fields.category ?? 'top');
+    if (fields.productId) form.append('productId', fields.productId);
+    return form;
+  }
+
+  async createJob(fields: JobFormFields = {}, init: { token?: string; idempotencyKey?: string } = {}) {
+    const person = fields.person === undefined ? new Blob([await phoneJpeg()], { type: 'image/jpeg' }) : fields.person;
+    const headers: Record<string, string> = init.idempotencyKey ? { 'idempotency-key': init.idempotencyKey } : {};
+    return this.call('jobs', { method: 'POST', body: this.form({ ...fields, person }), token: init.token, headers });
+  }
+
+  /** Reads a job's event stream to its end. */
+  async events(id: string, init: { token?: string; lastEventId?: string } = {}) {
+    const headers: Record<string, string> = { accept: 'text/event-stream' };
+    if (init.lastEventId) headers['last-event-id'] = init.lastEventId;
+    const response = await this.call(`jobs/${id}/events`, { token: init.token, headers });
+    if (!response.headers.get('content-type')?.startsWith('text/event-stream')) throw new Error(`not an event stream: ${response.status} ${await response.text()}`);
+    const seen: { id?: string; view: JobView }[] = [];
+    for await (const event of parseEventStream(response.body!)) seen.push({ id: event.id, view: JSON.parse(event.data) as JobView });
+    return seen;
+  }
+}
+
+/** Asserts the contract's error envelope with its status and code. */
+export async function expectError(response: Response, status: number, code: string): Promise<ErrorEnvelope> {
+  const body = (await response.json()) as ErrorEnvelope;
+  expect({ status: response.status, code: body.error?.code }).toEqual({ status, code });
+  expect(body.error.message.length).toBeGreaterThan(10);
+  expect(typeof body.error.retryable).toBe('boolean');
+  return body;
 }
