@@ -2,6 +2,7 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { getRequestListener } from '@hono/node-server';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Element tests in real Chromium (the system one: nothing downloads a browser), against
@@ -12,6 +13,7 @@ import { getRequestListener } from '@hono/node-server';
  */
 const { readConfig } = await import('../src/server/config.ts');
 const { createNodeProxy } = await import('../src/server/node.ts');
+const { createLogger } = await import('../src/server/log.ts');
 
 const proxyBase = '/fitting-room';
 /** @type {Awaited<ReturnType<typeof createNodeProxy>> | undefined} */
@@ -22,7 +24,7 @@ let listener;
 const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export default {
-  rootDir: '..',
+  rootDir: fileURLToPath(new URL('..', import.meta.url)),
   files: ['test/elements/**/*.test.ts'],
   nodeResolve: true,
   concurrency: 1,
@@ -58,6 +60,8 @@ export default {
             },
             { dev: true },
           ),
+          // Errors only: request lines and the expected failures of failure tests would drown the report.
+          { log: createLogger({ level: 'error' }) },
         );
         listener = getRequestListener(proxy.app.fetch);
       },

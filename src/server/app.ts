@@ -45,8 +45,16 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
   const { provider, store, log } = deps;
   const signer = new SessionSigner(config.secret, config.tokenTtlSeconds, config.retentionSeconds);
   const media = config.publicUrl ? new PublicMedia(config.publicUrl) : undefined;
-  const jobs = new JobService({ provider, store, log, retentionSeconds: config.retentionSeconds, publicUrl: media && ((key, expiresAt) => media.link(key, expiresAt)) });
   const limits = { maxBytes: config.maxImageBytes, maxPixels: config.maxImagePixels };
+  const jobs = new JobService({
+    provider,
+    store,
+    log,
+    retentionSeconds: config.retentionSeconds,
+    publicUrl: media && ((key, expiresAt) => media.link(key, expiresAt)),
+    // Providers' images may carry metadata of their own; they leave the proxy as pixels only.
+    cleanResult: (image) => cleanImage(image.bytes, { ...limits, maxBytes: 4 * limits.maxBytes }, 'result'),
+  });
   const garmentPolicy: GarmentFetchPolicy = { allowedHosts: config.garmentHosts, allowHttp: config.dev, maxBytes: config.maxImageBytes, fetch: deps.fetch };
 
   const api = new Hono<Env>();

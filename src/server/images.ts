@@ -17,16 +17,18 @@ export interface CleanImage {
 const CONTENT_TYPES = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' } as const;
 
 /** Which image is being checked, so each failure names the right thing and code. */
-export type ImageRole = 'person' | 'garment';
+export type ImageRole = 'person' | 'garment' | 'result';
+
+const DESCRIPTION: Record<ImageRole, string> = { person: 'The photo', garment: 'The garment image', result: 'The provider’s result image' };
 
 /**
- * Validates an uploaded or fetched image and re-encodes it without metadata. The checks
+ * Validates an uploaded, fetched or provider-made image and re-encodes it without metadata. The checks
  * run cheapest first: byte length, magic bytes, then the pixel count from the header,
  * all before the one full decode. Re-encoding applies the EXIF orientation and drops
  * EXIF, XMP, ICC comments and GPS, so nothing but pixels ever leaves the proxy.
  */
 export async function cleanImage(bytes: Uint8Array, limits: ImageLimits, role: ImageRole = 'person'): Promise<CleanImage> {
-  const what = role === 'person' ? 'The photo' : 'The garment image';
+  const what = DESCRIPTION[role];
   if (bytes.byteLength === 0) throw new ApiError('EMPTY_IMAGE', `${what} is empty (0 bytes).`);
   if (bytes.byteLength > limits.maxBytes) {
     throw new ApiError('IMAGE_TOO_LARGE', `${what} is ${megabytes(bytes.byteLength)}; the limit is ${megabytes(limits.maxBytes)}.`);
@@ -62,7 +64,8 @@ function reencode(image: Sharp, format: ImageFormat): Sharp {
   return image.jpeg({ quality: 90, mozjpeg: true });
 }
 
-const unreadable = (role: ImageRole, what: string) =>
-  new ApiError(role === 'person' ? 'IMAGE_UNREADABLE' : 'GARMENT_UNREADABLE', `${what} could not be decoded; the file may be damaged.`);
+const UNREADABLE_CODE = { person: 'IMAGE_UNREADABLE', garment: 'GARMENT_UNREADABLE', result: 'PROVIDER_ERROR' } as const;
+
+const unreadable = (role: ImageRole, what: string) => new ApiError(UNREADABLE_CODE[role], `${what} could not be decoded; the file may be damaged.`);
 
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;

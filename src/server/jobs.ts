@@ -43,6 +43,8 @@ export interface JobServiceOptions {
   log: Logger;
   /** Makes an expiring public URL for stored bytes, for providers that fetch by URL. */
   publicUrl?: (storeKey: string, expiresAt: number) => string;
+  /** Re-encodes a provider's result without metadata before it is stored for the browser. */
+  cleanResult: (image: { bytes: Uint8Array; contentType: string }) => Promise<{ bytes: Uint8Array; contentType: string }>;
   /** A job that has not ended by then fails: every job reaches a terminal state. */
   jobTimeoutMs?: number;
   /** How long try-on stays off after the provider reports the account is out of credits. */
@@ -213,7 +215,7 @@ export class JobService {
         if (signal.aborted) break;
         if (update.status === 'succeeded') {
           const key = randomId();
-          await this.options.store.put(key, update.image, job.expiresAt);
+          await this.options.store.put(key, await this.options.cleanResult(update.image), job.expiresAt);
           job.blobKeys.push(key);
           this.#settle(job, { status: 'succeeded', resultUrl: `results/${job.id}`, preview: update.preview || undefined });
           log.info('job.succeeded', { job: job.id, provider: provider.name, ms: Date.now() - started });
