@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobCreated, JobView } from '../../src/contract.js';
 import { SessionSigner } from '../../src/server/session.js';
-import { ContractClient, SECRET, SHOP_ORIGIN, expectError, garmentPng, phoneJpeg, startProxy, type JobFormFields, type TestProxy } from './harness.js';
+import { ContractClient, SECRET, bytesOf, SHOP_ORIGIN, expectError, garmentPng, phoneJpeg, startProxy, type JobFormFields, type TestProxy } from './harness.js';
 
 /**
  * The widget ↔ proxy contract over real HTTP on loopback, on the sandbox provider:
@@ -186,7 +186,7 @@ describe('stored bytes', () => {
 });
 
 describe('bad uploads', () => {
-  const upload = (bytes: Uint8Array | Buffer | string, type = 'image/jpeg') => createJob({ person: new Blob([bytes as BlobPart], { type }) });
+  const upload = (bytes: Uint8Array<ArrayBuffer> | string, type = 'image/jpeg') => createJob({ person: new Blob([bytes], { type }) });
 
   it('a PDF renamed to .jpg: 415 UNSUPPORTED_IMAGE_TYPE', async () => {
     await expectError(await upload('%PDF-1.7\n%âãÏÓ\n1 0 obj << /Type /Catalog >> endobj'), 415, 'UNSUPPORTED_IMAGE_TYPE');
@@ -197,13 +197,13 @@ describe('bad uploads', () => {
   });
 
   it('a 60 MP PNG: 413 IMAGE_TOO_MANY_PIXELS, refused from its header', async () => {
-    const png = await sharp({ create: { width: 8000, height: 7500, channels: 3, background: '#888' } }).png({ compressionLevel: 9 }).toBuffer();
-    expect(png.length).toBeLessThan(10 * 1024 * 1024);
+    const png = bytesOf(await sharp({ create: { width: 8000, height: 7500, channels: 3, background: '#888' } }).png({ compressionLevel: 9 }).toBuffer());
+    expect(png.byteLength).toBeLessThan(10 * 1024 * 1024);
     await expectError(await upload(png, 'image/png'), 413, 'IMAGE_TOO_MANY_PIXELS');
   });
 
   it('a file over 10 MB: 413 IMAGE_TOO_LARGE', async () => {
-    const big = Buffer.concat([await phoneJpeg(), Buffer.alloc(10 * 1024 * 1024)]);
+    const big = bytesOf(Buffer.concat([await phoneJpeg(), Buffer.alloc(10 * 1024 * 1024)]));
     await expectError(await upload(big), 413, 'IMAGE_TOO_LARGE');
   });
 

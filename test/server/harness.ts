@@ -27,19 +27,23 @@ export const closeServer = (server: ServerType) =>
   });
 
 /** A garment product photo: a navy shirt shape on white, as shops shoot them. */
-export async function garmentPng(): Promise<Buffer> {
+/** Node Buffers are typed over ArrayBufferLike; fetch and Blob want a plain ArrayBuffer view. */
+export const bytesOf = (buffer: Buffer): Uint8Array<ArrayBuffer> => new Uint8Array(buffer);
+
+export async function garmentPng(): Promise<Uint8Array<ArrayBuffer>> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400"><rect width="400" height="400" fill="#fff"/><path d="M120 60 L280 60 L360 130 L320 170 L290 150 L290 360 L110 360 L110 150 L80 170 L40 130 Z" fill="#1f2a44"/></svg>`;
-  return sharp(Buffer.from(svg)).png().toBuffer();
+  return bytesOf(await sharp(Buffer.from(svg)).png().toBuffer());
 }
 
 /** A phone-like JPEG: stored sideways with EXIF orientation 6 and GPS, like a camera writes it. */
-export async function phoneJpeg(width = 1200, height = 900): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: '#c9b8a6' } })
+export async function phoneJpeg(width = 1200, height = 900): Promise<Uint8Array<ArrayBuffer>> {
+  const jpeg = await sharp({ create: { width, height, channels: 3, background: '#c9b8a6' } })
     .composite([{ input: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect x="${width * 0.1}" y="${height * 0.3}" width="${width * 0.6}" height="${height * 0.4}" fill="#345"/></svg>`) }])
     .jpeg({ quality: 85 })
     .withMetadata({ orientation: 6 })
     .withExif({ IFD0: { Make: 'PhoneCo', Model: 'Phone 15' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '48/1 51/1 2400/100', GPSLongitudeRef: 'E', GPSLongitude: '2/1 21/1 700/100' } })
     .toBuffer();
+  return bytesOf(jpeg);
 }
 
 export interface TestProxy {
