@@ -6,33 +6,44 @@ import { CATEGORIES, TERMINAL_STATUSES, type Category, type JobCreated, type Ses
 import type { ProxyConfig } from './config.js';
 import { ApiError } from './errors.js';
 import { fetchGarment, type GarmentFetchPolicy } from './garment-source.js';
-import { cleanImage } from './images.js';
-import { JobService, type JobInput } from './jobs.js';
+import type { ImageCleaner } from './images.js';
+import { JobService, type JobEvent, type JobInput, type JobRecord } from './jobs.js';
 import type { Logger } from './log.js';
+import { Metrics } from './metrics.js';
 import { PublicMedia } from './public-media.js';
 import type { ProviderAdapter } from './providers/types.js';
+import { RateLimiter, clientAddress } from './rate-limit.js';
 import { SessionSigner, randomId, type SessionClaims } from './session.js';
+import type { SharedState } from './state/types.js';
 import type { BlobStore } from './store.js';
 
 export interface ProxyDependencies {
   provider: ProviderAdapter;
   store: BlobStore;
   log: Logger;
-  /** Used to fetch garment images; injectable for tests. */
+  /** Validates and strips every image that enters or leaves the proxy (images.ts). */
+  cleanImage: ImageCleaner;
+  /** Job records, caches, counters and fan-out: memory for one instance, Redis for many. */
+  state: SharedState;
+  /** Used to fetch garment images; on Node, a fetch that checks the address it connects to. */
   fetch?: typeof fetch;
+  /** The TCP peer's address of a request (the runtime knows it; the Request does not). */
+  peerAddress?: (request: Request, env: unknown) => string | undefined;
+  metrics?: Metrics;
 }
 
 export interface Proxy {
   /** The web-standard handler: `(request) => response`. */
   fetch: (request: Request) => Response | Promise<Response>;
   jobs: JobService;
+  metrics: Metrics;
   /** Retention: deletes what has expired. Call it on a timer (the Node entry does). */
   sweep(now?: number): Promise<void>;
   /** Stops watching jobs. */
   close(): void;
 }
 
-type Env = { Variables: { session: SessionClaims; requestId: string } };
+type Env = { Variables: { session: SessionClaims; requestId: string; client: string } };
 
 const HEARTBEAT_MS = 15_000;
 const MAX_ID_LENGTH = 200;
@@ -42,15 +53,21 @@ const MAX_ID_LENGTH = 200;
  * README "The contract". Node, edge and serverless entries wrap this same app.
  */
 export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy {
-  const { provider, store, log } = deps;
+  const { provider, store, log, cleanImage, state } = deps;
+  const metrics = deps.metrics ?? new Metrics();
+  const limiter = new RateLimiter(state, metrics);
   const signer = new SessionSigner(config.secret, config.tokenTtlSeconds, config.retentionSeconds);
   const media = config.publicUrl ? new PublicMedia(config.publicUrl) : undefined;
   const limits = { maxBytes: config.maxImageBytes, maxPixels: config.maxImagePixels };
   const jobs = new JobService({
     provider,
     store,
+    state,
     log,
+    metrics,
+    secret: config.secret,
     retentionSeconds: config.retentionSeconds,
+    dailyJobLimit: config.dailyJobLimit,
     publicUrl: media && ((key, expiresAt) => media.link(key, expiresAt)),
     // Providers' images may carry metadata of their own; they leave the proxy as pixels only.
     cleanResult: (image) => cleanImage(image.bytes, { ...limits, maxBytes: 4 * limits.maxBytes }, 'result'),
@@ -63,11 +80,15 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
     const requestId = randomId(8);
     const started = Date.now();
     c.set('requestId', requestId);
+    c.set('client', clientAddress(deps.peerAddress?.(c.req.raw, c.env), c.req.header('x-forwarded-for'), config.trustedProxies));
     await next();
     c.header('x-request-id', requestId);
     c.header('x-content-type-options', 'nosniff');
     c.header('referrer-policy', 'no-referrer');
     c.header('x-frame-options', 'DENY');
+    c.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    c.header('cross-origin-opener-policy', 'same-origin');
+    if (!config.dev) c.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     if (!c.res.headers.has('cache-control')) c.header('cache-control', 'no-store');
     log.info('request', { requestId, method: c.req.method, path: new URL(c.req.url).pathname, status: c.res.status, ms: Date.now() - started });
   });
@@ -89,11 +110,26 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
       throw new ApiError('ORIGIN_NOT_ALLOWED', origin ? `Try-on is not enabled for ${origin}.` : 'Sessions are only issued to pages of an allowed origin.', { retryable: false });
     }
     // A page renewing its token keeps its session (and so its jobs and photo) while the session is young.
+    await limiter.take(config.limits.sessionsPerIp, c.get('client'));
     const renewing = bearer(c.req.header('authorization'));
     const previous = renewing ? await signer.verify(renewing, { allowExpired: true }).catch(() => undefined) : undefined;
     const { token, claims } = await signer.issue(origin, previous && previous.origin === origin ? previous : undefined);
     const grant: SessionGrant = { token, expiresAt: new Date(claims.exp * 1000).toISOString(), retentionSeconds: config.retentionSeconds };
     return c.json(grant);
+  });
+
+  api.get('/healthz', async (c) => {
+    try {
+      await state.ping();
+      return c.json({ ok: true, provider: provider.name });
+    } catch {
+      return c.json({ ok: false, provider: provider.name, problem: 'shared state unreachable' }, 503);
+    }
+  });
+
+  api.get('/metrics', (c) => {
+    if (config.metricsToken && bearer(c.req.header('authorization')) !== config.metricsToken) throw new ApiError('TOKEN_INVALID', 'Metrics need the metrics token.', { retryable: false });
+    return c.text(metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
   });
 
   api.get('/media/:token', async (c) => {
@@ -115,14 +151,18 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
     }),
     async (c) => {
       const session = c.get('session');
+      await limiter.take(config.limits.jobsPerSession, session.sid);
+      await limiter.take(config.limits.jobsPerIp, c.get('client'));
+      await limiter.take(config.limits.jobsPerOrigin, session.origin);
+      await jobs.assertAvailable();
       const form = await c.req.parseBody({ all: true }).catch(() => {
         throw new ApiError('BAD_REQUEST', 'The request must be multipart/form-data.');
       });
       const fields = readJobFields(form, provider.maxGarments);
       const idempotencyKey = c.req.header('idempotency-key')?.slice(0, 200);
       const fingerprint = await fingerprintOf(fields);
-      const existing = jobs.findIdempotent(session.sid, idempotencyKey, fingerprint);
-      if (existing) return c.json(created(jobs, existing), 202);
+      const existing = await jobs.findIdempotent(session.sid, idempotencyKey, fingerprint);
+      if (existing) return c.json(created(existing), 202);
 
       let personRef: string;
       if (fields.person) {
@@ -130,7 +170,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
         personRef = await jobs.keepPerson(session.sid, photo);
       } else {
         personRef = fields.personRef!;
-        if (!jobs.hasPerson(session.sid, personRef)) throw new ApiError('PERSON_REF_NOT_FOUND', 'That photo is no longer stored; upload it again.', { retryable: false });
+        if (!(await jobs.hasPerson(session.sid, personRef))) throw new ApiError('PERSON_REF_NOT_FOUND', 'That photo is no longer stored; upload it again.', { retryable: false });
       }
       const garments: JobInput['garments'] = [];
       for (const garment of fields.garments) {
@@ -139,11 +179,11 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
       }
       const job = await jobs.create(session.sid, { personRef, garments, category: fields.category, productId: fields.productId, variantId: fields.variantId }, idempotencyKey ? { key: idempotencyKey, fingerprint } : undefined);
       log.info('job.created', { requestId: c.get('requestId'), job: job.id, provider: provider.name, category: fields.category, garments: garments.length });
-      return c.json(created(jobs, job), 202);
+      return c.json(created(job), 202);
     },
   );
 
-  api.get('/jobs/:id', (c) => c.json(jobs.view(jobs.get(c.get('session').sid, c.req.param('id')))));
+  api.get('/jobs/:id', async (c) => c.json(jobs.view(await jobs.get(c.get('session').sid, c.req.param('id')))));
 
   api.delete('/jobs/:id', async (c) => {
     await jobs.delete(c.get('session').sid, c.req.param('id'));
@@ -157,35 +197,44 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
     });
   });
 
-  api.get('/jobs/:id/events', (c) => {
-    const job = jobs.get(c.get('session').sid, c.req.param('id'));
+  api.get('/jobs/:id/events', async (c) => {
+    const job = await jobs.get(c.get('session').sid, c.req.param('id'));
     const lastEventId = Number.parseInt(c.req.header('last-event-id') ?? '', 10);
-    // A new stream starts from the current state; a resumed one from the event after the last it saw.
-    let sent = Number.isInteger(lastEventId) && lastEventId >= 0 ? lastEventId : jobs.lastEventId(job) - 1;
     c.header('x-accel-buffering', 'no');
     return streamSSE(c, async (stream) => {
+      // Subscribe before replaying, so nothing published in between is missed; ids drop duplicates.
+      const live: JobEvent[] = [];
       let wake: (() => void) | undefined;
-      const unlisten = jobs.listen(job, () => wake?.());
+      const unsubscribe = await jobs.listen(job, (event) => {
+        live.push(event);
+        wake?.();
+      });
       stream.onAbort(() => wake?.());
       try {
+        const history = await jobs.eventsAfter(job, 0);
+        // A new stream starts from the current state; a resumed one after the last event it saw.
+        let sent = Number.isInteger(lastEventId) && lastEventId >= 0 ? lastEventId : Math.max(0, history.length - 1);
+        const pending = history.filter((event) => event.id > sent);
         for (;;) {
-          for (const { id, view } of jobs.eventsAfter(job, sent)) {
-            await stream.writeSSE({ id: String(id), data: JSON.stringify(view) });
-            sent = id;
-            if (TERMINAL_STATUSES.includes(view.status)) return;
+          for (const event of pending.splice(0).concat(live.splice(0))) {
+            if (event.id <= sent) continue;
+            await stream.writeSSE({ id: String(event.id), data: JSON.stringify(event.view) });
+            sent = event.id;
+            if (TERMINAL_STATUSES.includes(event.view.status)) return;
           }
           if (stream.aborted) return;
           let timer: ReturnType<typeof setTimeout> | undefined;
           const woken = await new Promise<boolean>((resolve) => {
             wake = () => resolve(true);
             timer = setTimeout(() => resolve(false), HEARTBEAT_MS);
+            if (live.length) resolve(true);
           });
           clearTimeout(timer);
           wake = undefined;
           if (!woken) await stream.write(': heartbeat\n\n');
         }
       } finally {
-        unlisten();
+        await unsubscribe();
       }
     });
   });
@@ -218,6 +267,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
   return {
     fetch: (request) => root.fetch(request),
     jobs,
+    metrics,
     async sweep(now = Date.now()) {
       media?.sweep(now);
       await jobs.sweep(now);
@@ -280,6 +330,6 @@ async function fingerprintOf(fields: JobFields): Promise<string> {
   return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-function created(jobs: JobService, job: ReturnType<JobService['get']>): JobCreated {
-  return { id: job.id, status: jobs.view(job).status, personRef: job.personRef };
+function created(job: JobRecord): JobCreated {
+  return { id: job.id, status: job.status, personRef: job.personRef };
 }

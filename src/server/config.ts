@@ -1,3 +1,5 @@
+import type { Limit } from './rate-limit.js';
+
 /**
  * The proxy's whole configuration, read once from environment variables (see README,
  * "Run the proxy"). Everything else takes a `ProxyConfig`, so tests and embedders can
@@ -28,6 +30,20 @@ export interface ProxyConfig {
   maxImageBytes: number;
   /** Decoded pixels per image, checked from the header before any full decode. */
   maxImagePixels: number;
+  /** Peer addresses whose `X-Forwarded-For` is believed (load balancers, CDNs). */
+  trustedProxies: string[];
+  limits: {
+    jobsPerSession: Limit;
+    jobsPerIp: Limit;
+    jobsPerOrigin: Limit;
+    sessionsPerIp: Limit;
+  };
+  /** Upstream try-on runs per UTC day across all instances; 0 = no cap. Cache hits are free. */
+  dailyJobLimit: number;
+  /** Bearer token for `GET /metrics`; open when unset. */
+  metricsToken?: string;
+  /** Shared state in Redis when set; in memory (one instance) otherwise. */
+  redisUrl?: string;
   /** The environment, for provider adapters that read their own variables. */
   env: Env;
 }
@@ -74,6 +90,16 @@ export function readConfig(env: Env, { dev = false }: { dev?: boolean } = {}): P
     dev,
     maxImageBytes: 10 * 1024 * 1024,
     maxImagePixels: 50_000_000,
+    trustedProxies: list(env.FITTING_ROOM_TRUSTED_PROXIES),
+    limits: {
+      jobsPerSession: limit('jobs-per-session', env.FITTING_ROOM_JOBS_PER_SESSION, 20, 600),
+      jobsPerIp: limit('jobs-per-ip', env.FITTING_ROOM_JOBS_PER_IP, 60, 600),
+      jobsPerOrigin: limit('jobs-per-origin', env.FITTING_ROOM_JOBS_PER_ORIGIN, 2000, 600),
+      sessionsPerIp: limit('sessions-per-ip', env.FITTING_ROOM_SESSIONS_PER_IP, 60, 600),
+    },
+    dailyJobLimit: seconds(env.FITTING_ROOM_DAILY_JOB_LIMIT, 0, 'FITTING_ROOM_DAILY_JOB_LIMIT'),
+    metricsToken: env.FITTING_ROOM_METRICS_TOKEN || undefined,
+    redisUrl: env.REDIS_URL || undefined,
     env,
   };
 }
@@ -97,6 +123,14 @@ function seconds(value: string | undefined, fallback: number, name: string): num
   const number = Number(value);
   if (!Number.isFinite(number) || number < 0) throw new ConfigError(`${name} must be a non-negative number, got "${value}".`);
   return number;
+}
+
+/** `N` or `N/SECONDS` (e.g. `20/600`: 20 per 10 minutes); 0 turns the limit off. */
+function limit(name: string, value: string | undefined, max: number, windowSeconds: number): Limit {
+  if (!value) return { name, max, windowSeconds };
+  const match = /^(\d+)(?:\/(\d+))?$/.exec(value.trim());
+  if (!match) throw new ConfigError(`Rate limit for ${name} must look like 20 or 20/600 (count per seconds), got "${value}".`);
+  return { name, max: Number(match[1]), windowSeconds: match[2] ? Number(match[2]) : windowSeconds };
 }
 
 function randomSecret(): string {

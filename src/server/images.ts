@@ -1,5 +1,5 @@
 import sharp, { type Sharp } from 'sharp';
-import { sniffImageFormat, type ImageFormat } from '../photo/sniff.js';
+import { sniffImageFormat } from '../photo/sniff.js';
 import { ApiError } from './errors.js';
 
 export interface ImageLimits {
@@ -14,7 +14,14 @@ export interface CleanImage {
   height: number;
 }
 
+/**
+ * Validates and strips one image. The proxy takes it as a dependency so the app itself
+ * needs no image library: Node uses `cleanImage` (sharp); other runtimes bring their own.
+ */
+export type ImageCleaner = (bytes: Uint8Array, limits: ImageLimits, role: ImageRole) => Promise<CleanImage>;
+
 const CONTENT_TYPES = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' } as const;
+type UploadFormat = keyof typeof CONTENT_TYPES;
 
 /** Which image is being checked, so each failure names the right thing and code. */
 export type ImageRole = 'person' | 'garment' | 'result';
@@ -27,13 +34,15 @@ const DESCRIPTION: Record<ImageRole, string> = { person: 'The photo', garment: '
  * all before the one full decode. Re-encoding applies the EXIF orientation and drops
  * EXIF, XMP, ICC comments and GPS, so nothing but pixels ever leaves the proxy.
  */
-export async function cleanImage(bytes: Uint8Array, limits: ImageLimits, role: ImageRole = 'person'): Promise<CleanImage> {
+export const cleanImage: ImageCleaner = async (bytes, limits, role) => {
   const what = DESCRIPTION[role];
   if (bytes.byteLength === 0) throw new ApiError('EMPTY_IMAGE', `${what} is empty (0 bytes).`);
   if (bytes.byteLength > limits.maxBytes) {
     throw new ApiError('IMAGE_TOO_LARGE', `${what} is ${megabytes(bytes.byteLength)}; the limit is ${megabytes(limits.maxBytes)}.`);
   }
-  const format = sniffImageFormat(bytes.subarray(0, 16));
+  const sniffed = sniffImageFormat(bytes.subarray(0, 32));
+  // The widget decodes HEIC/AVIF on the device; the proxy and providers take these three only.
+  const format = sniffed && sniffed in CONTENT_TYPES ? (sniffed as UploadFormat) : undefined;
   if (!format) throw new ApiError('UNSUPPORTED_IMAGE_TYPE', `${what} is not a JPEG, PNG or WebP image.`);
 
   let width: number;
@@ -55,9 +64,9 @@ export async function cleanImage(bytes: Uint8Array, limits: ImageLimits, role: I
   } catch {
     throw unreadable(role, what);
   }
-}
+};
 
-function reencode(image: Sharp, format: ImageFormat): Sharp {
+function reencode(image: Sharp, format: UploadFormat): Sharp {
   // sharp writes no metadata unless asked (withMetadata), which is exactly what we want.
   if (format === 'png') return image.png({ compressionLevel: 8 });
   if (format === 'webp') return image.webp({ quality: 90 });

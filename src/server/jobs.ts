@@ -1,9 +1,12 @@
 import type { Category, JobError, JobStatus, JobView } from '../contract.js';
 import { TERMINAL_STATUSES } from '../contract.js';
 import { ApiError } from './errors.js';
+import { JobIds } from './job-ids.js';
 import type { Logger } from './log.js';
-import { ProviderError, type PreparedImage, type ProviderAdapter, type ProviderFailure } from './providers/types.js';
+import type { Metrics } from './metrics.js';
+import { ProviderError, type PreparedImage, type ProviderAdapter, type ProviderFailure, type TryOnRequest } from './providers/types.js';
 import { randomId } from './session.js';
+import type { SharedState } from './state/types.js';
 import type { BlobStore } from './store.js';
 
 export interface JobInput {
@@ -14,7 +17,8 @@ export interface JobInput {
   variantId?: string;
 }
 
-interface JobRecord {
+/** One shopper's try-on, as the browser knows it. Several jobs may share one upstream run. */
+export interface JobRecord {
   id: string;
   sessionId: string;
   status: JobStatus;
@@ -22,253 +26,431 @@ interface JobRecord {
   error?: JobError;
   preview?: boolean;
   personRef: string;
-  /** Store keys of everything this job keeps: garments, its result. */
-  blobKeys: string[];
+  runKey: string;
+  resultKey?: string;
   expiresAt: number;
-  /** Every view published, in order; the SSE event id is the index + 1. */
-  history: JobView[];
-  listeners: Set<() => void>;
-  controller: AbortController;
 }
 
-interface PersonRecord {
-  sessionId: string;
+/**
+ * One upstream try-on, keyed by the hash of everything that determines its image (photo,
+ * garments, category, provider). Identical requests attach to the same run while it works
+ * and reuse its result afterwards: a repeat try-on costs no credits and is immediate.
+ */
+interface RunRecord {
+  key: string;
+  status: JobStatus;
+  progress?: number;
+  upstreamId?: string;
+  resultKey?: string;
+  preview?: boolean;
+  error?: JobError;
+  garmentKeys: string[];
+  startedAt: number;
   expiresAt: number;
 }
 
 export interface JobServiceOptions {
   provider: ProviderAdapter;
   store: BlobStore;
+  state: SharedState;
+  secret: string;
   retentionSeconds: number;
   log: Logger;
-  /** Makes an expiring public URL for stored bytes, for providers that fetch by URL. */
-  publicUrl?: (storeKey: string, expiresAt: number) => string;
+  metrics: Metrics;
   /** Re-encodes a provider's result without metadata before it is stored for the browser. */
   cleanResult: (image: { bytes: Uint8Array; contentType: string }) => Promise<{ bytes: Uint8Array; contentType: string }>;
-  /** A job that has not ended by then fails: every job reaches a terminal state. */
+  /** Makes an expiring public URL for stored bytes, for providers that fetch by URL. */
+  publicUrl?: (storeKey: string, expiresAt: number) => string;
+  /** A run that has not ended by then fails: every job reaches a terminal state. */
   jobTimeoutMs?: number;
   /** How long try-on stays off after the provider reports the account is out of credits. */
   creditsCooldownMs?: number;
+  /** Upstream runs per UTC day; 0 = no cap. */
+  dailyJobLimit?: number;
 }
 
+/** What listeners receive: the new view and its event id. */
+export interface JobEvent {
+  id: number;
+  view: JobView;
+}
+
+const LEASE_MS = 30_000;
+const LEASE_RENEW_MS = 10_000;
 /** Progress changes smaller than this are not worth an event to every listening tab. */
 const PROGRESS_STEP = 0.01;
 
+const keys = {
+  job: (id: string) => `job:${id}`,
+  events: (id: string) => `job:${id}:events`,
+  final: (id: string) => `job:${id}:final`,
+  person: (ref: string) => `person:${ref}`,
+  idempotency: (sessionId: string, key: string) => `idem:${sessionId}:${key}`,
+  run: (key: string) => `run:${key}`,
+  runJobs: (key: string) => `run:${key}:jobs`,
+  lease: (key: string) => `run:${key}:lease`,
+  unavailable: 'provider:unavailable-until',
+};
+
+const isTerminal = (status: JobStatus) => TERMINAL_STATUSES.includes(status);
+
 /**
- * Owns every try-on job of this proxy instance: it starts the upstream job once, watches
- * it once (however many tabs listen), fans its updates out to listeners, keeps the result,
- * and deletes photos and results at the end of their retention or at once on request.
- * Every lookup is by session: another session's id is indistinguishable from a missing one.
+ * Owns every try-on job: it starts each upstream run once, watches it once (however many
+ * tabs and instances listen), fans its updates out through the shared state, keeps the
+ * result, and deletes photos and results at once on request. Runs are leased, so when the
+ * instance watching one goes away, the next instance a shopper reaches takes over.
  */
 export class JobService {
-  readonly #jobs = new Map<string, JobRecord>();
-  readonly #people = new Map<string, PersonRecord>();
-  readonly #idempotency = new Map<string, { jobId: string; fingerprint: string; expiresAt: number }>();
-  #unavailableUntil = 0;
+  readonly #ids: JobIds;
+  readonly #instance = randomId(8);
+  /** Runs this instance watches, so it can stop them. */
+  readonly #watching = new Map<string, AbortController>();
 
-  constructor(private readonly options: JobServiceOptions) {}
+  constructor(private readonly options: JobServiceOptions) {
+    this.#ids = new JobIds(options.secret);
+  }
 
   get #retentionMs() {
     return this.options.retentionSeconds * 1000;
   }
 
+  get #state() {
+    return this.options.state;
+  }
+
   /** Keeps a validated, metadata-free person photo for this session and returns its reference. */
   async keepPerson(sessionId: string, image: { bytes: Uint8Array; contentType: string }): Promise<string> {
     const ref = randomId();
-    const expiresAt = Date.now() + this.#retentionMs;
-    await this.options.store.put(ref, image, expiresAt);
-    this.#people.set(ref, { sessionId, expiresAt });
+    await this.options.store.put(ref, image, Date.now() + this.#retentionMs);
+    await this.#state.set(keys.person(ref), sessionId, this.#retentionMs);
     return ref;
   }
 
   /** True when `ref` is a photo of this session that is still stored. */
-  hasPerson(sessionId: string, ref: string): boolean {
-    const person = this.#people.get(ref);
-    return !!person && person.sessionId === sessionId && person.expiresAt > Date.now();
+  async hasPerson(sessionId: string, ref: string): Promise<boolean> {
+    return /^[A-Za-z0-9_-]{16,64}$/.test(ref) && (await this.#state.get(keys.person(ref))) === sessionId;
   }
 
   /** Returns the job an `Idempotency-Key` already made in this session, or undefined. */
-  findIdempotent(sessionId: string, key: string | undefined, fingerprint: string): JobRecord | undefined {
+  async findIdempotent(sessionId: string, key: string | undefined, fingerprint: string): Promise<JobRecord | undefined> {
     if (!key) return undefined;
-    const entry = this.#idempotency.get(`${sessionId}:${key}`);
-    if (!entry || entry.expiresAt <= Date.now()) return undefined;
+    const entry = await this.#readJson<{ jobId: string; fingerprint: string }>(keys.idempotency(sessionId, key));
+    if (!entry) return undefined;
     if (entry.fingerprint !== fingerprint) throw new ApiError('IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was already used for a different request.', { retryable: false });
-    return this.#jobs.get(entry.jobId);
+    return this.#readJson<JobRecord>(keys.job(entry.jobId));
+  }
+
+  /** Refuses new jobs while the provider account is out of credits. */
+  async assertAvailable(): Promise<void> {
+    const until = Number(await this.#state.get(keys.unavailable));
+    if (until > Date.now()) throw new ApiError('PROVIDER_UNAVAILABLE', 'Try-on is unavailable right now.', { retryable: false, retryAfter: (until - Date.now()) / 1000 });
   }
 
   /** Starts a job; returns at once (the upstream work runs in the background). */
   async create(sessionId: string, input: JobInput, idempotency?: { key: string; fingerprint: string }): Promise<JobRecord> {
-    if (Date.now() < this.#unavailableUntil) {
-      throw new ApiError('PROVIDER_UNAVAILABLE', 'Try-on is unavailable right now.', { retryable: false, retryAfter: (this.#unavailableUntil - Date.now()) / 1000 });
-    }
-    const person = await this.options.store.get(input.personRef);
-    if (!person || !this.hasPerson(sessionId, input.personRef)) throw new ApiError('PERSON_REF_NOT_FOUND', 'That photo is no longer stored; upload it again.', { retryable: false });
+    const { provider, metrics, store } = this.options;
+    await this.assertAvailable();
+    const person = (await this.hasPerson(sessionId, input.personRef)) ? await store.get(input.personRef) : undefined;
+    if (!person) throw new ApiError('PERSON_REF_NOT_FOUND', 'That photo is no longer stored; upload it again.', { retryable: false });
 
-    const expiresAt = Date.now() + this.#retentionMs;
+    const runKey = await hashParts([provider.name, input.category, person.bytes, ...input.garments.map((garment) => garment.bytes)]);
+    const existing = await this.#readJson<RunRecord>(keys.run(runKey));
+    const reusable = existing && (existing.status === 'succeeded' ? !!existing.resultKey : !isTerminal(existing.status));
+    if (!reusable) await this.#spendDailyBudget();
     const job: JobRecord = {
-      id: randomId(),
+      id: await this.#ids.mint(sessionId, provider.name),
       sessionId,
       status: 'queued',
       personRef: input.personRef,
-      blobKeys: [],
-      expiresAt,
-      history: [],
-      listeners: new Set(),
-      controller: new AbortController(),
+      runKey,
+      expiresAt: Date.now() + this.#retentionMs,
     };
-    this.#jobs.set(job.id, job);
-    if (idempotency) this.#idempotency.set(`${sessionId}:${idempotency.key}`, { jobId: job.id, fingerprint: idempotency.fingerprint, expiresAt });
-    this.#publish(job);
-
-    const garments: PreparedImage[] = [];
-    for (const garment of input.garments) {
-      const key = randomId();
-      job.blobKeys.push(key);
-      if (this.options.publicUrl) await this.options.store.put(key, garment, expiresAt);
-      garments.push({ ...garment, publicUrl: this.options.publicUrl?.(key, expiresAt) });
+    if (idempotency) {
+      const claimed = await this.#state.setIfAbsent(keys.idempotency(sessionId, idempotency.key), JSON.stringify({ jobId: job.id, fingerprint: idempotency.fingerprint }), this.#retentionMs);
+      // A concurrent request with the same key won the race: answer with its job.
+      if (!claimed) return (await this.findIdempotent(sessionId, idempotency.key, idempotency.fingerprint)) ?? job;
     }
-    const request = {
-      person: { bytes: person.bytes, contentType: person.contentType as PreparedImage['contentType'], publicUrl: this.options.publicUrl?.(input.personRef, expiresAt) },
+    await this.#write(job, { status: 'queued' });
+    metrics.jobs.inc({ provider: provider.name, status: 'created' });
+
+    await this.#attach(job, runKey, existing, input, person);
+    return (await this.#readJson<JobRecord>(keys.job(job.id))) ?? job;
+  }
+
+  /** The session's job, or JOB_NOT_FOUND — the same answer for a missing id and someone else's. */
+  async get(sessionId: string, id: string): Promise<JobRecord> {
+    await this.#ids.open(id, sessionId);
+    const job = await this.#readJson<JobRecord>(keys.job(id));
+    if (!job || job.sessionId !== sessionId) throw new ApiError('JOB_NOT_FOUND', 'No such try-on job in this session.', { retryable: false });
+    if (!isTerminal(job.status)) await this.#adoptIfOrphaned(job.runKey);
+    return job;
+  }
+
+  view(job: JobRecord): JobView {
+    return viewOf(job);
+  }
+
+  /** Published events after event id `after` (0 = from the start). */
+  async eventsAfter(job: JobRecord, after: number): Promise<JobEvent[]> {
+    const items = await this.#state.range(keys.events(job.id), Math.max(0, after));
+    return items.map((item, index) => ({ id: after + index + 1, view: JSON.parse(item) as JobView }));
+  }
+
+  /** Calls `listener` with every new event of the job, from any instance; returns the unsubscribe function. */
+  listen(job: JobRecord, listener: (event: JobEvent) => void): Promise<() => Promise<void>> {
+    return this.#state.subscribe(keys.job(job.id), (message) => listener(JSON.parse(message) as JobEvent));
+  }
+
+  async result(sessionId: string, id: string) {
+    const job = await this.get(sessionId, id);
+    const blob = job.status === 'succeeded' && job.resultKey ? await this.options.store.get(job.resultKey) : undefined;
+    if (!blob) throw new ApiError('RESULT_NOT_FOUND', 'This try-on has no image (yet, or any more).', { retryable: false });
+    return blob;
+  }
+
+  /**
+   * Cancels the job if it runs and deletes, now, its photo and everything made from it:
+   * garments, the result, and the cached run that would let the photo be reused.
+   */
+  async delete(sessionId: string, id: string): Promise<void> {
+    const job = await this.get(sessionId, id);
+    if (!isTerminal(job.status)) await this.#settle(job, { status: 'canceled' });
+    const run = await this.#readJson<RunRecord>(keys.run(job.runKey));
+    const others = run && !isTerminal(run.status) ? await this.#activeJobs(job.runKey) : [];
+    if (run && !others.length) {
+      this.#watching.get(job.runKey)?.abort();
+      await this.#state.delete(keys.run(job.runKey), keys.runJobs(job.runKey));
+      await Promise.all([...run.garmentKeys, ...(run.resultKey ? [run.resultKey] : [])].map((key) => this.options.store.delete(key)));
+    }
+    await this.options.store.delete(job.personRef);
+    await this.#state.delete(keys.person(job.personRef), keys.job(job.id), keys.events(job.id), keys.final(job.id));
+    this.options.log.info('job.deleted', { job: job.id, wasRunning: !isTerminal(job.status) });
+  }
+
+  /** Retention: deletes expired bytes from the store; shared-state keys expire on their own. */
+  async sweep(now = Date.now()): Promise<void> {
+    await this.options.store.sweep(now);
+  }
+
+  /** Stops watching (shutdown). Leases lapse, so another instance can take the runs over. */
+  close() {
+    for (const controller of this.#watching.values()) controller.abort();
+  }
+
+  async #buildRequest(input: JobInput, person: { bytes: Uint8Array; contentType: string }, run: RunRecord): Promise<TryOnRequest> {
+    const { publicUrl, store } = this.options;
+    const garments = await Promise.all(
+      input.garments.map(async (garment, index) => {
+        const key = run.garmentKeys[index]!;
+        // Stored only where a provider fetches by URL; otherwise the bytes go along with the request.
+        if (publicUrl) await store.put(key, garment, run.expiresAt);
+        return { ...garment, publicUrl: publicUrl?.(key, run.expiresAt) };
+      }),
+    );
+    return {
+      person: { bytes: person.bytes, contentType: person.contentType as PreparedImage['contentType'], publicUrl: publicUrl?.(input.personRef, run.expiresAt) },
       garments,
       category: input.category,
       productId: input.productId,
       variantId: input.variantId,
     };
-    void this.#run(job, request);
-    return job;
   }
 
-  /** The session's job, or JOB_NOT_FOUND, the same answer for a missing id and someone else's. */
-  get(sessionId: string, id: string): JobRecord {
-    const job = this.#jobs.get(id);
-    if (!job || job.sessionId !== sessionId || job.expiresAt <= Date.now()) throw new ApiError('JOB_NOT_FOUND', 'No such try-on job in this session.', { retryable: false });
-    return job;
+  /** Joins the job to a finished run (cache hit), a running one (shared), or starts one. */
+  async #attach(job: JobRecord, runKey: string, existing: RunRecord | undefined, input: JobInput, person: { bytes: Uint8Array; contentType: string }) {
+    const { metrics, provider, store } = this.options;
+    if (existing?.status === 'succeeded' && existing.resultKey && (await store.get(existing.resultKey))) {
+      metrics.cacheHits.inc({ kind: 'result' });
+      return this.#settle(job, runView(existing));
+    }
+    const run: RunRecord = { key: runKey, status: 'queued', garmentKeys: input.garments.map(() => randomId()), startedAt: Date.now(), expiresAt: job.expiresAt };
+    const started = !existing || isTerminal(existing.status) ? await this.#claimRun(run, existing) : false;
+    await this.#state.addMember(keys.runJobs(runKey), job.id, this.#retentionMs);
+    if (!started) {
+      metrics.cacheHits.inc({ kind: 'shared' });
+      // The run may have ended between reading it and joining it: settle from its final state.
+      const current = await this.#readJson<RunRecord>(keys.run(runKey));
+      if (current && current.status !== 'queued') await this.#settle(job, runView(current));
+      return;
+    }
+    void this.#drive(run, await this.#buildRequest(input, person, run));
+    this.options.log.debug('run.started', { run: runKey.slice(0, 12), provider: provider.name });
   }
 
-  view(job: JobRecord): JobView {
-    return job.history[job.history.length - 1]!;
+  /** Counts a new upstream run against the daily cap, refusing it (no upstream call) once the cap is reached. */
+  async #spendDailyBudget(now = Date.now()) {
+    const limit = this.options.dailyJobLimit ?? 0;
+    if (limit <= 0) return;
+    const day = new Date(now).toISOString().slice(0, 10);
+    const count = await this.#state.increment(`budget:${day}`, 26 * 3_600_000);
+    if (count > limit) {
+      const midnight = Date.parse(`${day}T00:00:00Z`) + 86_400_000;
+      this.options.log.warn('budget.daily_limit_reached', { limit, day });
+      throw new ApiError('DAILY_LIMIT_REACHED', 'Try-on has reached its limit for today on this shop.', { retryable: false, retryAfter: (midnight - now) / 1000 });
+    }
   }
 
-  /** Published views after event id `after` (0 = from the start), with their ids. */
-  eventsAfter(job: JobRecord, after: number): { id: number; view: JobView }[] {
-    const first = Math.max(0, Math.min(after, job.history.length));
-    return job.history.slice(first).map((view, index) => ({ id: first + index + 1, view }));
+  /** First writer wins: only one request starts a run for the same inputs. */
+  async #claimRun(run: RunRecord, previous: RunRecord | undefined): Promise<boolean> {
+    if (previous) await this.#state.delete(keys.run(run.key), keys.runJobs(run.key));
+    return this.#state.setIfAbsent(keys.run(run.key), JSON.stringify(run), this.#retentionMs);
   }
 
-  lastEventId(job: JobRecord): number {
-    return job.history.length;
+  /** If a running run's watcher is gone (its instance stopped), take it over here. */
+  async #adoptIfOrphaned(runKey: string) {
+    if (this.#watching.has(runKey)) return;
+    const run = await this.#readJson<RunRecord>(keys.run(runKey));
+    if (!run || isTerminal(run.status) || (await this.#state.get(keys.lease(runKey)))) return;
+    this.options.log.info('run.adopted', { run: runKey.slice(0, 12), upstreamId: run.upstreamId });
+    void this.#drive(run);
   }
 
-  /** Calls `listener` after every new view of the job; returns the unsubscribe function. */
-  listen(job: JobRecord, listener: () => void): () => void {
-    job.listeners.add(listener);
-    return () => job.listeners.delete(listener);
-  }
-
-  async result(sessionId: string, id: string) {
-    const job = this.get(sessionId, id);
-    const key = job.status === 'succeeded' ? job.blobKeys.at(-1) : undefined;
-    const blob = key && (await this.options.store.get(key));
-    if (!blob) throw new ApiError('RESULT_NOT_FOUND', 'This try-on has no image (yet, or any more).', { retryable: false });
-    return blob;
-  }
-
-  /** Cancels the job if it runs and deletes its photo, garments and result now. */
-  async delete(sessionId: string, id: string): Promise<void> {
-    const job = this.get(sessionId, id);
-    await this.#forget(job, 'deleted');
-  }
-
-  /** Retention: forgets expired jobs and photos and sweeps the store. */
-  async sweep(now = Date.now()): Promise<void> {
-    for (const job of this.#jobs.values()) if (job.expiresAt <= now) await this.#forget(job, 'expired');
-    for (const [ref, person] of this.#people) if (person.expiresAt <= now) this.#people.delete(ref);
-    for (const [key, entry] of this.#idempotency) if (entry.expiresAt <= now) this.#idempotency.delete(key);
-    await this.options.store.sweep(now);
-  }
-
-  /** Stops watching every job (shutdown); stored bytes stay until their retention ends. */
-  close() {
-    for (const job of this.#jobs.values()) job.controller.abort();
-  }
-
-  async #forget(job: JobRecord, reason: 'deleted' | 'expired') {
-    const wasRunning = !TERMINAL_STATUSES.includes(job.status);
-    job.controller.abort();
-    if (wasRunning) this.#settle(job, { status: 'canceled' });
-    this.#jobs.delete(job.id);
-    this.#people.delete(job.personRef);
-    await Promise.all([job.personRef, ...job.blobKeys].map((key) => this.options.store.delete(key)));
-    this.options.log.info('job.forgotten', { job: job.id, reason, wasRunning });
-  }
-
-  async #run(job: JobRecord, request: Parameters<ProviderAdapter['submit']>[0]) {
-    const { provider, log } = this.options;
-    const signal = job.controller.signal;
-    const timeout = setTimeout(() => job.controller.abort(new ApiError('PROVIDER_ERROR', 'The try-on took too long.')), this.options.jobTimeoutMs ?? 180_000);
-    const started = Date.now();
-    let upstreamId: string | undefined;
+  /**
+   * Submits (unless resuming) and watches one run to its end, holding its lease, and
+   * relays every update to each job attached to it.
+   */
+  async #drive(run: RunRecord, request?: TryOnRequest) {
+    const { provider, log, metrics } = this.options;
+    if (!(await this.#state.setIfAbsent(keys.lease(run.key), this.#instance, LEASE_MS))) return;
+    const controller = new AbortController();
+    this.#watching.set(run.key, controller);
+    const renew = setInterval(() => void this.#state.renew(keys.lease(run.key), this.#instance, LEASE_MS).catch(() => undefined), LEASE_RENEW_MS);
+    const timeout = setTimeout(() => controller.abort('timeout'), Math.max(1_000, (this.options.jobTimeoutMs ?? 180_000) - (Date.now() - run.startedAt)));
+    const signal = controller.signal;
     try {
-      ({ upstreamId } = await provider.submit(request, signal));
-      log.info('job.submitted', { job: job.id, provider: provider.name, upstreamId });
-      for await (const update of provider.watch(upstreamId, signal)) {
+      if (!run.upstreamId) {
+        if (!request) return await this.#finish(run, { code: 'PROVIDER_ERROR', retryable: true, detail: 'the instance that started this job stopped before the provider accepted it' });
+        const submitted = Date.now();
+        metrics.creditsSpent.inc({ provider: provider.name });
+        run.upstreamId = (await provider.submit(request, signal)).upstreamId;
+        metrics.upstreamSeconds.observe({ provider: provider.name, operation: 'submit' }, (Date.now() - submitted) / 1000);
+        await this.#saveRun(run);
+        log.info('run.submitted', { run: run.key.slice(0, 12), provider: provider.name, upstreamId: run.upstreamId });
+      }
+      for await (const update of provider.watch(run.upstreamId, signal)) {
         if (signal.aborted) break;
         if (update.status === 'succeeded') {
-          const key = randomId();
-          await this.options.store.put(key, await this.options.cleanResult(update.image), job.expiresAt);
-          job.blobKeys.push(key);
-          this.#settle(job, { status: 'succeeded', resultUrl: `results/${job.id}`, preview: update.preview || undefined });
-          log.info('job.succeeded', { job: job.id, provider: provider.name, ms: Date.now() - started });
-          return;
+          // Everyone left (deleted or closed) while it ran: keep nothing made from their photo.
+          if (!(await this.#activeJobs(run.key)).length) break;
+          run.resultKey = randomId();
+          await this.options.store.put(run.resultKey, await this.options.cleanResult(update.image), run.expiresAt);
+          run.preview = update.preview || undefined;
+          return await this.#finish(run);
         }
-        if (update.status === 'failed') return this.#fail(job, update.error);
-        if (job.status === update.status && Math.abs((update.progress ?? 0) - (job.progress ?? 0)) < PROGRESS_STEP) continue;
-        this.#settle(job, { status: update.status, progress: update.progress });
+        if (update.status === 'failed') return await this.#finish(run, update.error);
+        if (run.status === update.status && Math.abs((update.progress ?? 0) - (run.progress ?? 0)) < PROGRESS_STEP) continue;
+        run.status = update.status;
+        run.progress = update.progress;
+        await this.#saveRun(run);
+        if (!(await this.#relay(run))) controller.abort('abandoned');
       }
-      if (!signal.aborted) this.#fail(job, { code: 'PROVIDER_ERROR', retryable: true, detail: 'the provider stopped reporting before the job ended' });
+      if (!signal.aborted) await this.#finish(run, { code: 'PROVIDER_ERROR', retryable: true, detail: 'the provider stopped reporting before the job ended' });
     } catch (error) {
-      if (job.controller.signal.reason instanceof ApiError) return this.#fail(job, { code: 'PROVIDER_ERROR', retryable: true, detail: 'job timed out' });
-      if (signal.aborted && !this.#jobs.has(job.id)) return;
-      this.#fail(job, error instanceof ProviderError ? error : { code: 'PROVIDER_ERROR', retryable: true, detail: String(error) });
+      if (signal.reason === 'timeout') await this.#finish(run, { code: 'PROVIDER_ERROR', retryable: true, detail: 'the try-on took too long' });
+      else if (!signal.aborted) await this.#finish(run, error instanceof ProviderError ? error : { code: 'PROVIDER_ERROR', retryable: true, detail: String(error) });
     } finally {
+      clearInterval(renew);
       clearTimeout(timeout);
-      // Canceled, deleted or timed out: stop paying for upstream work nobody will see.
-      if (signal.aborted && upstreamId && job.status !== 'succeeded') void provider.cancel?.(upstreamId).catch(() => undefined);
+      this.#watching.delete(run.key);
+      await this.#state.delete(keys.lease(run.key)).catch(() => undefined);
+      // Canceled, abandoned or timed out: stop paying for upstream work nobody will see.
+      if (signal.aborted && run.upstreamId && run.status !== 'succeeded') void provider.cancel?.(run.upstreamId).catch(() => undefined);
     }
   }
 
-  #fail(job: JobRecord, failure: ProviderFailure) {
-    const { log, provider } = this.options;
-    if (failure.creditsExhausted) {
-      this.#unavailableUntil = Date.now() + (this.options.creditsCooldownMs ?? 5 * 60_000);
-      log.error('provider.credits_exhausted', { provider: provider.name, providerCode: failure.providerCode, action: 'Top up the provider account; try-on is paused for shoppers until then.' });
+  async #finish(run: RunRecord, failure?: ProviderFailure) {
+    const { provider, log, metrics } = this.options;
+    metrics.upstreamSeconds.observe({ provider: provider.name, operation: 'job' }, (Date.now() - run.startedAt) / 1000);
+    if (failure) {
+      metrics.upstreamErrors.inc({ provider: provider.name, code: failure.code });
+      if (failure.creditsExhausted) {
+        const until = Date.now() + (this.options.creditsCooldownMs ?? 5 * 60_000);
+        await this.#state.set(keys.unavailable, String(until), this.options.creditsCooldownMs ?? 5 * 60_000);
+        log.error('provider.credits_exhausted', { provider: provider.name, providerCode: failure.providerCode, action: 'Top up the provider account; try-on is paused for shoppers until then.' });
+      }
+      log.warn('run.failed', { run: run.key.slice(0, 12), provider: provider.name, code: failure.code, providerCode: failure.providerCode, detail: failure.detail });
+      // A ProviderError without a shopper-facing message carries its code as the message.
+      const message = failure.message && failure.message !== failure.code ? failure.message : defaultMessage(failure.code);
+      Object.assign(run, { status: 'failed', progress: undefined, error: { code: failure.code, message, retryable: failure.retryable } });
+    } else {
+      Object.assign(run, { status: 'succeeded', progress: undefined });
+      log.info('run.succeeded', { run: run.key.slice(0, 12), provider: provider.name, ms: Date.now() - run.startedAt });
     }
-    log.warn('job.failed', { job: job.id, provider: provider.name, code: failure.code, providerCode: failure.providerCode, detail: failure.detail });
-    // A ProviderError without a shopper-facing message carries its code as the message.
-    const message = failure.message && failure.message !== failure.code ? failure.message : defaultMessage(failure.code);
-    this.#settle(job, { status: 'failed', error: { code: failure.code, message, retryable: failure.retryable } });
+    await this.#saveRun(run);
+    await this.#relay(run);
+    // Failures are not cached: trying again must really try again.
+    if (failure) await this.#state.delete(keys.run(run.key));
   }
 
-  #settle(job: JobRecord, update: Omit<JobView, 'id'>) {
-    if (TERMINAL_STATUSES.includes(job.status) && job.history.length) return;
-    job.status = update.status;
-    job.progress = update.progress;
-    job.error = update.error;
-    job.preview = update.preview;
-    this.#publish(job, update);
+  /** Sends the run's state to every job attached to it; false when none is still waiting. */
+  async #relay(run: RunRecord): Promise<boolean> {
+    const jobs = await this.#activeJobs(run.key);
+    await Promise.all(jobs.map((job) => this.#settle(job, runView(run))));
+    return jobs.length > 0;
   }
 
-  #publish(job: JobRecord, update: Omit<JobView, 'id'> = { status: job.status }) {
-    const view: JobView = { id: job.id, ...stripUndefined(update) };
-    job.history.push(view);
-    for (const listener of job.listeners) listener();
+  async #activeJobs(runKey: string): Promise<JobRecord[]> {
+    const ids = await this.#state.members(keys.runJobs(runKey));
+    const jobs = await Promise.all(ids.map((id) => this.#readJson<JobRecord>(keys.job(id))));
+    return jobs.filter((job): job is JobRecord => !!job && !isTerminal(job.status));
   }
+
+  /** Moves a job on and publishes it; a terminal state is written once, whoever gets there first. */
+  async #settle(job: JobRecord, update: Partial<JobRecord> & { status: JobStatus }) {
+    if (isTerminal(update.status) && !(await this.#state.setIfAbsent(keys.final(job.id), update.status, this.#retentionMs))) return;
+    Object.assign(job, { progress: undefined, error: undefined, preview: undefined }, update);
+    if (isTerminal(job.status)) this.options.metrics.jobs.inc({ provider: this.options.provider.name, status: job.status });
+    await this.#write(job, update);
+  }
+
+  async #write(job: JobRecord, update: Partial<JobRecord>) {
+    const ttl = Math.max(1_000, job.expiresAt - Date.now());
+    await this.#state.set(keys.job(job.id), JSON.stringify(job), ttl);
+    const view = viewOf({ ...job, ...update });
+    const id = await this.#state.append(keys.events(job.id), JSON.stringify(view), ttl);
+    await this.#state.publish(keys.job(job.id), JSON.stringify({ id, view } satisfies JobEvent));
+  }
+
+  async #saveRun(run: RunRecord) {
+    if (this.#watching.get(run.key)?.signal.aborted) return;
+    await this.#state.set(keys.run(run.key), JSON.stringify(run), Math.max(1_000, run.expiresAt - Date.now()));
+  }
+
+  async #readJson<T>(key: string): Promise<T | undefined> {
+    const value = await this.#state.get(key);
+    return value === undefined ? undefined : (JSON.parse(value) as T);
+  }
+}
+
+function runView(run: RunRecord): Partial<JobRecord> & { status: JobStatus } {
+  return { status: run.status, progress: run.progress, error: run.error, preview: run.preview, resultKey: run.resultKey };
+}
+
+function viewOf(job: Pick<JobRecord, 'id' | 'status' | 'progress' | 'error' | 'preview'>): JobView {
+  const view: JobView = { id: job.id, status: job.status };
+  if (job.progress !== undefined) view.progress = job.progress;
+  if (job.status === 'succeeded') view.resultUrl = `results/${job.id}`;
+  if (job.error) view.error = job.error;
+  if (job.preview) view.preview = true;
+  return view;
 }
 
 function defaultMessage(code: string): string {
   return code === 'PROVIDER_UNAVAILABLE' ? 'Try-on is unavailable right now.' : 'The try-on did not work this time.';
 }
 
-function stripUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as T;
+/** SHA-256 over length-prefixed parts, hex: the result cache's key. */
+async function hashParts(parts: (string | Uint8Array)[]): Promise<string> {
+  const encoded = parts.map((part) => (typeof part === 'string' ? new TextEncoder().encode(part) : part));
+  const total = encoded.reduce((sum, part) => sum + 8 + part.byteLength, 0);
+  const buffer = new Uint8Array(total);
+  const view = new DataView(buffer.buffer);
+  let offset = 0;
+  for (const part of encoded) {
+    view.setFloat64(offset, part.byteLength);
+    buffer.set(part, offset + 8);
+    offset += 8 + part.byteLength;
+  }
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', buffer));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }

@@ -1,8 +1,12 @@
+import type { IncomingMessage } from 'node:http';
 import { createProxy, type Proxy } from './app.js';
 import type { ProxyConfig } from './config.js';
+import { cleanImage } from './images.js';
 import { createLogger, type Logger } from './log.js';
 import { createProvider } from './providers/index.js';
 import type { ProviderAdapter } from './providers/types.js';
+import type { SharedState } from './state/types.js';
+import { MemoryState } from './state/memory.js';
 import { FileStore, type BlobStore } from './store.js';
 
 export interface NodeProxy {
@@ -16,6 +20,7 @@ export interface NodeProxyOverrides {
   log?: Logger;
   provider?: ProviderAdapter;
   store?: BlobStore;
+  state?: SharedState;
   fetch?: typeof fetch;
 }
 
@@ -29,7 +34,17 @@ export async function createNodeProxy(config: ProxyConfig, overrides: NodeProxyO
   const fetchImpl = overrides.fetch ?? fetch;
   const provider = overrides.provider ?? createProvider(config.provider, config.env, { log: log.child({ provider: config.provider }), fetch: fetchImpl });
   const store = overrides.store ?? new FileStore(config.dataDir);
-  const proxy = createProxy(config, { provider, store, log, fetch: fetchImpl });
+  const state = overrides.state ?? (config.redisUrl ? await connectRedis(config.redisUrl, log) : new MemoryState());
+  const proxy = createProxy(config, {
+    provider,
+    store,
+    log,
+    cleanImage,
+    state,
+    fetch: fetchImpl,
+    // @hono/node-server passes the Node request as env.incoming; its socket knows the peer.
+    peerAddress: (_request, env) => (env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress,
+  });
 
   await proxy.sweep();
   const sweepEveryMs = Math.min(60_000, Math.max(1_000, (config.retentionSeconds * 1000) / 4));
@@ -42,6 +57,7 @@ export async function createNodeProxy(config: ProxyConfig, overrides: NodeProxyO
     async close() {
       clearInterval(sweeper);
       proxy.close();
+      if (!overrides.state) await state.close();
     },
   };
 }
@@ -50,4 +66,9 @@ export async function createNodeProxy(config: ProxyConfig, overrides: NodeProxyO
 function secretsOf(config: ProxyConfig): string[] {
   const secretNames = /(SECRET|TOKEN|API_KEY|KEY_ID|PASSWORD)$/;
   return [config.secret, ...Object.entries(config.env).flatMap(([name, value]) => (value && secretNames.test(name) ? [value] : []))];
+}
+
+async function connectRedis(url: string, log: Logger): Promise<SharedState> {
+  const { RedisState } = await import('./state/redis.js');
+  return RedisState.connect(url, log);
 }

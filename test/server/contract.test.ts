@@ -86,7 +86,7 @@ describe('a try-on job', () => {
     expect(response.status).toBe(202);
     const created = (await response.json()) as JobCreated;
     expect(created).toMatchObject({ status: 'queued' });
-    expect(created.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(created.id).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/);
 
     const stream = await events(created.id);
     const statuses = stream.map((event) => event.view.status);
@@ -181,7 +181,7 @@ describe('stored bytes', () => {
     expect((await call(`results/${created.id}`)).status).toBe(200);
     await proxy.proxy.proxy.sweep(Date.now() + 3601 * 1000);
     expect(await proxy.storedFiles()).toEqual([]);
-    await expectError(await call(`results/${created.id}`), 404, 'JOB_NOT_FOUND');
+    await expectError(await call(`results/${created.id}`), 404, 'RESULT_NOT_FOUND');
   });
 });
 

@@ -35,9 +35,15 @@ export async function garmentPng(): Promise<Uint8Array<ArrayBuffer>> {
   return bytesOf(await sharp(Buffer.from(svg)).png().toBuffer());
 }
 
-/** A phone-like JPEG: stored sideways with EXIF orientation 6 and GPS, like a camera writes it. */
-export async function phoneJpeg(width = 1200, height = 900): Promise<Uint8Array<ArrayBuffer>> {
-  const jpeg = await sharp({ create: { width, height, channels: 3, background: '#c9b8a6' } })
+let photoCount = 0;
+
+/**
+ * A phone-like JPEG: stored sideways with EXIF orientation 6 and GPS, like a camera writes it.
+ * Each call draws a different photo (the proxy caches results by photo), unless `seed` repeats.
+ */
+export async function phoneJpeg(width = 1200, height = 900, seed = ++photoCount): Promise<Uint8Array<ArrayBuffer>> {
+  const shade = (seed * 37) % 200;
+  const jpeg = await sharp({ create: { width, height, channels: 3, background: { r: 201, g: 184, b: shade } } })
     .composite([{ input: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect x="${width * 0.1}" y="${height * 0.3}" width="${width * 0.6}" height="${height * 0.4}" fill="#345"/></svg>`) }])
     .jpeg({ quality: 85 })
     .withMetadata({ orientation: 6 })

@@ -283,6 +283,8 @@ export interface Answer extends HttpAnswer {
 }
 
 const TRANSIENT_STATUSES = new Set([408, 500, 502, 503, 504]);
+/** A query that carries its own authorization (S3, GCS, CloudFront, generic signed links). */
+const PRESIGNED_QUERY = /[?&](X-Amz-Signature|X-Goog-Signature|Signature|sig|token)=/i;
 
 /**
  * One provider's HTTP access. Each call gets its own timeout (`AbortSignal.timeout`
@@ -395,8 +397,8 @@ export class Upstream {
   /**
    * Downloads a result image. Only https URLs or URLs on the provider's own origin are
    * fetched, redirects included (followed by hand, at most 3); `authHeaders` go only to the
-   * provider's own origin, never to a CDN or a presigned storage URL. The bytes must be an
-   * image; retried like a GET.
+   * provider's own origin, never to a CDN, and never with a presigned (self-signed) URL. The
+   * bytes must be an image; retried like a GET.
    */
   async image(location: string, options: { signal: AbortSignal; authHeaders?: Record<string, string>; label?: string }): Promise<ImageBytes> {
     let url = this.resultUrl(location, options.label ?? 'GET result image');
@@ -406,11 +408,12 @@ export class Upstream {
     for (let attempt = 0; ; attempt++) {
       const canRetry = attempt < this.timing.retries;
       const timeout = AbortSignal.timeout(timeoutMs);
-      const own = this.isOwnOrigin(url);
+      // Credentials go to the provider's own origin only, and not even there when the URL signs itself.
+      const withAuth = this.isOwnOrigin(url) && !PRESIGNED_QUERY.test(url.search);
       let response: Response;
       let bytes = new Uint8Array();
       try {
-        response = await this.options.fetch(url, { headers: { accept: 'image/*', ...(own ? options.authHeaders : {}) }, signal: AbortSignal.any([options.signal, timeout]), redirect: 'manual' });
+        response = await this.options.fetch(url, { headers: { accept: 'image/*', ...(withAuth ? options.authHeaders : {}) }, signal: AbortSignal.any([options.signal, timeout]), redirect: 'manual' });
         const location = response.headers.get('location');
         if (response.status >= 300 && response.status < 400 && location) {
           await response.body?.cancel().catch(() => undefined);
@@ -756,6 +759,27 @@ export async function* watchJob<R>(plan: WatchPlan<R>): AsyncGenerator<ProviderU
     throw error;
   } finally {
     clearTimeout(deadlineTimer);
+  }
+}
+
+/**
+ * Runs calls side by side (uploads); the first failure aborts the others, so nothing keeps
+ * retrying in the background for a submit that has already failed.
+ */
+export async function allOrNothing<T>(signal: AbortSignal, tasks: ((signal: AbortSignal) => Promise<T>)[]): Promise<T[]> {
+  const group = new AbortController();
+  const groupSignal = AbortSignal.any([signal, group.signal]);
+  try {
+    return await Promise.all(
+      tasks.map((task) =>
+        task(groupSignal).catch((error: unknown) => {
+          group.abort(error);
+          throw error;
+        }),
+      ),
+    );
+  } finally {
+    group.abort();
   }
 }
 

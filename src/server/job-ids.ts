@@ -1,0 +1,60 @@
+import { ApiError } from './errors.js';
+import { base64url, randomId } from './session.js';
+
+/**
+ * Job ids are signed, self-describing handles: `payload.signature`, where the payload names
+ * the provider and the creation time, and the signature binds the id to the session that
+ * made it. Any instance can tell from the id alone whether a session owns it, without a
+ * lookup; another session's id fails the check and answers exactly like a missing one.
+ */
+export interface JobHandle {
+  /** Random part: the id's uniqueness. */
+  nonce: string;
+  provider: string;
+  /** Seconds since the epoch. */
+  createdAt: number;
+}
+
+const SIGNATURE_BYTES = 16;
+
+export class JobIds {
+  readonly #key: Promise<CryptoKey>;
+
+  constructor(secret: string) {
+    // A key of its own (derived by domain separation), so a job id can never pass as a session token signature.
+    this.#key = crypto.subtle.importKey('raw', new TextEncoder().encode(`job-id:${secret}`), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  }
+
+  async mint(sessionId: string, provider: string, now = Date.now()): Promise<string> {
+    const handle: JobHandle = { nonce: randomId(12), provider, createdAt: Math.floor(now / 1000) };
+    const payload = base64url(new TextEncoder().encode(JSON.stringify([handle.nonce, handle.provider, handle.createdAt])));
+    return `${payload}.${await this.#sign(payload, sessionId)}`;
+  }
+
+  /** The handle when `sessionId` owns `id`; JOB_NOT_FOUND otherwise (forged, foreign or malformed alike). */
+  async open(id: string, sessionId: string): Promise<JobHandle> {
+    const notFound = new ApiError('JOB_NOT_FOUND', 'No such try-on job in this session.', { retryable: false });
+    const [payload, signature, extra] = id.split('.');
+    if (!payload || !signature || extra !== undefined || id.length > 200) throw notFound;
+    if (!timingSafeEqual(signature, await this.#sign(payload, sessionId))) throw notFound;
+    try {
+      const [nonce, provider, createdAt] = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as [string, string, number];
+      return { nonce, provider, createdAt };
+    } catch {
+      throw notFound;
+    }
+  }
+
+  async #sign(payload: string, sessionId: string): Promise<string> {
+    const mac = await crypto.subtle.sign('HMAC', await this.#key, new TextEncoder().encode(`${payload}.${sessionId}`));
+    return base64url(new Uint8Array(mac).subarray(0, SIGNATURE_BYTES));
+  }
+}
+
+/** Compares two strings in time that depends only on their length. */
+export function timingSafeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
+}
