@@ -36,6 +36,8 @@ export const ERROR_TEXT: Record<ErrorCode | 'NETWORK', ErrorText> = {
   IDEMPOTENCY_CONFLICT: { message: 'Something went wrong on our side. Please try again.', next: 'retry' },
   RATE_LIMITED: { message: 'Lots of people are trying things on right now. Please wait a moment and try again.', next: 'retry' },
   PROVIDER_ERROR: { message: 'The try-on service had a problem. Please try again.', next: 'retry' },
+  DAILY_LIMIT_REACHED: { message: 'Try-on has reached its limit for today on this shop. Please come back tomorrow.', next: 'close' },
+  TEMPORARILY_UNAVAILABLE: { message: 'Try-on is briefly unavailable. Please try again in a moment.', next: 'retry' },
   PROVIDER_UNAVAILABLE: { message: 'Try-on is unavailable right now. Please try again later.', next: 'close' },
   INTERNAL: { message: 'Something went wrong on our side. Please try again.', next: 'retry' },
   NETWORK: { message: 'You seem to be offline, or the try-on service can’t be reached. Check your connection and try again.', next: 'retry' },
