@@ -39,8 +39,8 @@ export interface Proxy {
   metrics: Metrics;
   /** Retention: deletes what has expired. Call it on a timer (the Node entry does). */
   sweep(now?: number): Promise<void>;
-  /** Stops watching jobs. */
-  close(): void;
+  /** Stops watching jobs and hands them on (see JobService.close). */
+  close(): Promise<void>;
 }
 
 type Env = { Variables: { session: SessionClaims; requestId: string; client: string } };

@@ -18,14 +18,15 @@ async function main() {
   const server = serve({ fetch: proxy.app.fetch, port, hostname: process.env.HOST }, (info) => {
     console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', event: 'listening', port: info.port, provider: config.provider, basePath: config.basePath || '/' }));
   });
-  const stop = () => {
-    void proxy.close();
+  const stop = async () => {
+    // Hand running jobs on first: their leases are released so another instance continues them.
+    await proxy.close();
     server.close(() => process.exit(0));
     // SSE streams hold connections open; don't wait on them forever.
     setTimeout(() => process.exit(0), 5_000).unref();
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
 }
 
 await main();

@@ -103,8 +103,8 @@ const isTerminal = (status: JobStatus) => TERMINAL_STATUSES.includes(status);
 export class JobService {
   readonly #ids: JobIds;
   readonly #instance = randomId(8);
-  /** Runs this instance watches, so it can stop them. */
-  readonly #watching = new Map<string, AbortController>();
+  /** Runs this instance watches, so it can stop them and wait for them to let go. */
+  readonly #watching = new Map<string, { controller: AbortController; done: Promise<void> }>();
 
   constructor(private readonly options: JobServiceOptions) {
     this.#ids = new JobIds(options.secret);
@@ -218,7 +218,7 @@ export class JobService {
     const run = await this.#readJson<RunRecord>(keys.run(job.runKey));
     const others = run && !isTerminal(run.status) ? await this.#activeJobs(job.runKey) : [];
     if (run && !others.length) {
-      this.#watching.get(job.runKey)?.abort();
+      this.#watching.get(job.runKey)?.controller.abort('deleted');
       await this.#state.delete(keys.run(job.runKey), keys.runJobs(job.runKey));
       await Promise.all([...run.garmentKeys, ...(run.resultKey ? [run.resultKey] : [])].map((key) => this.options.store.delete(key)));
     }
@@ -232,9 +232,14 @@ export class JobService {
     await this.options.store.sweep(now);
   }
 
-  /** Stops watching (shutdown). Leases lapse, so another instance can take the runs over. */
-  close() {
-    for (const controller of this.#watching.values()) controller.abort();
+  /**
+   * Shutdown: stops watching and releases the leases, so another instance takes the runs
+   * over at once. Upstream jobs are left running: they are not abandoned, only handed on.
+   */
+  async close() {
+    const watchers = [...this.#watching.values()];
+    for (const { controller } of watchers) controller.abort('shutdown');
+    await Promise.all(watchers.map(({ done }) => done));
   }
 
   async #buildRequest(input: JobInput, person: { bytes: Uint8Array; contentType: string }, run: RunRecord): Promise<TryOnRequest> {
@@ -310,10 +315,15 @@ export class JobService {
    * relays every update to each job attached to it.
    */
   async #drive(run: RunRecord, request?: TryOnRequest) {
-    const { provider, log, metrics } = this.options;
     if (!(await this.#state.setIfAbsent(keys.lease(run.key), this.#instance, LEASE_MS))) return;
     const controller = new AbortController();
-    this.#watching.set(run.key, controller);
+    const done = this.#watch(run, controller, request);
+    this.#watching.set(run.key, { controller, done });
+    await done;
+  }
+
+  async #watch(run: RunRecord, controller: AbortController, request?: TryOnRequest) {
+    const { provider, log, metrics } = this.options;
     const renew = setInterval(() => void this.#state.renew(keys.lease(run.key), this.#instance, LEASE_MS).catch(() => undefined), LEASE_RENEW_MS);
     const timeout = setTimeout(() => controller.abort('timeout'), Math.max(1_000, (this.options.jobTimeoutMs ?? 180_000) - (Date.now() - run.startedAt)));
     const signal = controller.signal;
@@ -353,8 +363,8 @@ export class JobService {
       clearTimeout(timeout);
       this.#watching.delete(run.key);
       await this.#state.delete(keys.lease(run.key)).catch(() => undefined);
-      // Canceled, abandoned or timed out: stop paying for upstream work nobody will see.
-      if (signal.aborted && run.upstreamId && run.status !== 'succeeded') void provider.cancel?.(run.upstreamId).catch(() => undefined);
+      // Deleted, abandoned or timed out: stop paying for upstream work nobody will see.
+      if (signal.aborted && signal.reason !== 'shutdown' && run.upstreamId && run.status !== 'succeeded') void provider.cancel?.(run.upstreamId).catch(() => undefined);
     }
   }
 
@@ -412,7 +422,7 @@ export class JobService {
   }
 
   async #saveRun(run: RunRecord) {
-    if (this.#watching.get(run.key)?.signal.aborted) return;
+    if (this.#watching.get(run.key)?.controller.signal.aborted) return;
     await this.#state.set(keys.run(run.key), JSON.stringify(run), Math.max(1_000, run.expiresAt - Date.now()));
   }
 

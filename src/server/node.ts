@@ -56,7 +56,7 @@ export async function createNodeProxy(config: ProxyConfig, overrides: NodeProxyO
     proxy,
     async close() {
       clearInterval(sweeper);
-      proxy.close();
+      await proxy.close();
       if (!overrides.state) await state.close();
     },
   };

@@ -105,6 +105,7 @@ export class RedisState implements SharedState {
   }
 
   async close() {
-    await Promise.allSettled([this.client.quit(), this.subscriber.quit()]);
+    // destroy, not quit: quit waits for a reply a lost connection never sends.
+    for (const connection of [this.client, this.subscriber]) if (connection.isOpen) connection.destroy();
   }
 }

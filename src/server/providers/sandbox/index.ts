@@ -14,45 +14,55 @@ const FAILURES: [prefix: string, code: ErrorCode, message: string][] = [
   ['sandbox-fail', 'TRYON_FAILED', 'The try-on did not work this time.'],
 ];
 
-const TICKS = 12;
+const QUEUED_SHARE = 0.15;
+const FAIL_AT = 0.55;
+const TICK_MS = 250;
+
+interface SandboxJob {
+  request: TryOnRequest;
+  startedAt: number;
+  durationMs: number;
+}
 
 /**
  * The provider that needs no account: it composites the garment onto the photo locally
  * (see composite.ts), takes a realistic few seconds with honest progress, and marks its
  * images as previews. A product id starting with `sandbox-fail` fails the job part-way.
+ *
+ * Like a real provider, a job runs on its own clock from submission: watching it again
+ * (another proxy instance taking over) picks up where the job is, not where it started.
  */
 export function createSandbox({ durationMs }: SandboxOptions = {}): ProviderAdapter {
-  const pending = new Map<string, TryOnRequest>();
+  const jobs = new Map<string, SandboxJob>();
   return {
     name: 'sandbox',
     maxGarments: 1,
     async submit(request) {
       const upstreamId = randomId();
-      pending.set(upstreamId, request);
+      jobs.set(upstreamId, { request, startedAt: Date.now(), durationMs: durationMs ?? 3000 + Math.random() * 3000 });
       return { upstreamId };
     },
     async *watch(upstreamId, signal): AsyncGenerator<ProviderUpdate> {
-      const request = pending.get(upstreamId);
-      pending.delete(upstreamId);
-      if (!request) return yield { status: 'failed', error: { code: 'JOB_NOT_FOUND', retryable: false, detail: 'unknown sandbox job' } };
-      const total = durationMs ?? 3000 + Math.random() * 3000;
-      const failure = FAILURES.find(([prefix]) => request.productId?.startsWith(prefix));
-      yield { status: 'queued' };
-      await delay(total * 0.15, signal);
-      for (let tick = 1; tick <= TICKS; tick++) {
-        const progress = tick / (TICKS + 1);
-        if (failure && progress > 0.55) {
+      const job = jobs.get(upstreamId);
+      if (!job) return yield { status: 'failed', error: { code: 'JOB_NOT_FOUND', retryable: false, detail: 'unknown sandbox job' } };
+      const failure = FAILURES.find(([prefix]) => job.request.productId?.startsWith(prefix));
+      for (;;) {
+        const elapsed = (Date.now() - job.startedAt) / job.durationMs;
+        if (elapsed >= 1) break;
+        if (failure && elapsed >= FAIL_AT) {
+          jobs.delete(upstreamId);
           const [, code, message] = failure;
           return yield { status: 'failed', error: { code, message, retryable: code === 'TRYON_FAILED', providerCode: 'SANDBOX_TRIGGERED_FAILURE' } };
         }
-        yield { status: 'running', progress };
-        await delay((total * 0.85) / TICKS, signal);
+        yield elapsed < QUEUED_SHARE ? { status: 'queued' } : { status: 'running', progress: Math.min(0.95, (elapsed - QUEUED_SHARE) / (1 - QUEUED_SHARE)) };
+        await delay(Math.min(TICK_MS, job.durationMs / 12), signal);
       }
-      const bytes = await compositePreview(request.person.bytes, request.garments[0]!.bytes, request.category);
+      const bytes = await compositePreview(job.request.person.bytes, job.request.garments[0]!.bytes, job.request.category);
+      jobs.delete(upstreamId);
       yield { status: 'succeeded', image: { bytes, contentType: 'image/jpeg' }, preview: true };
     },
     async cancel(upstreamId) {
-      pending.delete(upstreamId);
+      jobs.delete(upstreamId);
     },
   };
 }
