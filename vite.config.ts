@@ -6,6 +6,8 @@ import { defineConfig, type ViteUserConfig as UserConfig } from 'vitest/config';
  * intent. Lit gets a chunk of its own so no file outgrows the app-block size limit.
  */
 const widget: UserConfig = {
+  // Library mode leaves `process.env.NODE_ENV` in place; shop pages have no `process`.
+  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   build: {
     outDir: 'dist/widget',
     emptyOutDir: true,

@@ -10,7 +10,7 @@
  *                                               EXIF Orientation 6 and GPS, like a real one
  *
  * `ensureDemoAssets()` is cheap when the images are current: it compares a stamp (a hash
- * of every drawing) and only redraws when a drawing changed or a file is missing.
+ * of every drawing and encoder) and only redraws when one changed or a file is missing.
  * Run directly with `tsx demo/assets.ts` to (re)generate.
  */
 import { createHash } from 'node:crypto';
@@ -22,18 +22,16 @@ import sharp from 'sharp';
 
 const OUT_DIR = fileURLToPath(new URL('./.generated/', import.meta.url));
 const STAMP_FILE = '.stamp';
-/** Bump when the encoding (not the drawings, which are hashed) changes. */
-const FORMAT_VERSION = 2;
 
 // ---------------------------------------------------------------------------------------
 // The t-shirt (1000×1000 product shot)
 // ---------------------------------------------------------------------------------------
 
-export const TEE_COLOURS = {
+const TEE_COLOURS = {
   navy: { base: '#1f2a44', light: '#2e3d60', dark: '#141c30', rib: '#1a2339', stitch: '#3b4b70' },
   terracotta: { base: '#c4663f', light: '#d27a52', dark: '#a2502d', rib: '#b55a35', stitch: '#dc8c66' },
 } as const;
-export type TeeColour = keyof typeof TEE_COLOURS;
+type TeeColour = keyof typeof TEE_COLOURS;
 
 /** Outline of a flat-laid crew-neck tee, front view, in a 1000×1000 frame. */
 const TEE_BODY =
@@ -69,7 +67,7 @@ function teeSvg(colour: TeeColour, view: 'front' | 'detail'): string {
     <!-- jersey texture, then soft folds: broad blurred highlights and shadows (too blotchy close up) -->
     <rect width="1000" height="1000" filter="url(#knit)" opacity="${view === 'front' ? 0.18 : 0.3}"/>
     <g filter="url(#soft)" opacity="${view === 'front' ? 1 : 0}">
-      <ellipse cx="400" cy="600" rx="40" ry="190" transform="rotate(-8 400 600)" fill="${c.dark}" opacity="0.5"/>
+      <ellipse cx="410" cy="600" rx="90" ry="220" transform="rotate(-8 410 600)" fill="${c.dark}" opacity="0.22"/>
       <ellipse cx="630" cy="520" rx="50" ry="170" transform="rotate(6 630 520)" fill="${c.light}" opacity="0.7"/>
       <ellipse cx="500" cy="880" rx="220" ry="30" fill="${c.dark}" opacity="0.5"/>
       <ellipse cx="190" cy="300" rx="70" ry="30" transform="rotate(-40 190 300)" fill="${c.light}" opacity="0.6"/>
@@ -208,15 +206,18 @@ function hairSvg(s: Shopper, layer: 'back' | 'front'): string {
   }
 }
 
+/** The head and hair are drawn around y 165 and moved up by this much. */
+const HEAD_LIFT = -26;
+const NECK = 'M426 174 H474 L478 268 H422 Z';
 /** The shopper's own t-shirt, which a tried-on top covers. */
 const SHIRT =
-  'M420 276 Q450 306 480 276 L566 296 Q590 302 598 330 L612 408 L562 422 L556 440 Q552 560 556 662 ' +
-  'Q450 678 344 662 Q348 560 344 440 L338 422 L288 408 L302 330 Q310 302 334 296 Z';
+  'M420 252 Q450 280 480 252 L566 270 Q590 276 598 302 L612 366 L562 380 L556 398 Q552 560 556 662 ' +
+  'Q450 678 344 662 Q348 560 344 398 L338 380 L288 366 L302 302 Q310 276 334 270 Z';
 
 /**
- * A stylised person standing square to the camera. The shirt (torso and short sleeves)
- * spans x 300–600 and y 278–660 of 900×1200, i.e. about x 33–67 % and y 23–55 %: the area
- * the sandbox provider pastes a top onto.
+ * A stylised person standing square to the camera, drawn to line up with where the sandbox
+ * provider pastes a top (x 26–74 %, y 20–56 %): shoulders at y 21 %, shirt hem at 55 %, the
+ * chin well above the collar line and short sleeves that a pasted tee's sleeves cover.
  */
 function shopperSvg(s: Shopper, width = 900, height = 1200): string {
   const backdrop = backdropSvg(s.backdrop);
@@ -228,7 +229,7 @@ function shopperSvg(s: Shopper, width = 900, height = 1200): string {
   <linearGradient id="legs" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="${s.trousersShade}"/><stop offset="0.3" stop-color="${s.trousers}"/><stop offset="0.5" stop-color="${s.trousersShade}"/><stop offset="0.68" stop-color="${s.trousers}"/><stop offset="1" stop-color="${s.trousersShade}"/></linearGradient>
   <filter id="blur6" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="6"/></filter>
   <filter id="blur24" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="24"/></filter>
-  <clipPath id="neck"><path d="M426 200 H474 L478 292 H422 Z"/></clipPath>
+  <clipPath id="neck"><path d="${NECK}"/></clipPath>
   <clipPath id="shirt"><path d="${SHIRT}"/></clipPath>
   ${backdrop.defs}
 </defs>
@@ -237,7 +238,7 @@ ${backdrop.body}
 <ellipse cx="458" cy="1140" rx="200" ry="28" fill="#000" opacity="0.2" filter="url(#blur24)"/>
 <ellipse cx="450" cy="1138" rx="128" ry="10" fill="#000" opacity="0.28" filter="url(#blur6)"/>
 <path d="M540 290 Q650 320 640 650 L610 1100 L540 1120 Z" fill="#000" opacity="0.05" filter="url(#blur24)"/>
-${hairSvg(s, 'back')}
+<g transform="translate(0 ${HEAD_LIFT})">${hairSvg(s, 'back')}</g>
 <!-- trousers and trainers -->
 <path d="M354 626 H546 C554 700 558 770 550 860 L541 1100 H463 L455 770 C453 742 447 742 445 770 L437 1100 H359 L350 860 C342 770 346 700 354 626 Z" fill="url(#legs)"/>
 <path d="M400 780 L401 1096 M500 780 L499 1096" stroke="${s.trousersShade}" stroke-width="2" opacity="0.7"/>
@@ -247,22 +248,23 @@ ${hairSvg(s, 'back')}
 <path d="M330 1134 Q390 1138 450 1134 M450 1134 Q510 1138 570 1134" fill="none" stroke="${s.sole}" stroke-width="7"/>
 <path d="M372 1104 Q396 1112 420 1104 M480 1104 Q504 1112 528 1104" fill="none" stroke="${s.sole}" stroke-width="3"/>
 <!-- arms (the sleeves cover their tops), hands -->
-<path d="M300 396 C292 470 290 548 296 626 L328 628 C334 548 342 470 344 404 Z" fill="url(#skin)"/>
-<path d="M600 396 C608 470 610 548 604 626 L572 628 C566 548 558 470 556 404 Z" fill="url(#skin)"/>
+<path d="M300 360 C292 450 290 548 296 626 L328 628 C334 548 342 450 344 372 Z" fill="url(#skin)"/>
+<path d="M600 360 C608 450 610 548 604 626 L572 628 C566 548 558 450 556 372 Z" fill="url(#skin)"/>
 <path d="M296 620 C290 640 292 668 310 674 C326 678 334 656 330 620 Z" fill="${s.skin}"/>
 <path d="M604 620 C610 640 608 668 590 674 C574 678 566 656 570 620 Z" fill="${s.skin}"/>
 <!-- neck, shaded under the chin -->
-<path d="M426 200 H474 L478 292 H422 Z" fill="url(#skin)"/>
-<ellipse cx="450" cy="236" rx="34" ry="16" fill="${s.skinShade}" filter="url(#blur6)" clip-path="url(#neck)"/>
+<path d="${NECK}" fill="url(#skin)"/>
+<ellipse cx="450" cy="210" rx="34" ry="16" fill="${s.skinShade}" filter="url(#blur6)" clip-path="url(#neck)"/>
 <!-- the shopper's own t-shirt -->
 <path d="${SHIRT}" fill="url(#top)"/>
 <g clip-path="url(#shirt)" fill="none" stroke="${s.topShade}">
-  <path d="M356 440 Q362 560 354 660 M544 440 Q538 560 546 660" stroke-width="14" opacity="0.7" filter="url(#blur6)"/>
-  <path d="M300 400 L344 420 M600 400 L556 420" stroke-width="6" opacity="0.5"/>
-  <path d="M418 300 Q450 330 482 300" stroke-width="12" opacity="0.5" filter="url(#blur6)"/>
+  <path d="M356 410 Q362 560 354 660 M544 410 Q538 560 546 660" stroke-width="14" opacity="0.7" filter="url(#blur6)"/>
+  <path d="M290 360 L340 376 M610 360 L560 376" stroke-width="6" opacity="0.5"/>
+  <path d="M418 276 Q450 306 482 276" stroke-width="12" opacity="0.5" filter="url(#blur6)"/>
 </g>
-<path d="M420 276 Q450 306 480 276" fill="none" stroke="${s.topShade}" stroke-width="7"/>
+<path d="M420 252 Q450 280 480 252" fill="none" stroke="${s.topShade}" stroke-width="7"/>
 <!-- head -->
+<g transform="translate(0 ${HEAD_LIFT})">
 <ellipse cx="393" cy="172" rx="11" ry="17" fill="${s.skinShade}"/>
 <ellipse cx="507" cy="172" rx="11" ry="17" fill="${s.skinShade}"/>
 <ellipse cx="450" cy="165" rx="58" ry="72" fill="url(#face)"/>
@@ -278,6 +280,7 @@ ${hairSvg(s, 'back')}
 <circle cx="418" cy="193" r="11" fill="#e07a6a" opacity="0.16"/>
 <circle cx="482" cy="193" r="11" fill="#e07a6a" opacity="0.16"/>
 ${hairSvg(s, 'front')}
+</g>
 </svg>`;
 }
 
@@ -293,7 +296,7 @@ interface Asset {
 }
 
 const png = (svg: string) => sharp(Buffer.from(svg)).flatten({ background: '#ffffff' }).png({ compressionLevel: 9 }).toBuffer();
-const webp = (svg: string) => sharp(Buffer.from(svg)).flatten({ background: '#ffffff' }).webp({ quality: 82 }).toBuffer();
+const webp = (svg: string) => sharp(Buffer.from(svg)).flatten({ background: '#ffffff' }).webp({ quality: 90 }).toBuffer();
 const jpeg = (svg: string) => sharp(Buffer.from(svg)).jpeg({ quality: 86, mozjpeg: true }).toBuffer();
 
 /**
@@ -304,7 +307,13 @@ const jpeg = (svg: string) => sharp(Buffer.from(svg)).jpeg({ quality: 86, mozjpe
  */
 async function phonePhoto(svg: string): Promise<Buffer> {
   const upright = await sharp(Buffer.from(svg)).png().toBuffer();
-  const sideways = await sharp(upright).rotate(270).toBuffer();
+  // Sensor grain: flat artwork would compress to a few hundred KB, a phone photo is MBs.
+  const { width, height } = await sharp(upright).metadata();
+  const grain = await sharp({ create: { width, height, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 24 } } })
+    .png()
+    .toBuffer();
+  const grainy = await sharp(upright).composite([{ input: grain, blend: 'soft-light' }]).png().toBuffer();
+  const sideways = await sharp(grainy).rotate(270).toBuffer();
   return sharp(sideways)
     .withExif({
       IFD0: { Make: 'Northwind', Model: 'Demo Phone 12', DateTime: '2024:05:18 10:42:07' },
@@ -342,7 +351,8 @@ function assets(): Asset[] {
 /** Fails loudly if sharp ever stops writing the phone photo the way tests rely on. */
 async function checkPhonePhoto(file: string): Promise<void> {
   const meta = await sharp(file).metadata();
-  if (meta.width !== 4032 || meta.height !== 3024 || meta.orientation !== 6 || !meta.exif) {
+  const upright = meta.autoOrient;
+  if (meta.width !== 4032 || meta.height !== 3024 || meta.orientation !== 6 || !meta.exif || upright.width !== 3024 || upright.height !== 4032) {
     throw new Error(`demo assets: ${file} is not a sideways 4032×3024 JPEG with EXIF orientation 6`);
   }
 }
@@ -361,7 +371,9 @@ export function ensureDemoAssets(): Promise<string> {
 
 async function generate(): Promise<string> {
   const list = assets();
-  const hash = createHash('sha256').update(String(FORMAT_VERSION));
+  // The stamp covers every drawing and the code that encodes them.
+  const hash = createHash('sha256');
+  for (const encoder of [png, webp, jpeg, phonePhoto]) hash.update(String(encoder));
   for (const asset of list) hash.update(asset.name).update(asset.source);
   const stamp = hash.digest('hex');
 

@@ -103,7 +103,7 @@ describe('demo store, end to end', () => {
     await expect.poll(() => page.locator('fitting-room').getAttribute('garment')).toContain('terracotta');
     const jobs: string[] = [];
     page.on('request', (request) => {
-      if (request.method() === 'POST' && request.url().endsWith('/fitting-room/jobs')) jobs.push(request.postData() ?? '');
+      if (request.method() === 'POST' && request.url().endsWith('/fitting-room/jobs')) jobs.push(request.postDataBuffer()?.toString('latin1') ?? '');
     });
     const dialog = await openAndConsent(page);
     await dialog.locator('input[type=file]').setInputFiles(photo('shopper-2.jpg'));

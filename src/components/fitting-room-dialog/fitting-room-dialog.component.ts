@@ -1,6 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { ref, createRef } from 'lit/directives/ref.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { dialogStyles } from './fitting-room-dialog.styles.js';
 import { ERROR_TEXT, TEXT, formatDuration } from './messages.js';
 import { TryOnFlow, type FlowEvent, type FlowState, type ProductContext } from './try-on-flow.js';
@@ -36,6 +35,7 @@ export class FittingRoomDialog extends LitElement {
   returnFocusTo?: HTMLElement;
 
   readonly #dialog = createRef<HTMLDialogElement>();
+  readonly #compare = createRef<HTMLElement>();
   readonly #flow = new TryOnFlow(
     () => this.#product(),
     (event) => this.#emitFlowEvent(event),
@@ -78,6 +78,8 @@ export class FittingRoomDialog extends LitElement {
 
   protected override updated(changed: PropertyValues) {
     super.updated(changed);
+    // Through the CSSOM, not a style attribute: a strict CSP (no 'unsafe-inline') blocks the latter.
+    this.#compare.value?.style.setProperty('--split', `${this.#split}%`);
     const state = this.#flow.$state.get();
     if (state.step !== this.#lastStep) {
       this.#lastStep = state.step;
@@ -177,7 +179,7 @@ export class FittingRoomDialog extends LitElement {
     const name = this.host.productId ? this.host.productId : TEXT.thisItem;
     return html`
       ${state.preview ? html`<p class="badge">${TEXT.previewBadge}</p>` : nothing}
-      <div class="compare" part="compare" style=${styleMap({ '--split': `${this.#split}%` })}>
+      <div class="compare" part="compare" ${ref(this.#compare)}>
         <img class="before" src=${state.before} alt=${TEXT.before} />
         <img class="after" src=${state.after} alt=${TEXT.after(name)} />
         <span class="label before" aria-hidden="true">${TEXT.before}</span>
