@@ -39,6 +39,34 @@ async function axeViolations(page: Page) {
   });
 }
 
+interface Traffic {
+  photoUploads: number[];
+  results: number[][];
+}
+
+/**
+ * Runs in the page before its scripts: records the size of every photo the widget uploads
+ * and the bytes of every result image exactly as the proxy sent them.
+ */
+function recordTraffic() {
+  const traffic: Traffic = { photoUploads: [], results: [] };
+  (window as unknown as { traffic: Traffic }).traffic = traffic;
+  const send = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.send = function (body) {
+    const person = body instanceof FormData ? body.get('person') : null;
+    if (person instanceof Blob) traffic.photoUploads.push(person.size);
+    return send.call(this, body);
+  };
+  const originalFetch = window.fetch;
+  window.fetch = async (input, init) => {
+    const response = await originalFetch(input, init);
+    if (String(input instanceof Request ? input.url : input).includes('/results/') && response.ok) {
+      traffic.results.push(Array.from(new Uint8Array(await response.clone().arrayBuffer())));
+    }
+    return response;
+  };
+}
+
 async function openAndConsent(page: Page) {
   await page.getByRole('button', { name: 'Try it on' }).click();
   const dialog = page.getByRole('dialog', { name: 'Try it on' });
@@ -53,16 +81,13 @@ describe('demo store, end to end', () => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-    const uploads: number[] = [];
-    page.on('request', (request) => {
-      if (request.method() === 'POST' && request.url().endsWith('/fitting-room/jobs')) uploads.push(request.postDataBuffer()?.length ?? 0);
-    });
+    await page.addInitScript(recordTraffic);
 
     await page.goto(demo.url);
     await page.screenshot({ path: new URL('demo-product-page.png', artifacts).pathname });
     const dialog = await openAndConsent(page);
     await dialog.locator('input[type=file]').setInputFiles(photo('shopper-phone-rotated.jpg'));
-    await expect.poll(() => dialog.getByText(/Creating your try-on/).count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => dialog.locator('#progress-label').textContent(), { timeout: 15_000 }).toMatch(/Creating your try-on/);
     const after = dialog.locator('img.after');
     await after.waitFor({ timeout: 20_000 });
     await page.screenshot({ path: new URL('demo-result.png', artifacts).pathname });
@@ -70,9 +95,10 @@ describe('demo store, end to end', () => {
     // Upright 3:4 portrait, downscaled: the 4032×3024 sideways original was never sent.
     const before = await dialog.locator('img.before').evaluate((image: HTMLImageElement) => [image.naturalWidth, image.naturalHeight]);
     expect(before).toEqual([768, 1024]);
-    expect(uploads).toHaveLength(1);
-    expect(uploads[0]).toBeLessThan(400_000);
-    console.info(`upload of a 12 MP phone photo: ${uploads[0]} bytes (multipart body)`);
+    const traffic = await page.evaluate(() => (window as unknown as { traffic: Traffic }).traffic);
+    expect(traffic.photoUploads).toHaveLength(1);
+    expect(traffic.photoUploads[0]).toBeLessThan(300_000);
+    console.info(`upload of a 12 MP phone photo: ${traffic.photoUploads[0]} bytes (the person file)`);
 
     const slider = dialog.getByRole('slider', { name: 'Compare your photo with the try-on' });
     await slider.press('ArrowLeft');
@@ -80,11 +106,9 @@ describe('demo store, end to end', () => {
     await expect.poll(() => slider.inputValue()).toBe('48');
     expect(await axeViolations(page)).toEqual([]);
 
-    const result = await after.evaluate(async (image: HTMLImageElement) => {
-      const bytes = new Uint8Array(await (await fetch(image.src)).arrayBuffer());
-      return Array.from(bytes);
-    });
-    const meta = await sharp(Buffer.from(result)).metadata();
+    const { results } = await page.evaluate(() => (window as unknown as { traffic: Traffic }).traffic);
+    expect(results).toHaveLength(1);
+    const meta = await sharp(Buffer.from(results[0]!)).metadata();
     expect([meta.width, meta.height]).toEqual([768, 1024]);
     expect(meta.exif).toBeUndefined();
 
@@ -101,15 +125,19 @@ describe('demo store, end to end', () => {
     await page.goto(demo.url);
     await page.getByRole('radio', { name: /Terracotta/ }).check();
     await expect.poll(() => page.locator('fitting-room').getAttribute('garment')).toContain('terracotta');
-    const jobs: string[] = [];
-    page.on('request', (request) => {
-      if (request.method() === 'POST' && request.url().endsWith('/fitting-room/jobs')) jobs.push(request.postDataBuffer()?.toString('latin1') ?? '');
-    });
     const dialog = await openAndConsent(page);
     await dialog.locator('input[type=file]').setInputFiles(photo('shopper-2.jpg'));
     await dialog.locator('img.after').waitFor({ timeout: 20_000 });
     await page.screenshot({ path: new URL('demo-result-phone.png', artifacts).pathname });
-    expect(jobs.join()).toContain('tee-terracotta.png');
+    // The shopper sees a terracotta tee on the torso of the result, not the navy default.
+    const [red, green, blue] = await dialog.locator('img.after').evaluate(async (image: HTMLImageElement) => {
+      const canvas = new OffscreenCanvas(image.naturalWidth, image.naturalHeight);
+      const context = canvas.getContext('2d')!;
+      context.drawImage(image, 0, 0);
+      return [...context.getImageData(Math.round(image.naturalWidth * 0.5), Math.round(image.naturalHeight * 0.4), 1, 1).data];
+    });
+    expect(red).toBeGreaterThan(green! + 50);
+    expect(red).toBeGreaterThan(blue! + 50);
     const box = await page.getByRole('dialog').boundingBox();
     expect(box).toMatchObject({ x: 0, y: 0, width: 390, height: 844 });
     expect(await axeViolations(page)).toEqual([]);
