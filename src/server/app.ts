@@ -155,6 +155,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
       await limiter.take(config.limits.jobsPerIp, c.get('client'));
       await limiter.take(config.limits.jobsPerOrigin, session.origin);
       await jobs.assertAvailable();
+      if (!/^multipart\/form-data\b/i.test(c.req.header('content-type') ?? '')) throw new ApiError('BAD_REQUEST', 'The request must be multipart/form-data.');
       const form = await c.req.parseBody({ all: true }).catch(() => {
         throw new ApiError('BAD_REQUEST', 'The request must be multipart/form-data.');
       });

@@ -43,7 +43,9 @@ export async function fetchGarment(raw: string, policy: GarmentFetchPolicy, sign
     let response: Response;
     try {
       response = await doFetch(url, { redirect: 'manual', signal: combined, headers: { accept: 'image/avif,image/webp,image/png,image/jpeg,*/*;q=0.5' } });
-    } catch {
+    } catch (error) {
+      // The Node fetch refuses non-public addresses at connect time (guarded-fetch.ts).
+      if ((error as Error | undefined)?.name === 'BlockedAddressError') throw new ApiError('GARMENT_HOST_NOT_ALLOWED', `${url.host} does not resolve to a public address.`);
       throw new ApiError('GARMENT_FETCH_FAILED', `The garment image at ${url.host} could not be loaded.`);
     }
     if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {

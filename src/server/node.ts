@@ -1,13 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 import { createProxy, type Proxy } from './app.js';
-import type { ProxyConfig } from './config.js';
+import { secretsOf, type ProxyConfig } from './config.js';
+import { createGuardedFetch } from './guarded-fetch.js';
 import { cleanImage } from './images.js';
 import { createLogger, type Logger } from './log.js';
 import { createProvider } from './providers/index.js';
 import type { ProviderAdapter } from './providers/types.js';
 import type { SharedState } from './state/types.js';
 import { MemoryState } from './state/memory.js';
-import { FileStore, type BlobStore } from './store.js';
+import type { BlobStore } from './store.js';
+import { FileStore } from './store-file.js';
+import { S3Store } from './store-s3.js';
 
 export interface NodeProxy {
   /** The Hono app's handler; `app.fetch(request)`. */
@@ -25,15 +28,17 @@ export interface NodeProxyOverrides {
 }
 
 /**
- * The proxy as Node runs it: photos on the filesystem, the provider from
+ * The proxy as Node runs it: photos on the filesystem (or in S3 when `S3_BUCKET` is set), the provider from
  * `FITTING_ROOM_PROVIDER`, and a retention sweeper on a timer that never keeps the
  * process alive by itself.
  */
 export async function createNodeProxy(config: ProxyConfig, overrides: NodeProxyOverrides = {}): Promise<NodeProxy> {
   const log = overrides.log ?? createLogger({ secrets: secretsOf(config) });
   const fetchImpl = overrides.fetch ?? fetch;
+  // Browser-supplied URLs (garments) go through the address guard; provider calls use plain fetch.
+  const garmentFetch = overrides.fetch ?? createGuardedFetch({ allowPrivate: config.dev });
   const provider = overrides.provider ?? createProvider(config.provider, config.env, { log: log.child({ provider: config.provider }), fetch: fetchImpl });
-  const store = overrides.store ?? new FileStore(config.dataDir);
+  const store = overrides.store ?? (config.s3 ? new S3Store(config.s3) : new FileStore(config.dataDir));
   const state = overrides.state ?? (config.redisUrl ? await connectRedis(config.redisUrl, log) : new MemoryState());
   const proxy = createProxy(config, {
     provider,
@@ -41,7 +46,7 @@ export async function createNodeProxy(config: ProxyConfig, overrides: NodeProxyO
     log,
     cleanImage,
     state,
-    fetch: fetchImpl,
+    fetch: garmentFetch,
     // @hono/node-server passes the Node request as env.incoming; its socket knows the peer.
     peerAddress: (_request, env) => (env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress,
   });
@@ -60,12 +65,6 @@ export async function createNodeProxy(config: ProxyConfig, overrides: NodeProxyO
       if (!overrides.state) await state.close();
     },
   };
-}
-
-/** Every configured value that must never appear in a log line, whatever its name. */
-function secretsOf(config: ProxyConfig): string[] {
-  const secretNames = /(SECRET|TOKEN|API_KEY|KEY_ID|PASSWORD)$/;
-  return [config.secret, ...Object.entries(config.env).flatMap(([name, value]) => (value && secretNames.test(name) ? [value] : []))];
 }
 
 async function connectRedis(url: string, log: Logger): Promise<SharedState> {

@@ -68,7 +68,7 @@ export interface TestProxy {
  * A real proxy on loopback (sandbox provider unless overridden), plus a real garment
  * host on another port that the proxy is allowed to fetch from.
  */
-export async function startProxy(env: Env = {}, overrides: NodeProxyOverrides = {}): Promise<TestProxy> {
+export async function startProxy(env: Env = {}, overrides: NodeProxyOverrides = {}, { dev = true }: { dev?: boolean } = {}): Promise<TestProxy> {
   const dataDir = await mkdtemp(join(tmpdir(), 'fitting-room-test-'));
   const garment = await garmentPng();
   const garments = await listen((request) => {
@@ -87,7 +87,7 @@ export async function startProxy(env: Env = {}, overrides: NodeProxyOverrides = 
       FITTING_ROOM_DATA_DIR: dataDir,
       ...env,
     },
-    { dev: true },
+    { dev },
   );
   const proxy = await createNodeProxy(config, { log: createLogger({ level: 'debug', secrets: [SECRET], write: (line) => logs.push(line) }), ...overrides });
   const { url, server } = await listen(proxy.app.fetch);
