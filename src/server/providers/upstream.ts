@@ -534,6 +534,11 @@ export class Upstream {
     return maskString(text, this.options.secrets());
   }
 
+  /** A failure whose `detail` (provider text) is masked. */
+  clean(fault: ProviderFailure): ProviderFailure {
+    return fault.detail ? { ...fault, detail: this.mask(fault.detail) } : fault;
+  }
+
   private async pause(label: string, attempt: number, reason: string, ms: number, signal: AbortSignal) {
     this.log.warn('upstream.retry', { call: label, reason, attempt: attempt + 1, delayMs: Math.round(ms) });
     await sleep(ms, signal);
@@ -738,7 +743,7 @@ export async function* watchJob<R>(plan: WatchPlan<R>): AsyncGenerator<ProviderU
     }
 
     if (terminal.status === 'failed') {
-      yield { status: 'failed', error: terminal.error };
+      yield { status: 'failed', error: upstream.clean(terminal.error) };
       return;
     }
     let image: ImageBytes;
@@ -746,7 +751,7 @@ export async function* watchJob<R>(plan: WatchPlan<R>): AsyncGenerator<ProviderU
       image = await plan.fetchResult(terminal.result, watchSignal);
     } catch (error) {
       if (watchSignal.aborted) throw error;
-      yield { status: 'failed', error: toFailure(error) };
+      yield { status: 'failed', error: upstream.clean(toFailure(error)) };
       return;
     }
     yield { status: 'succeeded', image };

@@ -37,7 +37,7 @@ export function createMiraflowFactory(options: ProviderOptions = {}): ProviderFa
         const body = await client.edit(editBody(person!, garment!, request.category), signal);
         const started = readJobStart(body);
         if (!started) throw upstream.malformed({ label: `POST ${EDIT_PATH}`, status: 200, headers: new Headers(), body }, 'no jobId');
-        if ('error' in started) throw new ProviderError(started.error);
+        if ('error' in started) throw new ProviderError(upstream.clean(started.error));
         return { upstreamId: started.jobId };
       },
       watch(upstreamId, signal) {

@@ -180,7 +180,7 @@ export function mapError(answer: HttpAnswer): ProviderFailure | undefined {
   const { code, message, requestId } = envelope(answer.body);
   const detail = `${describeAnswer(answer, message)}${code ? ` [${code}]` : ''}${requestId ? ` (request_id ${requestId})` : ''}`;
   if (code === 'INSUFFICIENT_BALANCE') return failure('PROVIDER_UNAVAILABLE', false, { providerCode: code, creditsExhausted: true, detail });
-  if (code === 'VALIDATION_ERROR') return failure('PROVIDER_ERROR', false, { providerCode: code, detail });
+  if (code === 'VALIDATION_ERROR') return failure('PROVIDER_ERROR', false, { providerCode: code, detail: `${detail}; if Studio requires user_category, set STUDIO_USER_CATEGORY` });
   if (code === 'RATE_LIMITED') return failure('RATE_LIMITED', true, { providerCode: code, detail });
   return { ...genericHttpFailure(answer, message), ...(code ? { providerCode: code } : {}), detail };
 }
