@@ -21,7 +21,16 @@ let proxy;
 /** @type {ReturnType<typeof getRequestListener> | undefined} */
 let listener;
 
-const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  // Chromium's fake camera (a test pattern) and no permission prompt: the camera tests capture from it.
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+];
 
 export default {
   rootDir: fileURLToPath(new URL('..', import.meta.url)),
@@ -45,6 +54,19 @@ export default {
     </html>`,
   plugins: [
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
+    {
+      // What vite.config.ts does for the build: libheif's .wasm by URL, and its CommonJS glue as a module.
+      name: 'fitting-room-libheif',
+      resolveImport({ source }) {
+        if (source === 'virtual:libheif-wasm') return '/__libheif-wasm.js';
+      },
+      serve(context) {
+        if (context.path === '/__libheif-wasm.js') return { body: "export default '/node_modules/libheif-js/libheif-wasm/libheif.wasm';", type: 'js' };
+      },
+      transform(context) {
+        if (context.path.endsWith('/libheif-js/libheif-wasm/libheif.js')) return { body: `${context.body}\nexport default libheif;` };
+      },
+    },
     {
       name: 'fitting-room-proxy',
       async serverStart({ config }) {

@@ -95,3 +95,59 @@ export function recordRequests(): { requests: { method: string; path: string }[]
     },
   };
 }
+
+/** Loads one of the demo's generated images (or a checked-in fixture) as a File. */
+export async function fetchFile(path: string, name = path.split('/').pop()!, type = 'image/jpeg'): Promise<File> {
+  const response = await fetch(path);
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return new File([await response.blob()], name, { type });
+}
+
+/** Redraws an image through a canvas 2D filter (e.g. `blur(6px)`, `brightness(0.2)`), as a JPEG File. */
+export async function filtered(file: Blob, filter: string, width?: number, height?: number): Promise<File> {
+  const bitmap = await createImageBitmap(file);
+  const canvas = new OffscreenCanvas(width ?? bitmap.width, height ?? bitmap.height);
+  const context = canvas.getContext('2d')!;
+  context.filter = filter;
+  context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+  return new File([blob], 'filtered.jpg', { type: 'image/jpeg' });
+}
+
+export interface Upload {
+  person: boolean;
+  personRef: string | null;
+  garment: string | null;
+  variantId: string | null;
+}
+
+/** Records every POST /jobs multipart body: whether it carried a `person` file or a `personRef`. */
+export function recordUploads(): { uploads: Upload[]; stop(): void } {
+  const uploads: Upload[] = [];
+  const originalSend = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.send = function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
+    if (body instanceof FormData) {
+      uploads.push({
+        person: body.get('person') instanceof Blob,
+        personRef: body.get('personRef') as string | null,
+        garment: body.get('garment') as string | null,
+        variantId: body.get('variantId') as string | null,
+      });
+    }
+    return originalSend.call(this, body);
+  };
+  return { uploads, stop: () => (XMLHttpRequest.prototype.send = originalSend) };
+}
+
+/** The element deepest in shadow roots that has focus. */
+export const activeElementDeep = (root: Document | ShadowRoot = document) => {
+  let active = root.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active;
+};
+
+/** Forgets consent and a remembered photo, as on a first visit. */
+export function firstVisit() {
+  localStorage.removeItem('fitting-room:consent');
+  localStorage.removeItem('fitting-room:photo');
+}

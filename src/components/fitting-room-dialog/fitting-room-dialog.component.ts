@@ -1,8 +1,9 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { ref, createRef } from 'lit/directives/ref.js';
+import { LitElement, html, nothing, type CSSResult, type PropertyValues } from 'lit';
 import { dialogStyles } from './fitting-room-dialog.styles.js';
-import { ERROR_TEXT, TEXT, formatDuration } from './messages.js';
-import { TryOnFlow, type FlowEvent, type FlowState, type ProductContext } from './try-on-flow.js';
+import { direction, loadStrings, resolveLocale, withOverrides } from './i18n.js';
+import { EN, ERRORS, format, formatDuration, type FailureCode, type StringKey, type Strings } from './messages.js';
+import { TryOnFlow, type FlowEvent, type FlowState, type ProductContext, type Variant } from './try-on-flow.js';
+import type { View, ViewHost } from './views.js';
 
 /** The attributes of `<fitting-room>` the dialog reads; the loader element is the source of truth. */
 export interface DialogHost extends HTMLElement {
@@ -12,119 +13,212 @@ export interface DialogHost extends HTMLElement {
   productId: string | null;
   variantId: string | null;
   privacyUrl: string | null;
+  locale: string | null;
+  /** `[{id, name, garment}]`, as an array or its JSON. */
+  variants: Variant[] | string | null;
+  /** Overrides of any string, as an object or its JSON. */
+  strings: Partial<Strings> | string | null;
+  /** `light`, `dark` or `auto` (default: follow prefers-color-scheme). */
+  theme: string | null;
 }
+
+/** Parts the page can style as `fitting-room::part(name)`. */
+const PARTS = 'dialog,header,title,close-button,secondary-button,primary-button,camera-button,file-button,checkbox,notice,progress,compare,variant,error';
 
 let openDialogs = 0;
 let savedOverflow = '';
+
+const CAMERA_ICON = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 8h3l2-3h6l2 3h3v11H4zM12 16.5a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7" /></svg>`;
+const PHOTO_ICON = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 5h16v14H4zM4 15l4-4 4 4 3-3 5 5M15.5 9.5h.01" /></svg>`;
 
 /**
  * The try-on dialog, loaded by `<fitting-room>` on intent and rendered inside its shadow
  * root. It uses the native `<dialog>` in modal mode so it sits in the top layer above any
  * theme (transforms, `overflow: hidden`, huge z-indexes), traps focus and closes on Escape.
+ * The camera and the result view are lazy chunks (camera/, result/), and so is every
+ * language but English (locales/).
  *
- * Events are dispatched from the host `<fitting-room>` element; see its documentation.
+ * Events are dispatched from the host `<fitting-room>` element; see its documentation and
+ * `FittingRoomEventMap` in src/events.ts.
  *
- * @csspart dialog - The native dialog element.
+ * @csspart dialog - The native dialog element (a full-screen sheet below 600px).
+ * @csspart close-button - The close button.
  * @csspart primary-button - The main action of each step.
+ * @csspart secondary-button - The other buttons.
+ * @csspart camera-button - "Take a photo".
+ * @csspart file-button - "Choose a photo".
  * @csspart compare - The before/after comparison.
+ * @csspart variant - A variant to try on instead.
  */
-export class FittingRoomDialog extends LitElement {
+export class FittingRoomDialog extends LitElement implements ViewHost {
   static override styles = dialogStyles;
 
   host!: DialogHost;
   returnFocusTo?: HTMLElement;
 
-  readonly #dialog = createRef<HTMLDialogElement>();
-  readonly #compare = createRef<HTMLElement>();
-  readonly #flow = new TryOnFlow(
+  readonly flow = new TryOnFlow(
     () => this.#product(),
     (event) => this.#emitFlowEvent(event),
   );
+  #base: Strings = EN;
+  #locale = 'en';
   #unsubscribe?: () => void;
   #consentChecked = false;
-  #split = 50;
   #dragging = false;
   #retention?: number;
+  #announcement = '';
+  #camera?: View;
+  #result?: View;
+  #lastStep?: FlowState['step'];
+
+  get t(): Strings {
+    return withOverrides(this.#base, this.host.strings);
+  }
+
+  get rtl() {
+    return direction(this.#locale) === 'rtl';
+  }
 
   override connectedCallback() {
     super.connectedCallback();
-    this.#unsubscribe = this.#flow.$state.listen(() => this.requestUpdate());
+    this.setAttribute('exportparts', PARTS);
+    this.#unsubscribe = this.flow.$state.listen(() => this.requestUpdate());
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
     this.#unsubscribe?.();
-    this.#flow.dispose();
+    this.#camera?.stop?.();
+    this.flow.dispose();
     this.#unlockScroll();
   }
 
-  /** Opens the dialog modally, moving focus into it. */
+  /** Opens the dialog modally, in the page's language, moving focus into it. */
   async show() {
+    const locale = resolveLocale(this.host.locale);
+    if (locale !== this.#locale) {
+      this.#base = await loadStrings(locale).catch(() => EN);
+      this.#locale = locale;
+      this.requestUpdate();
+    }
     await this.updateComplete;
-    const dialog = this.#dialog.value!;
+    const dialog = this.#dialog;
     if (dialog.open) return;
     dialog.showModal();
     this.#lockScroll();
     this.#dispatch('fitting-room:open', {});
     void this.#loadRetention();
+    void this.flow.loadSaved();
+    this.#lastStep = undefined;
+    this.requestUpdate();
     await this.updateComplete;
-    this.#focusStep();
   }
 
   /** Closes the dialog; the `close` handler cancels any work in flight. */
   close() {
-    this.#dialog.value?.close();
+    this.#dialog?.close();
+  }
+
+  get #dialog() {
+    return this.renderRoot.querySelector('dialog')!;
+  }
+
+  #stepChanged = false;
+
+  protected override willUpdate() {
+    const { step } = this.flow.$state.get();
+    if (step === this.#lastStep || !this.#dialog?.open) return;
+    if (this.#lastStep === 'camera') this.#camera?.stop?.();
+    this.#lastStep = step;
+    this.#stepChanged = true;
+    this.#announcement = this.#announce(step);
+    if (step === 'camera' && !this.#camera) void this.#loadView('camera');
+    else if ((step === 'result' || step === 'uploading') && !this.#result) void this.#loadView('result');
   }
 
   protected override updated(changed: PropertyValues) {
     super.updated(changed);
-    // Through the CSSOM, not a style attribute: a strict CSP (no 'unsafe-inline') blocks the latter.
-    this.#compare.value?.style.setProperty('--split', `${this.#split}%`);
-    const state = this.#flow.$state.get();
-    if (state.step !== this.#lastStep) {
-      this.#lastStep = state.step;
-      if (this.#dialog.value?.open) this.#focusStep();
-    }
+    if (!this.#stepChanged) return;
+    this.#stepChanged = false;
+    this.#focusStep();
   }
-  #lastStep?: FlowState['step'];
+
+  async #loadView(name: 'camera' | 'result') {
+    if (name === 'camera') {
+      const module = await import('./camera/camera-view.js');
+      this.#camera ??= (this.#adopt(module.styles), new module.CameraView(this));
+    } else {
+      const module = await import('./result/result-view.js');
+      this.#result ??= (this.#adopt(module.styles), new module.ResultView(this));
+    }
+    this.requestUpdate();
+    await this.updateComplete;
+    this.#focusStep();
+  }
+
+  #adopt(styles: CSSResult) {
+    const root = this.renderRoot as ShadowRoot;
+    if (styles.styleSheet && !root.adoptedStyleSheets.includes(styles.styleSheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, styles.styleSheet];
+  }
 
   override render() {
-    const state = this.#flow.$state.get();
+    const state = this.flow.$state.get();
+    const t = this.t;
+    const theme = this.host.theme;
     return html`
-      <dialog ${ref(this.#dialog)} part="dialog" aria-labelledby="title" @close=${this.#onClose} @paste=${this.#onPaste}>
-        <header>
-          <h2 id="title">${TEXT.title}</h2>
-          <button class="close" part="close-button" aria-label=${TEXT.close} @click=${() => this.close()}>×</button>
+      <dialog
+        part="dialog"
+        class="theme-${theme === 'dark' || theme === 'light' ? theme : 'auto'}"
+        dir=${direction(this.#locale)}
+        lang=${this.#locale}
+        aria-labelledby="title"
+        @close=${this.#onClose}
+        @paste=${this.#onPaste}
+      >
+        <header part="header">
+          <h2 id="title" part="title">${t.title}</h2>
+          <button class="close" part="close-button" aria-label=${t.close} @click=${() => this.close()}>
+            <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6 6 18" /></svg>
+          </button>
         </header>
-        <div class="body">${this.#renderStep(state)}</div>
-        <p class="visually-hidden" role="status" aria-live="polite">${this.#announcement(state)}</p>
+        <div class="body step-${state.step}">${this.#renderStep(state, t)}</div>
+        <p class="visually-hidden" role="status" aria-live="polite">${this.#announcement}</p>
       </dialog>
     `;
   }
 
-  #renderStep(state: FlowState) {
+  #renderStep(state: FlowState, t: Strings) {
     switch (state.step) {
       case 'consent':
-        return this.#renderConsent();
+        return this.#renderConsent(t);
       case 'photo':
-        return this.#renderPhoto();
+        return this.#renderPhoto(t, state.notice);
+      case 'camera':
+        return this.#camera ? this.#camera.render(state) : html`<p class="muted" role="status">${t.cameraStarting}</p>`;
+      case 'review':
+        return this.#renderReview(t, state.checks);
       case 'result':
-        return this.#renderResult(state);
+        return this.#result?.render(state) ?? this.#renderProgress(t, state);
       case 'error':
-        return this.#renderError(state.code);
+        return this.#renderError(t, state.code);
       default:
-        return this.#renderProgress(state);
+        return this.#renderProgress(t, state);
     }
   }
 
-  #renderConsent() {
+  #retentionText(t: Strings, key: StringKey) {
+    return this.#retention ? html`<p class="muted">${format(t[key], { time: formatDuration(this.#retention, this.#locale) })}</p>` : nothing;
+  }
+
+  #renderConsent(t: Strings) {
     const privacyUrl = this.host.privacyUrl;
     return html`
-      <p>${TEXT.consentIntro}</p>
-      ${this.#retention ? html`<p class="muted">${TEXT.consentRetention(formatDuration(this.#retention))}</p>` : nothing}
+      <p>${t.consentIntro}</p>
+      ${this.#retentionText(t, 'consentRetention')}
       <label class="check">
         <input
           type="checkbox"
+          part="checkbox"
           data-autofocus
           .checked=${this.#consentChecked}
           @change=${(event: Event) => {
@@ -132,132 +226,192 @@ export class FittingRoomDialog extends LitElement {
             this.requestUpdate();
           }}
         />
-        <span>${TEXT.consentCheckbox}</span>
+        <span>${t.consentCheckbox}</span>
       </label>
-      ${privacyUrl ? html`<a href=${privacyUrl} target="_blank" rel="noopener">${TEXT.privacyLink}</a>` : nothing}
+      ${privacyUrl ? html`<a href=${privacyUrl} target="_blank" rel="noopener">${t.privacyLink}</a>` : nothing}
       <div class="actions">
-        <button class="primary" part="primary-button" ?disabled=${!this.#consentChecked} @click=${() => this.#flow.acceptConsent()}>
-          ${TEXT.continue}
+        <button class="primary" part="primary-button" ?disabled=${!this.#consentChecked} @click=${() => this.flow.acceptConsent()}>
+          ${t.continue}
         </button>
       </div>
     `;
   }
 
-  #renderPhoto() {
+  #renderPhoto(t: Strings, notice?: string) {
+    const saved = this.flow.saved;
+    const camera = !!navigator.mediaDevices?.getUserMedia;
+    const noticeKey = notice === 'deleted' ? 'deleted' : notice === 'camera-denied' ? 'cameraDenied' : 'cameraMissing';
     return html`
-      <p><strong>${TEXT.photoHeading}</strong></p>
-      <p class="muted">${TEXT.photoTips}</p>
-      <label
+      ${notice ? html`<p class="notice" part="notice" role="status">${t[noticeKey]}</p>` : nothing}
+      ${saved
+        ? html`<div class="saved">
+            <img src=${saved.url} alt=${t.savedHeading} />
+            <div>
+              <p><strong>${t.savedHeading}</strong></p>
+              <button class="primary" part="primary-button" data-autofocus @click=${() => this.flow.useSaved()}>${t.useSaved}</button>
+              <button class="link" part="secondary-button" @click=${() => this.flow.deletePhoto()}>${t.deletePhoto}</button>
+            </div>
+          </div>`
+        : nothing}
+      <div
         class="drop ${this.#dragging ? 'over' : ''}"
         @dragover=${this.#onDragOver}
         @dragleave=${() => this.#setDragging(false)}
         @drop=${this.#onDrop}
       >
-        <input type="file" accept="image/jpeg,image/png,image/webp" data-autofocus @change=${this.#onFileChange} />
-        <span class="button" part="primary-button">${TEXT.choosePhoto}</span>
-        <span class="muted" aria-hidden="true">${this.#dragging ? TEXT.dropActive : TEXT.dropHint}</span>
-      </label>
+        <p><strong>${t.photoHeading}</strong></p>
+        <p class="muted">${t.photoTips}</p>
+        <div class="sources">
+          ${camera
+            ? html`<button
+                class=${saved ? '' : 'primary'}
+                part=${saved ? 'secondary-button camera-button' : 'primary-button camera-button'}
+                ?data-autofocus=${!saved && notice !== 'camera-denied' && notice !== 'camera-missing'}
+                @click=${() => this.flow.openCamera()}
+              >
+                ${CAMERA_ICON}${t.useCamera}
+              </button>`
+            : nothing}
+          <label class="button ${camera || saved ? '' : 'primary'}" part="secondary-button file-button">
+            <!-- accept="image/*", not a list of types: iOS hands the page a JPEG whatever accept says,
+                 macOS Safari converts HEIC to the first listed type unless HEIC is allowed (so with image/* it
+                 passes HEIC, which Safari decodes itself), and Chrome's file dialog would hide .heic files
+                 behind a narrower list. HEIC that arrives anyway is decoded by photo/heic.ts. -->
+            <input
+              type="file"
+              accept="image/*"
+              class="visually-hidden"
+              ?data-autofocus=${!saved && (!camera || !!notice)}
+              @change=${this.#onFileChange}
+            />
+            ${PHOTO_ICON}${t.choosePhoto}
+          </label>
+        </div>
+        <p class="muted drop-hint" aria-hidden="true">${this.#dragging ? t.dropActive : t.dropHint}</p>
+      </div>
+      ${saved
+        ? nothing
+        : html`<label class="check">
+            <input type="checkbox" part="checkbox" .checked=${this.flow.remember} @change=${(event: Event) => (this.flow.remember = (event.target as HTMLInputElement).checked)} />
+            <span>${t.remember}<br /><span class="muted">${t.rememberHint}</span></span>
+          </label>`}
+      ${this.#retentionText(t, 'retentionNote')}
     `;
   }
 
-  #renderProgress(state: FlowState) {
-    const photo = this.#flow.photoUrl;
-    const value = state.step === 'uploading' ? state.progress : state.step === 'generating' ? state.progress : undefined;
+  #renderReview(t: Strings, checks: Extract<FlowState, { step: 'review' }>['checks']) {
+    const blocked = checks.some((check) => check.blocking);
     return html`
-      <div class="progress">
-        ${photo ? html`<img src=${photo} alt=${TEXT.before} />` : nothing}
-        <p id="progress-label">${this.#progressText(state)}</p>
+      <div class="review">
+        ${this.flow.photoUrl ? html`<img src=${this.flow.photoUrl} alt=${t.before} />` : nothing}
+        <div>
+          <h3>${blocked ? t.reviewBlocked : t.reviewHeading}</h3>
+          <ul class="checks">
+            ${checks.map((check) => html`<li class=${check.blocking ? 'blocking' : ''} data-check=${check.code}>${t[`check_${check.code}`]}</li>`)}
+          </ul>
+        </div>
+      </div>
+      <div class="actions">
+        <button class="primary" part="primary-button" data-autofocus @click=${() => this.#again()}>${t.chooseAnother}</button>
+        ${blocked ? nothing : html`<button part="secondary-button" @click=${() => this.flow.proceed()}>${t.useAnyway}</button>`}
+      </div>
+    `;
+  }
+
+  /** Another photo the way the last one came: the camera again after a camera photo. */
+  #again() {
+    if (this.flow.lastSource === 'camera') this.flow.openCamera();
+    else this.flow.anotherPhoto();
+  }
+
+  #renderProgress(t: Strings, state: FlowState) {
+    const photo = this.flow.photoUrl;
+    const value = 'progress' in state ? state.progress : undefined;
+    return html`
+      <div class="progress" part="progress">
+        <div class="scan">${photo ? html`<img src=${photo} alt=${t.before} />` : nothing}</div>
+        <p id="progress-label">${this.#progressText(t, state)}</p>
         <progress aria-labelledby="progress-label" max="100" .value=${value == null ? null : Math.round(value * 100)}></progress>
       </div>
       <div class="actions">
-        <button data-autofocus @click=${() => this.#flow.cancel()}>${TEXT.cancel}</button>
+        <button part="secondary-button" data-autofocus @click=${() => this.flow.cancel()}>${t.cancel}</button>
       </div>
     `;
   }
 
-  #renderResult(state: Extract<FlowState, { step: 'result' }>) {
-    const name = this.host.productId ? this.host.productId : TEXT.thisItem;
+  #renderError(t: Strings, code: FailureCode) {
+    const [key, next] = ERRORS[code] ?? ERRORS.INTERNAL;
+    const [label, action] = {
+      retry: [t.retry, () => this.flow.retry()],
+      'new-photo': [t.anotherPhoto, () => this.#again()],
+      close: [t.close, () => this.close()],
+    }[next] as [string, () => void];
     return html`
-      ${state.preview ? html`<p class="badge">${TEXT.previewBadge}</p>` : nothing}
-      <div class="compare" part="compare" ${ref(this.#compare)}>
-        <img class="before" src=${state.before} alt=${TEXT.before} />
-        <img class="after" src=${state.after} alt=${TEXT.after(name)} />
-        <span class="label before" aria-hidden="true">${TEXT.before}</span>
-        <span class="label after" aria-hidden="true">${TEXT.title}</span>
-        <input
-          type="range"
-          min="0"
-          max="100"
-          step="1"
-          data-autofocus
-          .value=${String(this.#split)}
-          aria-label=${TEXT.compareLabel}
-          aria-valuetext=${TEXT.compareValue(100 - this.#split)}
-          @input=${(event: Event) => {
-            this.#split = Number((event.target as HTMLInputElement).value);
-            this.requestUpdate();
-          }}
-        />
-        <span class="track"></span>
+      <div class="error" part="error" role="alert">
+        <h3>${t.errorHeading}</h3>
+        <p>${t[key]}</p>
       </div>
       <div class="actions">
-        <button class="primary" part="primary-button" @click=${this.#addToCart}>${TEXT.addToCart}</button>
-        <a class="button" href=${state.after} download=${this.#downloadName()}>${TEXT.download}</a>
-        <button @click=${() => this.#flow.anotherPhoto()}>${TEXT.anotherPhoto}</button>
+        <button class="primary" part="primary-button" data-autofocus @click=${action}>${label}</button>
       </div>
     `;
   }
 
-  #renderError(code: keyof typeof ERROR_TEXT) {
-    const text = ERROR_TEXT[code] ?? ERROR_TEXT.INTERNAL;
-    const next = {
-      retry: html`<button class="primary" part="primary-button" data-autofocus @click=${() => this.#flow.retry()}>${TEXT.retry}</button>`,
-      'new-photo': html`<button class="primary" part="primary-button" data-autofocus @click=${() => this.#flow.anotherPhoto()}>
-        ${TEXT.anotherPhoto}
-      </button>`,
-      close: html`<button class="primary" part="primary-button" data-autofocus @click=${() => this.close()}>${TEXT.close}</button>`,
-    }[text.next];
-    return html`
-      <div class="error" role="alert">
-        <h3>${TEXT.errorHeading}</h3>
-        <p>${text.message}</p>
-      </div>
-      <div class="actions">${next}</div>
-    `;
-  }
-
-  #progressText(state: FlowState): string {
+  #progressText(t: Strings, state: FlowState): string {
     switch (state.step) {
-      case 'preparing':
-        return TEXT.preparing;
       case 'uploading':
-        return TEXT.uploading(Math.round(state.progress * 100));
+        return format(t.uploading, { percent: Math.round(state.progress * 100) });
       case 'queued':
-        return TEXT.queued;
+        return t.queued;
       case 'generating':
-        return TEXT.generating(state.progress == null ? undefined : Math.round(state.progress * 100));
+        return state.progress == null ? t.generatingEstimate : format(t.generating, { percent: Math.round(state.progress * 100) });
       default:
-        return '';
+        return t.preparing;
     }
   }
 
   /** Announced through the live region: the step changes, not every percent. */
-  #announcement(state: FlowState): string {
-    switch (state.step) {
-      case 'preparing':
-        return TEXT.preparing;
-      case 'uploading':
-        return TEXT.uploading(0).replace(/ 0%$/, '');
-      case 'queued':
-        return TEXT.queued;
-      case 'generating':
-        return TEXT.generating();
-      case 'result':
-        return TEXT.done;
-      default:
-        // Errors are announced by their role="alert" box.
-        return '';
+  #announce(step: FlowState['step']): string {
+    const t = this.t;
+    const text: Partial<Record<FlowState['step'], string>> = {
+      preparing: t.preparing,
+      uploading: format(t.uploading, { percent: 0 }).replace(/\s*0\s*%/, ''),
+      queued: t.queued,
+      generating: t.generatingEstimate.split('…')[0] + '…',
+      result: t.done,
+    };
+    // Errors are announced by their role="alert" box.
+    return text[step] ?? '';
+  }
+
+  announce(text: string) {
+    this.#announcement = text;
+    this.requestUpdate();
+  }
+
+  variants(): Variant[] {
+    let list = this.host.variants;
+    if (typeof list === 'string') {
+      try {
+        list = JSON.parse(list) as Variant[];
+      } catch {
+        return [];
+      }
     }
+    return Array.isArray(list) ? list.filter((v) => v && typeof v.id === 'string' && typeof v.garment === 'string') : [];
+  }
+
+  productName(): string {
+    const id = this.flow.variant?.id ?? this.host.variantId;
+    return this.variants().find((variant) => variant.id === id)?.name ?? this.t.thisItem;
+  }
+
+  /** `try-on-<product>-<variant>.jpg`, e.g. try-on-everyday-tee-navy.jpg. */
+  downloadName(variantId?: string) {
+    const product = this.host.productId ?? '';
+    const variant = variantId ?? this.host.variantId ?? '';
+    const name = product && variant.startsWith(product) ? variant : [product, variant].filter(Boolean).join('-');
+    return `try-on-${name.replace(/[^\p{L}\p{N}-]+/gu, '-').toLowerCase() || 'item'}.jpg`;
   }
 
   #product(): ProductContext {
@@ -271,12 +425,9 @@ export class FittingRoomDialog extends LitElement {
     };
   }
 
-  #ids() {
-    return { productId: this.host.productId ?? undefined, variantId: this.host.variantId ?? undefined };
-  }
-
   #dispatch(type: string, detail: object, cancelable = false) {
-    return this.host.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true, cancelable, detail: { ...this.#ids(), ...detail } }));
+    const ids = { productId: this.host.productId ?? undefined, variantId: this.flow.variant?.id ?? this.host.variantId ?? undefined };
+    return this.host.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true, cancelable, detail: { ...ids, ...detail } }));
   }
 
   #emitFlowEvent(event: FlowEvent) {
@@ -284,17 +435,13 @@ export class FittingRoomDialog extends LitElement {
     this.#dispatch(`fitting-room:${type}`, detail);
   }
 
-  #addToCart = () => {
+  addToCart() {
     if (this.#dispatch('fitting-room:add-to-cart', {}, true)) this.close();
-  };
-
-  #downloadName() {
-    const slug = (this.host.variantId || this.host.productId || 'item').replace(/[^a-z0-9-]+/gi, '-').toLowerCase();
-    return `try-on-${slug}.jpg`;
   }
 
   #onClose = () => {
-    this.#flow.release();
+    this.#camera?.stop?.();
+    this.flow.release();
     this.#unlockScroll();
     this.#dispatch('fitting-room:close', {});
     this.returnFocusTo?.focus();
@@ -304,7 +451,7 @@ export class FittingRoomDialog extends LitElement {
     const input = event.target as HTMLInputElement;
     const file = input.files?.[0];
     input.value = '';
-    if (file) void this.#flow.choosePhoto(file);
+    if (file) void this.flow.choosePhoto(file, 'file');
   };
 
   #onDragOver = (event: DragEvent) => {
@@ -316,12 +463,12 @@ export class FittingRoomDialog extends LitElement {
     event.preventDefault();
     this.#setDragging(false);
     const file = event.dataTransfer?.files[0];
-    if (file) void this.#flow.choosePhoto(file);
+    if (file) void this.flow.choosePhoto(file, 'drop');
   };
 
   #onPaste = (event: ClipboardEvent) => {
     const file = [...(event.clipboardData?.files ?? [])].find((item) => item.type.startsWith('image/'));
-    if (file && this.#flow.$state.get().step === 'photo') void this.#flow.choosePhoto(file);
+    if (file && this.flow.$state.get().step === 'photo') void this.flow.choosePhoto(file, 'paste');
   };
 
   #setDragging(dragging: boolean) {
@@ -332,7 +479,7 @@ export class FittingRoomDialog extends LitElement {
   async #loadRetention() {
     if (this.#retention) return;
     try {
-      this.#retention = await this.#flow.client.retentionSeconds();
+      this.#retention = await this.flow.client.retentionSeconds();
       this.requestUpdate();
     } catch {
       // The consent still works without the retention line; the upload will report the problem.
@@ -340,7 +487,7 @@ export class FittingRoomDialog extends LitElement {
   }
 
   #focusStep() {
-    this.renderRoot.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+    this.renderRoot.querySelector<HTMLElement>('.body [data-autofocus]')?.focus();
   }
 
   #lockScroll() {

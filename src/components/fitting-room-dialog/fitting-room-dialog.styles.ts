@@ -1,19 +1,27 @@
 import { css } from 'lit';
 
+/**
+ * The dialog's own styles (the camera and result views bring theirs with their chunks).
+ * Theming: the `--fitting-room-*` custom properties below, `::part()`s, and `theme`
+ * (light, dark, auto = prefers-color-scheme). Logical properties throughout, so the
+ * right-to-left languages mirror by `dir` alone.
+ */
 export const dialogStyles = css`
   :host {
+    display: contents;
+  }
+  dialog {
     --accent: var(--fitting-room-accent, #1d1d1f);
     --on-accent: var(--fitting-room-on-accent, #fff);
     --surface: var(--fitting-room-surface, #fff);
     --text: var(--fitting-room-text, #1d1d1f);
     --muted: var(--fitting-room-muted, #5c5c66);
-    --line: var(--fitting-room-line, #d9d9de);
+    --line: var(--fitting-room-line, #c9c9d0);
+    --well: var(--fitting-room-well, #f2f2f4);
     --danger: var(--fitting-room-danger, #b3261e);
     --focus: var(--fitting-room-focus, #0a66ff);
-    --radius: var(--fitting-room-dialog-radius, 16px);
-    display: contents;
-  }
-  dialog {
+    --radius: var(--fitting-room-dialog-radius, 20px);
+    --control-radius: var(--fitting-room-radius, 999px);
     box-sizing: border-box;
     inline-size: min(560px, calc(100vw - 32px));
     max-block-size: calc(100dvh - 32px);
@@ -27,10 +35,38 @@ export const dialogStyles = css`
     box-shadow: 0 24px 64px rgb(0 0 0 / 0.3);
     overflow: auto;
     overscroll-behavior: contain;
+    color-scheme: light;
+  }
+  dialog.theme-dark {
+    --accent: var(--fitting-room-accent, #f2f2f5);
+    --on-accent: var(--fitting-room-on-accent, #1d1d1f);
+    --surface: var(--fitting-room-surface, #1c1c1f);
+    --text: var(--fitting-room-text, #f2f2f5);
+    --muted: var(--fitting-room-muted, #b0b0ba);
+    --line: var(--fitting-room-line, #4a4a52);
+    --well: var(--fitting-room-well, #2a2a2f);
+    --danger: var(--fitting-room-danger, #ff8a80);
+    --focus: var(--fitting-room-focus, #7cb2ff);
+    color-scheme: dark;
+  }
+  @media (prefers-color-scheme: dark) {
+    dialog.theme-auto {
+      --accent: var(--fitting-room-accent, #f2f2f5);
+      --on-accent: var(--fitting-room-on-accent, #1d1d1f);
+      --surface: var(--fitting-room-surface, #1c1c1f);
+      --text: var(--fitting-room-text, #f2f2f5);
+      --muted: var(--fitting-room-muted, #b0b0ba);
+      --line: var(--fitting-room-line, #4a4a52);
+      --well: var(--fitting-room-well, #2a2a2f);
+      --danger: var(--fitting-room-danger, #ff8a80);
+      --focus: var(--fitting-room-focus, #7cb2ff);
+      color-scheme: dark;
+    }
   }
   dialog::backdrop {
     background: rgb(15 15 20 / 0.6);
   }
+  /* A phone: a full-screen sheet that keeps clear of the notch and the home indicator. */
   @media (max-width: 599px) {
     dialog {
       inline-size: 100vw;
@@ -42,21 +78,30 @@ export const dialogStyles = css`
     }
   }
   header {
+    position: sticky;
+    inset-block-start: 0;
+    z-index: 1;
     display: flex;
     align-items: center;
     justify-content: space-between;
     gap: 12px;
-    padding: 12px 12px 0 20px;
+    padding-block: 8px 0;
+    padding-inline: 20px 8px;
+    background: var(--surface);
   }
   h2 {
     margin: 0;
     font-size: 20px;
     font-weight: 650;
   }
+  h3 {
+    margin: 0;
+    font-size: 17px;
+  }
   .body {
     display: grid;
     gap: 16px;
-    padding: 12px 20px 20px;
+    padding: 8px 20px 20px;
   }
   p {
     margin: 0;
@@ -78,28 +123,60 @@ export const dialogStyles = css`
     min-block-size: 48px;
     padding: 0 20px;
     border: 1px solid var(--line);
-    border-radius: 999px;
+    border-radius: var(--control-radius);
     background: var(--surface);
     color: var(--text);
     font: inherit;
     font-weight: 600;
+    text-align: center;
     text-decoration: none;
     cursor: pointer;
+    -webkit-tap-highlight-color: transparent;
   }
-  button.primary {
+  button:hover,
+  .button:hover {
+    background: color-mix(in srgb, var(--text) 6%, var(--surface));
+  }
+  .primary,
+  button.primary:hover,
+  .button.primary:hover {
     border-color: var(--accent);
     background: var(--accent);
     color: var(--on-accent);
+  }
+  .primary:hover {
+    filter: brightness(1.15);
   }
   button:disabled {
     opacity: 0.45;
     cursor: not-allowed;
   }
+  button.link {
+    min-block-size: 44px;
+    padding: 0 4px;
+    border: 0;
+    background: none;
+    color: var(--text);
+    font-weight: 500;
+    text-decoration: underline;
+    text-underline-offset: 3px;
+  }
+  button svg,
+  .button svg {
+    flex: none;
+    inline-size: 22px;
+    block-size: 22px;
+    fill: none;
+    stroke: currentColor;
+    stroke-width: 1.8;
+    stroke-linecap: round;
+    stroke-linejoin: round;
+  }
   button:focus-visible,
   .button:focus-visible,
+  .button:focus-within,
   a:focus-visible,
-  input:focus-visible + .track,
-  .drop:focus-within {
+  input:focus-visible {
     outline: 3px solid var(--focus);
     outline-offset: 2px;
   }
@@ -107,9 +184,11 @@ export const dialogStyles = css`
     inline-size: 48px;
     padding: 0;
     border: 0;
-    font-size: 28px;
-    font-weight: 400;
-    line-height: 1;
+    background: none;
+  }
+  .close svg {
+    inline-size: 24px;
+    block-size: 24px;
   }
   .actions {
     display: flex;
@@ -133,29 +212,25 @@ export const dialogStyles = css`
     accent-color: var(--accent);
   }
   .drop {
-    position: relative;
     display: grid;
-    place-items: center;
-    gap: 8px;
-    padding: 32px 16px;
+    gap: 12px;
+    padding: 20px 16px;
     border: 2px dashed var(--line);
-    border-radius: 12px;
+    border-radius: 16px;
     text-align: center;
-  }
-  .drop .button {
-    border-color: var(--accent);
-    background: var(--accent);
-    color: var(--on-accent);
   }
   .drop.over {
     border-color: var(--accent);
     background: color-mix(in srgb, var(--accent) 8%, transparent);
   }
-  .drop input {
-    position: absolute;
-    inline-size: 1px;
-    block-size: 1px;
-    opacity: 0;
+  .sources {
+    display: grid;
+    gap: 8px;
+  }
+  @media (hover: none) {
+    .drop-hint {
+      display: none;
+    }
   }
   .visually-hidden {
     position: absolute;
@@ -165,17 +240,83 @@ export const dialogStyles = css`
     clip-path: inset(50%);
     white-space: nowrap;
   }
+  .notice {
+    padding: 12px 16px;
+    border-radius: 12px;
+    background: var(--well);
+    border-inline-start: 4px solid var(--accent);
+  }
+  .saved {
+    display: flex;
+    gap: 16px;
+    align-items: center;
+    padding: 12px;
+    border-radius: 16px;
+    background: var(--well);
+  }
+  .saved img {
+    inline-size: 84px;
+    aspect-ratio: 3 / 4;
+    object-fit: cover;
+    border-radius: 10px;
+  }
+  .saved div {
+    display: grid;
+    gap: 6px;
+    justify-items: start;
+  }
+  .review {
+    display: grid;
+    grid-template-columns: minmax(96px, 36%) 1fr;
+    gap: 16px;
+    align-items: start;
+  }
+  .review img {
+    inline-size: 100%;
+    border-radius: 12px;
+  }
+  .checks {
+    display: grid;
+    gap: 8px;
+    margin: 8px 0 0;
+    padding-inline-start: 20px;
+  }
+  .checks .blocking {
+    color: var(--danger);
+    font-weight: 600;
+  }
   .progress {
     display: grid;
     gap: 12px;
     justify-items: center;
     text-align: center;
   }
-  .progress img {
-    max-block-size: 40dvh;
-    max-inline-size: 100%;
+  .scan {
+    position: relative;
+    overflow: hidden;
     border-radius: 12px;
-    opacity: 0.75;
+  }
+  .scan img {
+    display: block;
+    max-block-size: 44dvh;
+    max-inline-size: 100%;
+    opacity: 0.8;
+  }
+  .scan::after {
+    content: '';
+    position: absolute;
+    inset: 0;
+    background: linear-gradient(180deg, transparent 0 40%, rgb(255 255 255 / 0.45) 50%, transparent 60% 100%);
+    background-size: 100% 250%;
+    animation: scan 2.4s ease-in-out infinite;
+  }
+  @keyframes scan {
+    from {
+      background-position: 0 100%;
+    }
+    to {
+      background-position: 0 0;
+    }
   }
   progress {
     inline-size: 100%;
@@ -194,79 +335,8 @@ export const dialogStyles = css`
     background: var(--accent);
     transition: inline-size 0.3s ease;
   }
-  .compare {
-    position: relative;
-    display: grid;
-    border-radius: 12px;
-    overflow: hidden;
-    touch-action: pan-y;
-    user-select: none;
-    background: #f2f2f4;
-  }
-  .compare img {
-    grid-area: 1 / 1;
-    display: block;
-    inline-size: 100%;
-    max-block-size: 62dvh;
-    object-fit: contain;
-  }
-  .compare .after {
-    clip-path: inset(0 0 0 var(--split, 50%));
-  }
-  .compare input {
-    position: absolute;
-    inset: 0;
-    inline-size: 100%;
-    block-size: 100%;
-    margin: 0;
-    opacity: 0;
-    cursor: ew-resize;
-  }
-  .compare .track {
-    position: absolute;
-    inset-block: 0;
-    inset-inline-start: var(--split, 50%);
-    inline-size: 3px;
-    translate: -50% 0;
-    background: #fff;
-    box-shadow: 0 0 0 1px rgb(0 0 0 / 0.25);
-    pointer-events: none;
-  }
-  .compare .track::after {
-    content: '';
-    position: absolute;
-    inset-block-start: 50%;
-    inset-inline-start: 50%;
-    inline-size: 36px;
-    block-size: 36px;
-    translate: -50% -50%;
-    border-radius: 50%;
-    background: #fff;
-    box-shadow: 0 2px 8px rgb(0 0 0 / 0.3);
-  }
-  .label {
-    position: absolute;
-    inset-block-end: 8px;
-    padding: 2px 8px;
-    border-radius: 999px;
-    background: rgb(0 0 0 / 0.7);
-    color: #fff;
-    font-size: 13px;
-    pointer-events: none;
-  }
-  .label.before {
-    inset-inline-start: 8px;
-  }
-  .label.after {
-    inset-inline-end: 8px;
-  }
-  .badge {
-    justify-self: start;
-    padding: 2px 10px;
-    border-radius: 999px;
-    background: #fff4ce;
-    color: #5c4400;
-    font-size: 13px;
+  progress::-moz-progress-bar {
+    background: var(--accent);
   }
   .error {
     display: grid;
@@ -276,13 +346,13 @@ export const dialogStyles = css`
     border-radius: 8px;
     background: color-mix(in srgb, var(--danger) 7%, var(--surface));
   }
-  .error h3 {
-    margin: 0;
-    font-size: 17px;
-  }
   @media (prefers-reduced-motion: reduce) {
     progress::-webkit-progress-value {
       transition: none;
+    }
+    .scan::after {
+      animation: none;
+      display: none;
     }
   }
 `;

@@ -1,11 +1,22 @@
 import type { FittingRoomDialog } from '../fitting-room-dialog/fitting-room-dialog.component.js';
+import type { Discovered } from './discover.js';
 import { loaderStyles } from './fitting-room.styles.js';
+import { concerns, trackVariants, type VariantUpdate } from './variant-tracking.js';
 
 let dialogModule: Promise<unknown> | undefined;
 /** One import per page, however many buttons there are. */
 const loadDialog = () => (dialogModule ??= import('../fitting-room-dialog/fitting-room-dialog.js'));
+let discoveryModule: Promise<typeof import('./discover.js')> | undefined;
+/** Product discovery is a chunk of its own too, loaded on intent like the dialog. */
+const loadDiscovery = () => (discoveryModule ??= import('./discover.js'));
+
+/** What discovery found for each element: the fallback of every attribute the merchant left out. */
+const discovered = new WeakMap<HTMLElement, Discovered>();
+/** Connected elements, which variant tracking updates. */
+const connected = new Set<FittingRoom>();
 
 let sheet: CSSStyleSheet | undefined;
+const SVG_NS = 'http://www.w3.org/2000/svg';
 
 const ATTRIBUTES = {
   endpoint: 'endpoint',
@@ -16,10 +27,14 @@ const ATTRIBUTES = {
   label: 'label',
   locale: 'locale',
   privacyUrl: 'privacy-url',
+  discover: 'discover',
+  theme: 'theme',
+  hint: 'hint',
 } as const;
+/** Attributes holding JSON; their properties take and give the parsed value. */
+const JSON_ATTRIBUTES = ['variants', 'strings'] as const;
 
-const HANGER_ICON =
-  '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 7a2 2 0 1 1 2-2c0 1-1 1.6-2 2.2v1.3M12 8.5 3.4 14.7A1.3 1.3 0 0 0 4.2 17h15.6a1.3 1.3 0 0 0 .8-2.3L12 8.5"/></svg>';
+const HANGER_PATH = 'M12 7a2 2 0 1 1 2-2c0 1-1 1.6-2 2.2v1.3M12 8.5 3.4 14.7A1.3 1.3 0 0 0 4.2 17h15.6a1.3 1.3 0 0 0 .8-2.3L12 8.5';
 
 /**
  * A "Try it on" button that opens the virtual try-on dialog.
@@ -37,8 +52,19 @@ const HANGER_ICON =
  * @attr label - The button text. Defaults to "Try it on".
  * @attr locale - The dialog's language. Defaults to the page's `<html lang>`.
  * @attr privacy-url - Link to the merchant's privacy notice, shown with the consent.
+ * @attr theme - The dialog's colours: `light`, `dark` or `auto` (default; follows prefers-color-scheme).
+ * @attr hint - Shows a small dismissible "See it on you" bubble at the button; its value, if any, is the text.
+ * @attr variants - JSON `[{"id","name","garment"}]`: variants the shopper can switch to on the result,
+ *   re-using the photo without uploading it again. Also a property taking the array.
+ * @attr strings - JSON overriding any dialog string by key (see messages.ts). Also a property taking the object.
+ * @attr discover - `off` turns off zero-configuration: no product discovery from the page
+ *   (JSON-LD, `og:image`, Shopify product JSON) and no following of the theme's variant changes.
  *
  * @event fitting-room:open - The dialog opened. `detail: { productId, variantId }`.
+ * @event fitting-room:consent - The shopper agreed. `detail: { productId, variantId, version }`.
+ * @event fitting-room:photo - A photo was prepared on the device. `detail: { productId, variantId, source, checks }`.
+ * @event fitting-room:submit - A job was created. `detail: { productId, variantId, jobId, reusedPhoto }`.
+ * @event fitting-room:progress - `detail: { productId, variantId, stage, percent? }`; stage is preparing, uploading, queued or generating.
  * @event fitting-room:close - The dialog closed; work in flight was canceled. `detail: { productId, variantId }`.
  * @event fitting-room:result - A try-on image is ready. `detail: { productId, variantId, jobId }`.
  * @event fitting-room:error - The try-on could not be done. `detail: { productId, variantId, code, message }`.
@@ -53,9 +79,10 @@ const HANGER_ICON =
  * @cssproperty --fitting-room-on-accent - Text colour on the accent.
  * @cssproperty --fitting-room-radius - Corner radius of the button.
  * @cssproperty --fitting-room-font - Font family.
+ * @cssproperty --fitting-room-display - `display` of the element (default `inline-block`; `none` hides it).
  */
 export class FittingRoom extends HTMLElement {
-  static observedAttributes = Object.values(ATTRIBUTES);
+  static observedAttributes = [...Object.values(ATTRIBUTES), ...JSON_ATTRIBUTES];
 
   declare endpoint: string | null;
   declare garment: string | null;
@@ -65,11 +92,24 @@ export class FittingRoom extends HTMLElement {
   declare label: string | null;
   declare locale: string | null;
   declare privacyUrl: string | null;
+  declare discover: string | null;
+  declare theme: string | null;
+  declare hint: string | null;
+  /** Variants the shopper can switch between in the result: `[{id, name, garment}]`. */
+  declare variants: { id: string; name: string; garment: string }[] | null;
+  /** Overrides of the dialog's strings by key, e.g. `{ "title": "Virtual fitting" }`. */
+  declare strings: Record<string, string> | null;
 
   #button?: HTMLButtonElement;
   #dialog?: FittingRoomDialog;
+  /** Attributes as they were before variant tracking changed them, and the page path then. */
+  #base?: [garment: string | null, variantId: string | null, path: string];
+  /** The variant changed but its image was not told: look it up at intent. */
+  #stale = false;
 
   connectedCallback() {
+    connected.add(this);
+    trackVariants((update) => connected.forEach((element) => element.#followVariant(update)));
     if (this.#button) return;
     const root = this.attachShadow({ mode: 'open' });
     // A constructed sheet rather than <style>: it is allowed under a CSP without 'unsafe-inline'.
@@ -82,14 +122,30 @@ export class FittingRoom extends HTMLElement {
     button.type = 'button';
     button.part.add('button');
     button.setAttribute('aria-haspopup', 'dialog');
-    button.innerHTML = `${HANGER_ICON}<span></span>`;
-    const preload = () => void loadDialog();
+    // DOM calls, not innerHTML: nothing for a Trusted Types policy to refuse.
+    const svg = document.createElementNS(SVG_NS, 'svg');
+    const path = document.createElementNS(SVG_NS, 'path');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('aria-hidden', 'true');
+    path.setAttribute('d', HANGER_PATH);
+    svg.append(path);
+    button.append(svg, document.createElement('span'));
+    const preload = () => {
+      void loadDialog();
+      void this.#discover();
+    };
     button.addEventListener('pointerenter', preload, { once: true });
     button.addEventListener('focus', preload, { once: true });
     button.addEventListener('click', () => void this.open());
     root.append(button);
     this.#button = button;
     this.#renderLabel();
+    // The opt-in hint bubble: its own chunk (floating-ui), never part of the loader.
+    if (this.hasAttribute('hint')) void import('./hint.js').then((hint) => hint.attachHint(this, button));
+  }
+
+  disconnectedCallback() {
+    connected.delete(this);
   }
 
   attributeChangedCallback(name: string) {
@@ -99,7 +155,7 @@ export class FittingRoom extends HTMLElement {
 
   /** Opens the try-on dialog, loading it first if needed. */
   async open() {
-    await loadDialog();
+    await Promise.all([loadDialog(), this.#discover()]);
     if (!this.#dialog) {
       this.#dialog = document.createElement('fitting-room-dialog');
       this.#dialog.host = this;
@@ -114,19 +170,72 @@ export class FittingRoom extends HTMLElement {
     this.#dialog?.close();
   }
 
+  /** Fills what the merchant left out from what the page says about its product (see discover.ts). */
+  async #discover() {
+    if (this.getAttribute('discover') === 'off') return;
+    // A single-page shop moved to another product: what variant tracking set belonged to the old one.
+    if (this.#base && this.#base[2] !== location.pathname) this.#restore();
+    try {
+      const found = await (await loadDiscovery()).discover(this, this.getAttribute('variant-id'));
+      discovered.set(this, found);
+      if (this.#stale && found.variantImage) {
+        this.#stale = false;
+        this.setAttribute('garment', found.variantImage);
+      }
+      this.#dialog?.requestUpdate();
+    } catch {
+      // Discovery only fills gaps; the attributes the merchant gave still work without it.
+    }
+  }
+
+  #followVariant(update: VariantUpdate) {
+    if (this.getAttribute('discover') === 'off' || !concerns(this, update.source)) return;
+    if (update.productId && this.productId && update.productId !== this.productId) return;
+    this.#base ??= [this.getAttribute('garment'), this.getAttribute('variant-id'), location.pathname];
+    if (update.reset) return this.#restore();
+    if (update.variantId) this.setAttribute('variant-id', update.variantId);
+    if (update.garment) this.setAttribute('garment', update.garment);
+    this.#stale = !update.garment;
+  }
+
+  #restore() {
+    const [garment, variantId] = this.#base!;
+    this.#base = undefined;
+    this.#stale = false;
+    this.garment = garment;
+    this.variantId = variantId;
+  }
+
   #renderLabel() {
-    this.#button!.lastElementChild!.textContent = this.label || 'Try it on';
+    // Upgrading an element that has `label` calls attributeChangedCallback before connectedCallback.
+    const text = this.#button?.lastElementChild;
+    if (text) text.textContent = this.label || 'Try it on';
   }
 }
 
 for (const [property, attribute] of Object.entries(ATTRIBUTES)) {
   Object.defineProperty(FittingRoom.prototype, property, {
     get(this: HTMLElement) {
-      return this.getAttribute(attribute);
+      return this.getAttribute(attribute) ?? discovered.get(this)?.[property as keyof Discovered] ?? null;
     },
     set(this: HTMLElement, value: string | null | undefined) {
       if (value == null) this.removeAttribute(attribute);
       else this.setAttribute(attribute, value);
+    },
+  });
+}
+for (const attribute of JSON_ATTRIBUTES) {
+  Object.defineProperty(FittingRoom.prototype, attribute, {
+    get(this: HTMLElement) {
+      try {
+        return JSON.parse(this.getAttribute(attribute)!);
+      } catch {
+        return null;
+      }
+    },
+    set(this: HTMLElement, value: unknown) {
+      if (value == null) this.removeAttribute(attribute);
+      else this.setAttribute(attribute, typeof value === 'string' ? value : JSON.stringify(value));
     },
   });
 }

@@ -2,17 +2,38 @@
  * The loader's only CSS. Sizes are in px on purpose: host themes that set
  * `html { font-size: 10px }` must not shrink the button. The box matches the
  * `fitting-room:not(:defined)` rule of the embed snippet, so upgrading shifts nothing.
+ *
+ * The host's box is `!important`: for important declarations a shadow root's `:host` rule
+ * wins over the page's, so theme resets such as `* { all: revert }` or `* { display: block }`
+ * cannot resize or hide the button. Merchants size and hide it through the custom
+ * properties (which `all` does not touch) or the `hidden` attribute. The inherited text
+ * properties are reset the same way, so a theme's `* { letter-spacing: .3em; text-transform:
+ * uppercase }` does not flow into the dialog; `direction` and `lang` still do.
  */
 export const loaderStyles = `
 :host {
-  display: inline-block;
-  box-sizing: border-box;
-  inline-size: var(--fitting-room-width, 200px);
-  block-size: var(--fitting-room-height, 44px);
+  display: var(--fitting-room-display, inline-block) !important;
+  box-sizing: border-box !important;
+  inline-size: var(--fitting-room-width, 200px) !important;
+  block-size: var(--fitting-room-height, 44px) !important;
+  min-inline-size: 0 !important;
+  min-block-size: 0 !important;
+  max-inline-size: none !important;
+  max-block-size: none !important;
+  padding: 0 !important;
+  letter-spacing: normal !important;
+  word-spacing: normal !important;
+  text-transform: none !important;
+  text-indent: 0 !important;
+  text-align: start !important;
+  text-shadow: none !important;
+  white-space: normal !important;
+  line-height: normal !important;
+  cursor: auto !important;
   vertical-align: middle;
   contain: layout style;
 }
-:host([hidden]) { display: none; }
+:host([hidden]) { display: none !important; }
 button {
   all: initial;
   box-sizing: border-box;

@@ -1,0 +1,40 @@
+/**
+ * The DOM events of `<fitting-room>`: typed, bubbling and composed, dispatched on the
+ * element. Every `detail` carries `productId` and `variantId` (the variant shown, which
+ * may have been switched inside the dialog). Types only: importing this costs nothing.
+ */
+import type { FailureCode } from './components/fitting-room-dialog/messages.js';
+import type { PhotoSource, Stage } from './components/fitting-room-dialog/try-on-flow.js';
+import type { PhotoCheckCode } from './photo/preflight.js';
+
+export interface FittingRoomDetail {
+  productId?: string;
+  variantId?: string;
+}
+
+export interface FittingRoomEventMap {
+  /** The dialog opened. */
+  'fitting-room:open': CustomEvent<FittingRoomDetail>;
+  /** The shopper agreed to the photo processing (`version` of the consent text). */
+  'fitting-room:consent': CustomEvent<FittingRoomDetail & { version: number }>;
+  /** A photo was prepared on the device; `checks` are the preflight's advice about it. */
+  'fitting-room:photo': CustomEvent<FittingRoomDetail & { source: PhotoSource; checks: PhotoCheckCode[] }>;
+  /** A try-on job was created; `reusedPhoto` when the photo was not uploaded again. */
+  'fitting-room:submit': CustomEvent<FittingRoomDetail & { jobId: string; reusedPhoto: boolean }>;
+  /** Progress of the run: `stage` and, where known, `percent`. */
+  'fitting-room:progress': CustomEvent<FittingRoomDetail & { stage: Stage; percent?: number }>;
+  /** A try-on image is ready. */
+  'fitting-room:result': CustomEvent<FittingRoomDetail & { jobId: string }>;
+  /** The try-on could not be done. */
+  'fitting-room:error': CustomEvent<FittingRoomDetail & { code: FailureCode; message: string }>;
+  /** The dialog closed; work in flight was canceled and server copies deleted. */
+  'fitting-room:close': CustomEvent<FittingRoomDetail>;
+  /** "Add to cart" on a result. Cancelable: `preventDefault()` keeps the dialog open. */
+  'fitting-room:add-to-cart': CustomEvent<FittingRoomDetail>;
+}
+
+declare global {
+  // Typed `addEventListener('fitting-room:…', e => e.detail…)` on any element and on document.
+  interface HTMLElementEventMap extends FittingRoomEventMap {}
+  interface DocumentEventMap extends FittingRoomEventMap {}
+}
