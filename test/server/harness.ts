@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { readConfig, type Env } from '../../src/server/config.js';
 import { createLogger } from '../../src/server/log.js';
 import { createNodeProxy, type NodeProxyOverrides } from '../../src/server/node.js';
+import { freePort } from './redis-server.js';
 import { expect } from 'vitest';
 import type { ErrorEnvelope, JobView, SessionGrant } from '../../src/contract.js';
 import { parseEventStream } from '../../src/client/proxy-client.js';
@@ -14,9 +15,9 @@ export const SHOP_ORIGIN = 'https://shop.example';
 export const SECRET = 'test-secret-that-is-long-enough-0123456789';
 
 /** Listens on a random loopback port and resolves with the base URL. */
-export function listen(fetchHandler: (request: Request) => Response | Promise<Response>): Promise<{ url: string; server: ServerType }> {
+export function listen(fetchHandler: (request: Request) => Response | Promise<Response>, port = 0): Promise<{ url: string; server: ServerType }> {
   return new Promise((resolve) => {
-    const server = serve({ fetch: fetchHandler, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ url: `http://127.0.0.1:${info.port}`, server }));
+    const server = serve({ fetch: fetchHandler, port, hostname: '127.0.0.1' }, (info) => resolve({ url: `http://127.0.0.1:${info.port}`, server }));
   });
 }
 
@@ -78,8 +79,11 @@ export async function startProxy(env: Env = {}, overrides: NodeProxyOverrides = 
     return new Response('not found', { status: 404 });
   });
   const logs: string[] = [];
+  // The port is chosen first so the proxy knows its own public URL (providers that fetch photos by URL).
+  const port = await freePort();
   const config = readConfig(
     {
+      FITTING_ROOM_PUBLIC_URL: `http://127.0.0.1:${port}`,
       FITTING_ROOM_SECRET: SECRET,
       FITTING_ROOM_ALLOWED_ORIGINS: SHOP_ORIGIN,
       FITTING_ROOM_GARMENT_HOSTS: new URL(garments.url).host,
@@ -90,7 +94,7 @@ export async function startProxy(env: Env = {}, overrides: NodeProxyOverrides = 
     { dev },
   );
   const proxy = await createNodeProxy(config, { log: createLogger({ level: 'debug', secrets: [SECRET], write: (line) => logs.push(line) }), ...overrides });
-  const { url, server } = await listen(proxy.app.fetch);
+  const { url, server } = await listen(proxy.app.fetch, port);
   return {
     url: `${url}${config.basePath}`,
     dataDir,
