@@ -17,6 +17,8 @@ import { Hono, type Context } from 'hono';
 import type { ErrorEnvelope } from '../src/contract.js';
 import { readConfig } from '../src/server/config.js';
 import { createNodeProxy } from '../src/server/node.js';
+import { parseArgs } from 'node:util';
+import { EMULATED_PROVIDERS, startEmulator, type EmulatedProvider, type Emulator } from '../test/emulators/harness.js';
 import { ensureDemoAssets } from './assets.js';
 
 export interface DemoOptions {
@@ -26,11 +28,22 @@ export interface DemoOptions {
   host?: string;
   /** Environment for the proxy (FITTING_ROOM_*). Default `process.env`. */
   env?: Record<string, string | undefined>;
+  /**
+   * Run against a local emulator of a documented provider (`--provider studio`) instead of
+   * the sandbox: the same browser flow, through that provider's adapter.
+   */
+  provider?: EmulatedProvider;
+  /** How long an emulated job takes (default 4 s). */
+  jobMs?: number;
 }
 
 export interface Demo {
   /** `http://localhost:<port>`. */
   url: string;
+  /** `sandbox`, or the emulated provider. */
+  provider: string;
+  /** The emulated provider, to make it misbehave (tests). */
+  emulator?: Emulator;
   close(): Promise<void>;
 }
 
@@ -108,6 +121,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   }
   const imagesDir = await ensureDemoAssets();
 
+  // Emulated jobs take a few seconds, like the real services, so the progress is visible.
+  const emulated = options.provider ? await startEmulator(options.provider, { jobMs: options.jobMs ?? 4000 }) : undefined;
   let proxy: RunningProxy | undefined;
   const server = await listen(createStoreApp(imagesDir, () => proxy), options.port ?? 5173, options.host ?? '127.0.0.1');
   const { port } = server.address() as AddressInfo;
@@ -117,6 +132,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       readConfig(
         {
           ...(options.env ?? process.env),
+          ...emulated?.env,
           FITTING_ROOM_BASE_PATH: PROXY_PATH,
           // The page may be opened as localhost or 127.0.0.1; both are the shop.
           FITTING_ROOM_ALLOWED_ORIGINS: `http://localhost:${port},http://127.0.0.1:${port}`,
@@ -129,13 +145,17 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     );
   } catch (error) {
     server.close();
+    await emulated?.emulator.close();
     throw error;
   }
 
   return {
     url: `http://localhost:${port}`,
+    provider: options.provider ?? 'sandbox',
+    emulator: emulated?.emulator,
     async close() {
       await proxy?.close();
+      await emulated?.emulator.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Open SSE streams and keep-alive sockets would hold close() up; end them.
@@ -147,15 +167,22 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const port = Number(process.env.PORT || 5173);
+  const { values } = parseArgs({ options: { provider: { type: 'string' } } });
+  const provider = values.provider as EmulatedProvider | undefined;
+  if (provider && !EMULATED_PROVIDERS.includes(provider)) {
+    console.error(`--provider must be one of: ${EMULATED_PROVIDERS.join(', ')} (or leave it out for the sandbox).`);
+    process.exit(2);
+  }
   let demo: Demo;
   try {
-    demo = await startDemo({ port });
+    demo = await startDemo({ port, provider });
   } catch (error) {
     const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
     console.error(inUse ? `Port ${port} is in use; try PORT=8080 npm run demo` : (error as Error).message);
     process.exit(1);
   }
-  console.log(`Fitting Room demo: ${demo.url}  (sandbox provider; press Ctrl+C to stop)`);
+  const providerNote = provider ? `${provider} provider, emulated locally` : 'sandbox provider';
+  console.log(`Fitting Room demo: ${demo.url}  (${providerNote}; press Ctrl+C to stop)`);
   const stop = () => void demo.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
