@@ -14,6 +14,7 @@ import { PublicMedia } from './public-media.js';
 import type { ProviderAdapter } from './providers/types.js';
 import { RateLimiter, clientAddress } from './rate-limit.js';
 import { SessionSigner, randomId, type SessionClaims } from './session.js';
+import { shopifyAppProxy } from './shopify-app-proxy.js';
 import type { SharedState } from './state/types.js';
 import type { BlobStore } from './store.js';
 
@@ -103,6 +104,11 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
       maxAge: 600,
     }),
   );
+
+  // Hono runs middleware in registration order: the signature check goes before the handler.
+  if (config.shopifyAppProxySecret) {
+    api.use('/session', shopifyAppProxy({ secret: config.shopifyAppProxySecret, onReject: (reason) => log.info('app_proxy.rejected', { reason }) }));
+  }
 
   api.post('/session', async (c) => {
     const origin = c.req.header('origin');

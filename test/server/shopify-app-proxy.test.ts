@@ -157,3 +157,22 @@ describe('shopifyAppProxy middleware', () => {
     expect((await api.request('https://proxy.example/jobs/x')).status).toBe(200);
   });
 });
+
+describe('the proxy in App Proxy mode (SHOPIFY_APP_PROXY_SECRET)', () => {
+  it('serves sessions only to requests Shopify signed', async () => {
+    const { startProxy, SHOP_ORIGIN } = await import('./harness.js');
+    const proxy = await startProxy({ SHOPIFY_APP_PROXY_SECRET: SECRET });
+    try {
+      const post = (query = '') => fetch(`${proxy.url}/session${query}`, { method: 'POST', headers: { origin: SHOP_ORIGIN } });
+      const unsigned = await post();
+      expect(unsigned.status).toBe(403);
+      expect(((await unsigned.json()) as { error: { code: string } }).error.code).toBe('ORIGIN_NOT_ALLOWED');
+      const params = new URLSearchParams({ shop: 'demo.myshopify.com', logged_in_customer_id: '', path_prefix: '/apps/fitting-room', timestamp: String(Math.floor(Date.now() / 1000)) });
+      params.append('signature', signAppProxyParams(params, SECRET));
+      expect((await post(`?${params}`)).status).toBe(200);
+      expect(proxy.logs.some((line) => line.includes('app_proxy.rejected'))).toBe(true);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
