@@ -35,7 +35,7 @@ export interface ProxyDependencies {
 
 export interface Proxy {
   /** The web-standard handler: `(request) => response`. */
-  fetch: (request: Request) => Response | Promise<Response>;
+  fetch: (request: Request, env?: unknown) => Response | Promise<Response>;
   jobs: JobService;
   metrics: Metrics;
   /** Retention: deletes what has expired. Call it on a timer (the Node entry does). */
@@ -272,7 +272,8 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
   root.notFound(() => new ApiError('NOT_FOUND', 'No such endpoint.', { retryable: false }).toResponse());
 
   return {
-    fetch: (request) => root.fetch(request),
+    // The second argument is the runtime's own (Node's incoming request, a Worker's env): peerAddress reads it.
+    fetch: (request, env) => root.fetch(request, env),
     jobs,
     metrics,
     async sweep(now = Date.now()) {

@@ -44,8 +44,26 @@ export interface ProxyConfig {
   metricsToken?: string;
   /** Shared state in Redis when set; in memory (one instance) otherwise. */
   redisUrl?: string;
+  /** Shopify App Proxy mode: sessions only for requests Shopify signed with this secret. */
+  shopifyAppProxySecret?: string;
+  /** Photos and results in an S3-compatible bucket when set; on the filesystem (Node) otherwise. */
+  s3?: S3Settings;
   /** The environment, for provider adapters that read their own variables. */
   env: Env;
+}
+
+/** An S3-compatible bucket (AWS S3, Cloudflare R2, MinIO, …), from the `S3_*` variables. */
+export interface S3Settings {
+  bucket: string;
+  /** The service's base URL (`https://<account>.r2.cloudflarestorage.com`); AWS's regional endpoint when unset. */
+  endpoint?: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** `https://endpoint/bucket/key` instead of `https://bucket.endpoint/key` (MinIO and most self-hosted servers). */
+  forcePathStyle: boolean;
+  /** Every object key starts with this (`fitting-room/`), so the bucket can be shared. */
+  prefix: string;
 }
 
 export const MAX_TOKEN_TTL_S = 900;
@@ -100,8 +118,54 @@ export function readConfig(env: Env, { dev = false }: { dev?: boolean } = {}): P
     dailyJobLimit: seconds(env.FITTING_ROOM_DAILY_JOB_LIMIT, 0, 'FITTING_ROOM_DAILY_JOB_LIMIT'),
     metricsToken: env.FITTING_ROOM_METRICS_TOKEN || undefined,
     redisUrl: env.REDIS_URL || undefined,
+    shopifyAppProxySecret: env.SHOPIFY_APP_PROXY_SECRET || undefined,
+    s3: readS3(env),
     env,
   };
+}
+
+function readS3(env: Env): S3Settings | undefined {
+  const bucket = env.S3_BUCKET?.trim();
+  if (!bucket) {
+    // A half-configured bucket must not silently fall back to the filesystem of one instance.
+    const stray = ['S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'].find((name) => env[name]);
+    if (stray) throw new ConfigError(`${stray} is set but S3_BUCKET is not; set S3_BUCKET to store photos in the bucket, or unset ${stray}.`);
+    return undefined;
+  }
+  const accessKeyId = env.S3_ACCESS_KEY_ID?.trim();
+  const secretAccessKey = env.S3_SECRET_ACCESS_KEY?.trim();
+  if (!accessKeyId || !secretAccessKey) throw new ConfigError('S3_BUCKET is set: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set too.');
+  let endpoint: string | undefined;
+  if (env.S3_ENDPOINT) {
+    const url = parseUrl(env.S3_ENDPOINT, 'S3_ENDPOINT');
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`S3_ENDPOINT must be an http(s) URL, got "${env.S3_ENDPOINT}".`);
+    endpoint = url.href.replace(/\/$/, '');
+  }
+  const prefix = (env.S3_PREFIX ?? 'fitting-room/').replace(/^\/+/, '');
+  if (!/^[A-Za-z0-9._\/-]*$/.test(prefix)) throw new ConfigError(`S3_PREFIX may hold letters, digits and . _ - / only, got "${prefix}".`);
+  return {
+    bucket,
+    endpoint,
+    region: env.S3_REGION?.trim() || 'us-east-1',
+    accessKeyId,
+    secretAccessKey,
+    // Self-hosted endpoints rarely have a wildcard DNS name per bucket; AWS prefers virtual hosts.
+    forcePathStyle: flag(env.S3_FORCE_PATH_STYLE, 'S3_FORCE_PATH_STYLE') ?? endpoint !== undefined,
+    prefix: prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix,
+  };
+}
+
+function flag(value: string | undefined, name: string): boolean | undefined {
+  if (value == null || value === '') return undefined;
+  if (/^(1|true|yes)$/i.test(value)) return true;
+  if (/^(0|false|no)$/i.test(value)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${value}".`);
+}
+
+/** Every configured value that must never appear in a log line, whatever its name. */
+export function secretsOf(config: ProxyConfig): string[] {
+  const secretNames = /(SECRET|TOKEN|API_KEY|ACCESS_KEY|KEY_ID|PASSWORD)$/;
+  return [config.secret, ...Object.entries(config.env).flatMap(([name, value]) => (value && secretNames.test(name) ? [value] : []))];
 }
 
 const list = (value: string | undefined) =>

@@ -3,9 +3,11 @@
  * server or runtime. `fitting-room-proxy` (cli.ts) is the ready-made Node entry.
  */
 export { createProxy, type Proxy, type ProxyDependencies } from './app.js';
-export { readConfig, ConfigError, type ProxyConfig } from './config.js';
+export { readConfig, ConfigError, type ProxyConfig, type S3Settings } from './config.js';
 export { createNodeProxy, type NodeProxy } from './node.js';
 export { createLogger, silentLogger, type Logger } from './log.js';
-export { FileStore, MemoryStore, type BlobStore } from './store.js';
+export { MemoryStore, type BlobStore } from './store.js';
+export { FileStore } from './store-file.js';
+export { S3Store } from './store-s3.js';
 export { PROVIDERS, createProvider } from './providers/index.js';
 export type { ProviderAdapter, ProviderFactory, ProviderUpdate, TryOnRequest } from './providers/types.js';

@@ -232,6 +232,11 @@ export class JobService {
     await this.options.store.sweep(now);
   }
 
+  /** Resolves when every watcher this instance runs has ended (edge runtimes keep the request alive until then). */
+  async settled(): Promise<void> {
+    while (this.#watching.size) await Promise.all([...this.#watching.values()].map(({ done }) => done));
+  }
+
   /**
    * Shutdown: stops watching and releases the leases, so another instance takes the runs
    * over at once. Upstream jobs are left running: they are not abandoned, only handed on.

@@ -16,7 +16,6 @@
  *
  * Config: `SHOPIFY_APP_PROXY_SECRET` (the app's API secret key); when set, App Proxy mode is on.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from './errors.js';
 
@@ -42,7 +41,17 @@ export type AppProxyVerdict =
 
 const encoder = new TextEncoder();
 /** Byte order of the UTF-8 strings, as Shopify's (Ruby's) `sort` compares them. */
-const byBytes = (a: string, b: string) => Buffer.compare(encoder.encode(a), encoder.encode(b));
+function byBytes(a: string, b: string): number {
+  const left = encoder.encode(a);
+  const right = encoder.encode(b);
+  for (let i = 0; i < Math.min(left.length, right.length); i++) if (left[i] !== right[i]) return left[i]! - right[i]!;
+  return left.length - right.length;
+}
+
+/** WebCrypto (not node:crypto) so the same check runs on edge runtimes. */
+const hmacKey = (secret: string, usage: 'sign' | 'verify') => crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [usage]);
+const hex = (bytes: ArrayBuffer) => Array.from(new Uint8Array(bytes), (byte) => byte.toString(16).padStart(2, '0')).join('');
+const fromHex = (text: string) => Uint8Array.from(text.match(/../g) ?? [], (pair) => parseInt(pair, 16));
 
 /** The string Shopify signs: every parameter but `signature` as `key=v1,v2`, sorted, concatenated. */
 export function appProxyMessage(params: URLSearchParams): string {
@@ -55,15 +64,15 @@ export function appProxyMessage(params: URLSearchParams): string {
 }
 
 /** The hex signature Shopify would send for these parameters. Exported for tests and local tooling. */
-export function signAppProxyParams(params: URLSearchParams, secret: string): string {
-  return createHmac('sha256', secret).update(appProxyMessage(params), 'utf8').digest('hex');
+export async function signAppProxyParams(params: URLSearchParams, secret: string): Promise<string> {
+  return hex(await crypto.subtle.sign('HMAC', await hmacKey(secret, 'sign'), encoder.encode(appProxyMessage(params))));
 }
 
 /**
  * Checks that `url` is a request Shopify's App Proxy forwarded for the app with `secret`.
- * Pure: no I/O; `now` (ms since the epoch) is the clock to check `timestamp` against.
+ * No I/O; `now` (ms since the epoch) is the clock to check `timestamp` against.
  */
-export function verifyAppProxySignature(url: URL, secret: string, now: number = Date.now()): AppProxyVerdict {
+export async function verifyAppProxySignature(url: URL, secret: string, now: number = Date.now()): Promise<AppProxyVerdict> {
   if (!secret) throw new Error('verifyAppProxySignature: the App Proxy secret is empty.');
   const params = url.searchParams;
   for (const name of SHOPIFY_PARAMETERS) {
@@ -78,8 +87,9 @@ export function verifyAppProxySignature(url: URL, secret: string, now: number = 
   if (!timestamp) return { ok: false, reason: 'timestamp-missing' };
   if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'timestamp-invalid' };
 
-  const expected = createHmac('sha256', secret).update(appProxyMessage(params), 'utf8').digest();
-  if (!timingSafeEqual(Buffer.from(signature, 'hex'), expected)) return { ok: false, reason: 'signature-mismatch' };
+  // crypto.subtle.verify compares in constant time.
+  const authentic = await crypto.subtle.verify('HMAC', await hmacKey(secret, 'verify'), fromHex(signature), encoder.encode(appProxyMessage(params)));
+  if (!authentic) return { ok: false, reason: 'signature-mismatch' };
 
   // Checked after the signature so a forged request learns nothing about the clock.
   if (Math.abs(now - Number(timestamp) * 1000) > APP_PROXY_MAX_SKEW_MS) return { ok: false, reason: 'timestamp-skewed' };
@@ -114,7 +124,7 @@ export function shopifyAppProxy(options: AppProxyOptions): MiddlewareHandler {
   const shops = options.shops?.map((shop) => shop.toLowerCase());
   return async (c, next) => {
     if (c.req.method === 'OPTIONS') return next();
-    const verdict = verifyAppProxySignature(new URL(c.req.url), options.secret, options.now?.() ?? Date.now());
+    const verdict = await verifyAppProxySignature(new URL(c.req.url), options.secret, options.now?.() ?? Date.now());
     const reason = !verdict.ok ? verdict.reason : shops && !shops.includes(verdict.shop.toLowerCase()) ? 'shop-not-allowed' : undefined;
     if (reason) {
       options.onReject?.(reason, c.req.raw);

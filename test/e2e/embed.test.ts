@@ -238,9 +238,9 @@ describe('Shopify theme app extension', () => {
     expect(unsigned.status).toBe(403);
     expect(((await unsigned.json()) as { error: { code: string } }).error.code).toBe('ORIGIN_NOT_ALLOWED');
     const params = new URLSearchParams({ shop: SHOP_DOMAIN, logged_in_customer_id: '', path_prefix: '/apps/fitting-room', timestamp: String(Math.floor(Date.now() / 1000)) });
-    params.set('signature', signAppProxyParams(params, 'someone-elses-secret'));
+    params.set('signature', await signAppProxyParams(params, 'someone-elses-secret'));
     expect((await post(`http://proxy.internal/fitting-room/session?${params}`)).status).toBe(403);
-    params.set('signature', signAppProxyParams(new URLSearchParams([...params].filter(([key]) => key !== 'signature')), APP_PROXY_SECRET));
+    params.set('signature', await signAppProxyParams(new URLSearchParams([...params].filter(([key]) => key !== 'signature')), APP_PROXY_SECRET));
     expect((await post(`http://proxy.internal/fitting-room/session?${params}`)).status).toBe(200);
   });
 

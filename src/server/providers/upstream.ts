@@ -221,14 +221,24 @@ export function sniffImageType(bytes: Uint8Array): string | undefined {
 /** Decodes a base64 image (plain or a `data:` URL) and checks that it is one. */
 export function imageFromBase64(value: string, label: string): ImageBytes {
   const base64 = value.replace(/^data:[^,]*,/, '').replace(/\s+/g, '');
-  const bytes = new Uint8Array(Buffer.from(base64, 'base64'));
+  let bytes: Uint8Array;
+  try {
+    bytes = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
+  } catch {
+    bytes = new Uint8Array(0);
+  }
   const contentType = sniffImageType(bytes);
   if (!contentType) throw new ProviderError(failure('PROVIDER_ERROR', true, { providerCode: 'RESULT_NOT_IMAGE', detail: `${label}: the base64 result is not an image` }));
   return { bytes, contentType };
 }
 
 /** The bytes of a prepared image as base64 (no `data:` prefix). */
-export const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+export function toBase64(bytes: Uint8Array): string {
+  // btoa, not Buffer: the same adapters run on edge runtimes. Chunks keep the argument list short.
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
 
 /** A Blob of the bytes (copied, so the Blob owns a plain ArrayBuffer). */
 export const toBlob = (bytes: Uint8Array, type: string): Blob => new Blob([new Uint8Array(bytes)], { type });
@@ -340,7 +350,7 @@ export class Upstream {
       let text: string;
       const timeout = AbortSignal.timeout(timeoutMs);
       try {
-        response = await this.options.fetch(url, { method, headers, body, signal: AbortSignal.any([options.signal, timeout]), redirect: 'error' });
+        response = await this.options.fetch(url, { method, headers, body, signal: AbortSignal.any([options.signal, timeout]), redirect: 'manual' });
         text = await response.text();
       } catch (error) {
         if (options.signal.aborted) throw options.signal.reason;
@@ -503,7 +513,7 @@ export class Upstream {
     try {
       let response: Response;
       try {
-        response = await this.options.fetch(url, { headers: { accept: 'text/event-stream', 'cache-control': 'no-cache', ...options.headers }, signal, redirect: 'error' });
+        response = await this.options.fetch(url, { headers: { accept: 'text/event-stream', 'cache-control': 'no-cache', ...options.headers }, signal, redirect: 'manual' });
       } catch (error) {
         if (options.signal.aborted) throw options.signal.reason;
         throw fault(error);

@@ -98,7 +98,7 @@ export async function startHost({ widgetDir = `${ROOT}dist/widget/`, mounts = {}
     params.append('logged_in_customer_id', '');
     params.append('path_prefix', '/apps/fitting-room');
     params.append('timestamp', String(Math.floor(Date.now() / 1000)));
-    params.append('signature', signAppProxyParams(params, APP_PROXY_SECRET));
+    params.append('signature', await signAppProxyParams(params, APP_PROXY_SECRET));
     const target = new URL(`${incoming.pathname.replace(/^\/apps\/fitting-room/, '/fitting-room')}?${params}`, incoming.origin);
     const raw = c.req.raw;
     const body = raw.method === 'GET' || raw.method === 'HEAD' ? undefined : await raw.arrayBuffer();
