@@ -61,14 +61,17 @@ async function keyOutWhite(garment: Uint8Array): Promise<Buffer> {
   return sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } }).png().toBuffer();
 }
 
+/** Top right: clear of the widget's zoom controls (bottom), its corner labels, and the person's face. */
 function previewStamp(width: number, height: number): Buffer {
   const size = Math.max(14, Math.round(width / 34));
   const pad = Math.round(size * 0.7);
   const label = 'PREVIEW · sandbox';
-  const boxWidth = Math.round(label.length * size * 0.62 + pad * 2);
+  const boxWidth = Math.round(label.length * size * 0.72 + pad * 2);
   const boxHeight = Math.round(size * 2);
+  // Below the compare view's corner labels, which sit on the image on phones.
+  const top = Math.round(height * 0.08);
   return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
-    <rect x="${pad}" y="${height - boxHeight - pad}" width="${boxWidth}" height="${boxHeight}" rx="${boxHeight / 2}" fill="#000" fill-opacity="0.62"/>
-    <text x="${pad + boxWidth / 2}" y="${height - pad - boxHeight / 2}" dy="0.35em" text-anchor="middle" font-family="DejaVu Sans, Arial, sans-serif" font-size="${size}" font-weight="700" fill="#fff" letter-spacing="1">${label}</text>
+    <rect x="${width - boxWidth - pad}" y="${top}" width="${boxWidth}" height="${boxHeight}" rx="${boxHeight / 2}" fill="#000" fill-opacity="0.62"/>
+    <text x="${width - pad - boxWidth / 2}" y="${top + boxHeight / 2}" dy="0.35em" text-anchor="middle" font-family="DejaVu Sans, Arial, sans-serif" font-size="${size}" font-weight="700" fill="#fff" letter-spacing="1">${label}</text>
   </svg>`);
 }
