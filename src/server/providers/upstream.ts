@@ -400,6 +400,13 @@ export class Upstream {
   }
 
   /** PROVIDER_ERROR for a 2xx answer we cannot use (malformed JSON, fields missing). */
+  /** Reads a provider's JSON answer with a mapping function; an answer it cannot read is malformed. */
+  read<B, T>(body: B, reader: (body: B) => T | undefined, label: string, problem: string, status = 200): T {
+    const value = reader(body);
+    if (value === undefined || value === null) throw this.malformed({ label, status, headers: new Headers(), body }, problem);
+    return value;
+  }
+
   malformed(answer: HttpAnswer, what = 'a body that is not the documented JSON'): ProviderError {
     return new ProviderError(failure('PROVIDER_ERROR', true, { providerCode: 'MALFORMED_RESPONSE', detail: `${answer.label} answered ${answer.status} with ${what}` }));
   }

@@ -36,8 +36,7 @@ export function createAuraxFactory(options: ProviderOptions = {}): ProviderFacto
       maxGarments: 1,
       async submit(request, signal) {
         const body = await client.vto(vtoBody(request.person, request.garments[0]!, request.category, strength), signal);
-        const upstreamId = readTaskId(body);
-        if (!upstreamId) throw upstream.malformed({ label: 'POST /api/ai/vto', status: 200, headers: new Headers(), body }, 'no taskId');
+        const upstreamId = upstream.read(body, readTaskId, 'POST /api/ai/vto', 'no taskId');
         return { upstreamId };
       },
       watch(upstreamId, signal) {
@@ -54,8 +53,7 @@ export function createAuraxFactory(options: ProviderOptions = {}): ProviderFacto
           },
           poll: async (pollSignal) => {
             const body = await client.task(upstreamId, pollSignal);
-            const state = readTask(body);
-            if (!state) throw upstream.malformed({ label: 'GET /api/ai/task/:id', status: 200, headers: new Headers(), body }, 'no readable status');
+            const state = upstream.read(body, readTask, 'GET /api/ai/task/:id', 'no readable status');
             return state;
           },
           fetchResult: (result, fetchSignal) => client.image(result, fetchSignal),

@@ -35,8 +35,7 @@ export function createMiraflowFactory(options: ProviderOptions = {}): ProviderFa
       async submit(request, signal) {
         const [person, garment] = await allOrNothing(signal, [(uploadSignal) => client.upload(request.person, 'person', uploadSignal), (uploadSignal) => client.upload(request.garments[0]!, 'garment', uploadSignal)]);
         const body = await client.edit(editBody(person!, garment!, request.category), signal);
-        const started = readJobStart(body);
-        if (!started) throw upstream.malformed({ label: `POST ${EDIT_PATH}`, status: 200, headers: new Headers(), body }, 'no jobId');
+        const started = upstream.read(body, readJobStart, `POST ${EDIT_PATH}`, 'no jobId');
         if ('error' in started) throw new ProviderError(upstream.clean(started.error));
         return { upstreamId: started.jobId };
       },
@@ -47,8 +46,7 @@ export function createMiraflowFactory(options: ProviderOptions = {}): ProviderFa
           signal,
           poll: async (pollSignal) => {
             const body = await client.job(upstreamId, pollSignal);
-            const state = readImageJob(body);
-            if (!state) throw upstream.malformed({ label: 'GET /api/image/{jobId}', status: 200, headers: new Headers(), body }, 'neither a status nor a downloadUrl');
+            const state = upstream.read(body, readImageJob, 'GET /api/image/{jobId}', 'neither a status nor a downloadUrl');
             return state;
           },
           fetchResult: (url, fetchSignal) => client.image(url, fetchSignal),

@@ -46,8 +46,7 @@ export function createMirragoFactory(options: ProviderOptions = {}): ProviderFac
           throw new ProviderError(failure('INTERNAL', false, { providerCode: 'NO_PUBLIC_URL', detail: 'Mirrago needs public image URLs but the request carries none (is FITTING_ROOM_PUBLIC_URL set for the proxy core?)' }));
         }
         const body = await mirrago.generate(generateRequest(person, garment), signal);
-        const upstreamId = readJobId(body);
-        if (!upstreamId) throw upstream.malformed({ label: 'POST /v1/mirrago/generate-image', status: 200, headers: new Headers(), body }, 'no job_id');
+        const upstreamId = upstream.read(body, readJobId, 'POST /v1/mirrago/generate-image', 'no job_id');
         return { upstreamId };
       },
       watch(upstreamId, signal) {
@@ -57,8 +56,7 @@ export function createMirragoFactory(options: ProviderOptions = {}): ProviderFac
           signal,
           poll: async (pollSignal) => {
             const body = await mirrago.job(upstreamId, pollSignal);
-            const state = readJob(body);
-            if (!state) throw upstream.malformed({ label: 'GET /v1/mirrago/job/{job_id}', status: 200, headers: new Headers(), body }, 'no status');
+            const state = upstream.read(body, readJob, 'GET /v1/mirrago/job/{job_id}', 'no status');
             return state;
           },
           fetchResult: (url, fetchSignal) => mirrago.image(url, fetchSignal),

@@ -45,8 +45,7 @@ export function createStudioFactory(options: ProviderOptions = {}): ProviderFact
           ...garments.map((garment, index) => (uploadSignal: AbortSignal) => client.upload(garment, `item-${index + 1}`, uploadSignal)),
         ]);
         const body = await client.tryOn(tryOnBody(person!, items, category, userCategory), signal);
-        const upstreamId = readJobId(body);
-        if (!upstreamId) throw upstream.malformed({ label: 'POST /v1/try-on', status: 202, headers: new Headers(), body }, 'no job_id');
+        const upstreamId = upstream.read(body, readJobId, 'POST /v1/try-on', 'no job_id', 202);
         return { upstreamId };
       },
       watch(upstreamId, signal) {
@@ -63,8 +62,7 @@ export function createStudioFactory(options: ProviderOptions = {}): ProviderFact
           },
           poll: async (pollSignal) => {
             const body = await client.job(upstreamId, pollSignal);
-            const state = readJob(body);
-            if (!state) throw upstream.malformed({ label: 'GET /v1/jobs/{job_id}', status: 200, headers: new Headers(), body }, 'no readable status');
+            const state = upstream.read(body, readJob, 'GET /v1/jobs/{job_id}', 'no readable status');
             return state;
           },
           fetchResult: (url, fetchSignal) => client.image(url, fetchSignal),

@@ -33,8 +33,7 @@ export function createTryonApiFactory(options: ProviderOptions = {}): ProviderFa
       async submit(request, signal) {
         checkCategory(request.category);
         const body = await client.submit(request.person, request.garments[0]!, signal);
-        const upstreamId = readJobId(body);
-        if (!upstreamId) throw upstream.malformed({ label: 'POST /api/v1/tryon', status: 202, headers: new Headers(), body }, 'no jobId');
+        const upstreamId = upstream.read(body, readJobId, 'POST /api/v1/tryon', 'no jobId', 202);
         return { upstreamId };
       },
       watch(upstreamId, signal) {
@@ -44,8 +43,7 @@ export function createTryonApiFactory(options: ProviderOptions = {}): ProviderFa
           signal,
           poll: async (pollSignal) => {
             const body = await client.status(upstreamId, pollSignal);
-            const state = readStatus(body);
-            if (!state) throw upstream.malformed({ label: 'GET /api/v1/tryon/status/{jobId}', status: 200, headers: new Headers(), body }, 'no status');
+            const state = upstream.read(body, readStatus, 'GET /api/v1/tryon/status/{jobId}', 'no status');
             return state;
           },
           fetchResult: async (result, fetchSignal) => ('base64' in result ? imageFromBase64(result.base64, 'TryonAPI imageBase64') : client.image(result.url, fetchSignal)),
