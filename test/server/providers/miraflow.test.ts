@@ -1,34 +1,17 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CATEGORIES, type Category } from '../../../src/contract.js';
 import { createMiraflowFactory } from '../../../src/server/providers/miraflow/index.js';
 import { tryOnPrompt } from '../../../src/server/providers/miraflow/mapping.js';
 import type { TryOnRequest } from '../../../src/server/providers/types.js';
 import type { ProviderOptions } from '../../../src/server/providers/upstream.js';
-import { Probe, closedPortUrl, collect, decode, testImages } from '../../emulators/harness.js';
-import { API_KEY, startMiraflow, type MiraflowEmulator } from '../../emulators/miraflow.js';
+import { FAST, useAdapterFixture } from './fixture.js';
+import { closedPortUrl, collect, decode } from '../../emulators/harness.js';
+import { API_KEY, startMiraflow } from '../../emulators/miraflow.js';
 
-const FAST: ProviderOptions = { pollMs: 20, pollMaxMs: 60, backoffMs: 10, backoffMaxMs: 40, retries: 2, requestTimeoutMs: 3000 };
+const fx = useAdapterFixture(() => startMiraflow(), (emulator) => emulator.secrets());
 
-let emulator: MiraflowEmulator;
-let images: Awaited<ReturnType<typeof testImages>>;
-let probe: Probe;
-
-beforeAll(async () => {
-  [emulator, images] = await Promise.all([startMiraflow(), testImages()]);
-});
-afterAll(() => emulator?.close());
-beforeEach(async () => {
-  await emulator.idle();
-  emulator.reset();
-  emulator.behave({ jobMs: 150 });
-  probe = new Probe();
-});
-afterEach(() => {
-  expect(probe.leaks(emulator.secrets())).toEqual([]);
-});
-
-const adapter = (env: Record<string, string> = {}, options: ProviderOptions = {}) => createMiraflowFactory({ ...FAST, ...options })({ ...emulator.env(), ...env }, { log: probe.log, fetch });
-const request = (category: Category = 'top'): TryOnRequest => ({ person: images.person, garments: [images.garment], category });
+const adapter = (env: Record<string, string> = {}, options: ProviderOptions = {}) => createMiraflowFactory({ ...FAST, ...options })({ ...fx.emulator.env(), ...env }, { log: fx.probe.log, fetch });
+const request = (category: Category = 'top'): TryOnRequest => ({ person: fx.images.person, garments: [fx.images.garment], category });
 const signal = () => new AbortController().signal;
 
 async function run(miraflow = adapter(), tryOn = request()) {
@@ -39,34 +22,34 @@ async function run(miraflow = adapter(), tryOn = request()) {
 describe('Miraflow adapter', () => {
   it('names the missing variable when configuration is incomplete', () => {
     const factory = createMiraflowFactory();
-    const context = { log: probe.log, fetch };
-    expect(() => factory({ ...emulator.env(), MIRAFLOW_API_KEY: undefined }, context)).toThrow(/MIRAFLOW_API_KEY/);
+    const context = { log: fx.probe.log, fetch };
+    expect(() => factory({ ...fx.emulator.env(), MIRAFLOW_API_KEY: undefined }, context)).toThrow(/MIRAFLOW_API_KEY/);
     expect(factory({ MIRAFLOW_API_KEY: API_KEY }, context).name).toBe('miraflow');
   });
 
   it('uploads both images through presigned URLs, edits with both as references, and downloads the result', async () => {
     // Long enough that every intermediate status outlasts a poll interval, even on a busy machine.
-    emulator.behave({ jobMs: 600 });
+    fx.emulator.behave({ jobMs: 600 });
     const { upstreamId, updates } = await run();
-    expect(emulator.callsTo('/api/media/initialize')).toHaveLength(2);
-    const puts = emulator.callsTo(/^\/s3\/upload\//, 'PUT');
+    expect(fx.emulator.callsTo('/api/media/initialize')).toHaveLength(2);
+    const puts = fx.emulator.callsTo(/^\/s3\/upload\//, 'PUT');
     expect(puts).toHaveLength(2);
     // The presigned PUT and the signed download never carry the key.
-    for (const call of [...puts, ...emulator.callsTo(/^\/s3\/media\//)]) expect(call.headers['x-api-key']).toBeUndefined();
-    expect(emulator.callsTo('/api/media/finalize')).toHaveLength(2);
+    for (const call of [...puts, ...fx.emulator.callsTo(/^\/s3\/media\//)]) expect(call.headers['x-api-key']).toBeUndefined();
+    expect(fx.emulator.callsTo('/api/media/finalize')).toHaveLength(2);
 
-    const edit = emulator.edits[0]!;
+    const edit = fx.emulator.edits[0]!;
     const [personId, garmentId] = edit.referenceImageMediaIds as string[];
     expect(edit.referenceImageMediaId).toBe(personId);
-    expect(Buffer.from(emulator.media.get(personId!)!.bytes!).equals(Buffer.from(images.person.bytes))).toBe(true);
-    expect(Buffer.from(emulator.media.get(garmentId!)!.bytes!).equals(Buffer.from(images.garment.bytes))).toBe(true);
+    expect(Buffer.from(fx.emulator.media.get(personId!)!.bytes!).equals(Buffer.from(fx.images.person.bytes))).toBe(true);
+    expect(Buffer.from(fx.emulator.media.get(garmentId!)!.bytes!).equals(Buffer.from(fx.images.garment.bytes))).toBe(true);
     expect(edit.prompt).toBe(tryOnPrompt('top'));
     expect(edit.aspectRatio).toBe('3:4');
-    expect(emulator.jobs.get(upstreamId)).toBeDefined();
+    expect(fx.emulator.jobs.get(upstreamId)).toBeDefined();
 
     expect(updates[0]).toEqual({ status: 'queued' });
     expect(updates.some((update) => update.status === 'running' && update.progress! > 0)).toBe(true);
-    const last = probe.terminal(updates);
+    const last = fx.probe.terminal(updates);
     if (last.status !== 'succeeded') throw new Error(JSON.stringify(last));
     expect(await decode(last.image.bytes)).toEqual({ format: 'png', width: 240, height: 320 });
   });
@@ -80,42 +63,42 @@ describe('Miraflow adapter', () => {
   });
 
   it('maps a failed job to TRYON_FAILED with the reason for the log', async () => {
-    emulator.behave({ failNextJob: 'Content policy violation' });
-    const last = probe.terminal((await run()).updates);
+    fx.emulator.behave({ failNextJob: 'Content policy violation' });
+    const last = fx.probe.terminal((await run()).updates);
     expect(last).toMatchObject({ status: 'failed', error: { code: 'TRYON_FAILED', retryable: true, providerCode: 'JOB_FAILED' } });
     if (last.status === 'failed') expect(last.error.detail).toContain('Content policy violation');
   });
 
   it('maps a credits failure to exhausted credits', async () => {
-    emulator.behave({ outOfCredits: true });
-    expect(await probe.error(adapter().submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', creditsExhausted: true });
+    fx.emulator.behave({ outOfCredits: true });
+    expect(await fx.probe.error(adapter().submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', creditsExhausted: true });
   });
 
   it('waits out a 429 with Retry-After; a long one is RATE_LIMITED', async () => {
-    emulator.behave({ rateLimit: 1, retryAfterS: 1 });
+    fx.emulator.behave({ rateLimit: 1, retryAfterS: 1 });
     const started = Date.now();
-    expect(probe.terminal((await run()).updates).status).toBe('succeeded');
+    expect(fx.probe.terminal((await run()).updates).status).toBe('succeeded');
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-    emulator.behave({ rateLimit: 10, retryAfterS: 45 });
-    expect(await probe.error(adapter().submit(request(), signal()))).toMatchObject({ code: 'RATE_LIMITED', retryAfter: 45 });
+    fx.emulator.behave({ rateLimit: 10, retryAfterS: 45 });
+    expect(await fx.probe.error(adapter().submit(request(), signal()))).toMatchObject({ code: 'RATE_LIMITED', retryAfter: 45 });
   });
 
   it('reports outages; retries a 500 on the safe upload steps', async () => {
-    expect(await probe.error(adapter({ MIRAFLOW_BASE_URL: await closedPortUrl() }).submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', providerCode: 'NETWORK' });
-    emulator.behave({ serverErrors: 1 });
-    expect(probe.terminal((await run()).updates).status).toBe('succeeded');
-    emulator.behave({ outage: true });
-    expect(await probe.error(adapter().submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_ERROR', providerCode: 'HTTP_500', retryable: true });
+    expect(await fx.probe.error(adapter({ MIRAFLOW_BASE_URL: await closedPortUrl() }).submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', providerCode: 'NETWORK' });
+    fx.emulator.behave({ serverErrors: 1 });
+    expect(fx.probe.terminal((await run()).updates).status).toBe('succeeded');
+    fx.emulator.behave({ outage: true });
+    expect(await fx.probe.error(adapter().submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_ERROR', providerCode: 'HTTP_500', retryable: true });
   });
 
   it('turns malformed JSON into PROVIDER_ERROR', async () => {
-    emulator.behave({ malformedJson: 1 });
-    expect(await probe.error(adapter().submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_ERROR', providerCode: 'MALFORMED_RESPONSE' });
+    fx.emulator.behave({ malformedJson: 1 });
+    expect(await fx.probe.error(adapter().submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_ERROR', providerCode: 'MALFORMED_RESPONSE' });
   });
 
   it('reports a refused key as unavailable and names the variable', async () => {
-    expect(await probe.error(adapter({ MIRAFLOW_API_KEY: 'mf_live_wrong_000000' }).submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', providerCode: 'HTTP_401', retryable: false });
-    expect(probe.logged('provider.auth_rejected')[0]).toContain('MIRAFLOW_API_KEY');
+    expect(await fx.probe.error(adapter({ MIRAFLOW_API_KEY: 'mf_live_wrong_000000' }).submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', providerCode: 'HTTP_401', retryable: false });
+    expect(fx.probe.logged('provider.auth_rejected')[0]).toContain('MIRAFLOW_API_KEY');
   });
 
   it('refuses to upload the photo to a plain-http URL off Miraflow’s origin', async () => {
@@ -125,7 +108,7 @@ describe('Miraflow adapter', () => {
       const body = (await response.json()) as Record<string, string>;
       return Response.json({ ...body, uploadUrl: 'http://169.254.169.254/upload' });
     };
-    const miraflow = createMiraflowFactory(FAST)(emulator.env(), { log: probe.log, fetch: redirecting });
-    expect(await probe.error(miraflow.submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_ERROR', providerCode: 'UPLOAD_URL' });
+    const miraflow = createMiraflowFactory(FAST)(fx.emulator.env(), { log: fx.probe.log, fetch: redirecting });
+    expect(await fx.probe.error(miraflow.submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_ERROR', providerCode: 'UPLOAD_URL' });
   });
 });

@@ -1,33 +1,16 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Category } from '../../../src/contract.js';
 import { createTryonApiFactory } from '../../../src/server/providers/tryonapi/index.js';
 import type { TryOnRequest } from '../../../src/server/providers/types.js';
 import type { ProviderOptions } from '../../../src/server/providers/upstream.js';
-import { Probe, closedPortUrl, collect, decode, testImages } from '../../emulators/harness.js';
-import { API_KEY, ERROR_CODES, OTHER_API_KEY, startTryonApi, type TryonApiEmulator } from '../../emulators/tryonapi.js';
+import { FAST, useAdapterFixture } from './fixture.js';
+import { closedPortUrl, collect, decode } from '../../emulators/harness.js';
+import { API_KEY, ERROR_CODES, OTHER_API_KEY, startTryonApi } from '../../emulators/tryonapi.js';
 
-const FAST: ProviderOptions = { pollMs: 20, pollMaxMs: 60, backoffMs: 10, backoffMaxMs: 40, retries: 2, requestTimeoutMs: 3000 };
+const fx = useAdapterFixture(() => startTryonApi(), (emulator) => emulator.secrets());
 
-let emulator: TryonApiEmulator;
-let images: Awaited<ReturnType<typeof testImages>>;
-let probe: Probe;
-
-beforeAll(async () => {
-  [emulator, images] = await Promise.all([startTryonApi(), testImages()]);
-});
-afterAll(() => emulator?.close());
-beforeEach(async () => {
-  await emulator.idle();
-  emulator.reset();
-  emulator.behave({ jobMs: 150 });
-  probe = new Probe();
-});
-afterEach(() => {
-  expect(probe.leaks(emulator.secrets())).toEqual([]);
-});
-
-const adapter = (env: Record<string, string> = {}, options: ProviderOptions = {}) => createTryonApiFactory({ ...FAST, ...options })({ ...emulator.env(), ...env }, { log: probe.log, fetch });
-const request = (category: Category = 'top'): TryOnRequest => ({ person: images.person, garments: [images.garment], category });
+const adapter = (env: Record<string, string> = {}, options: ProviderOptions = {}) => createTryonApiFactory({ ...FAST, ...options })({ ...fx.emulator.env(), ...env }, { log: fx.probe.log, fetch });
+const request = (category: Category = 'top'): TryOnRequest => ({ person: fx.images.person, garments: [fx.images.garment], category });
 const signal = () => new AbortController().signal;
 
 async function run(tryonapi = adapter(), tryOn = request()) {
@@ -38,42 +21,42 @@ async function run(tryonapi = adapter(), tryOn = request()) {
 describe('TryonAPI adapter', () => {
   it('names the missing variable when configuration is incomplete', () => {
     const factory = createTryonApiFactory();
-    const context = { log: probe.log, fetch };
-    expect(() => factory({ ...emulator.env(), TRYONAPI_BASE_URL: undefined }, context)).toThrow(/TRYONAPI_BASE_URL is required/);
-    expect(() => factory({ ...emulator.env(), TRYONAPI_API_KEY: ' ' }, context)).toThrow(/TRYONAPI_API_KEY/);
+    const context = { log: fx.probe.log, fetch };
+    expect(() => factory({ ...fx.emulator.env(), TRYONAPI_BASE_URL: undefined }, context)).toThrow(/TRYONAPI_BASE_URL is required/);
+    expect(() => factory({ ...fx.emulator.env(), TRYONAPI_API_KEY: ' ' }, context)).toThrow(/TRYONAPI_API_KEY/);
   });
 
   it('uploads both photos as multipart files and downloads an imageUrl result', async () => {
     const { upstreamId, updates } = await run();
-    const job = emulator.jobs.get(upstreamId)!;
-    expect(Buffer.from(job.person!).equals(Buffer.from(images.person.bytes))).toBe(true);
-    expect(Buffer.from(job.garments[0]!).equals(Buffer.from(images.garment.bytes))).toBe(true);
+    const job = fx.emulator.jobs.get(upstreamId)!;
+    expect(Buffer.from(job.person!).equals(Buffer.from(fx.images.person.bytes))).toBe(true);
+    expect(Buffer.from(job.garments[0]!).equals(Buffer.from(fx.images.garment.bytes))).toBe(true);
     expect(updates[0]).toEqual({ status: 'running' });
-    const last = probe.terminal(updates);
+    const last = fx.probe.terminal(updates);
     if (last.status !== 'succeeded') throw new Error(JSON.stringify(last));
     expect(await decode(last.image.bytes)).toEqual({ format: 'png', width: 240, height: 320 });
-    expect(emulator.callsTo(/^\/r2\/results\//)).toHaveLength(1);
+    expect(fx.emulator.callsTo(/^\/r2\/results\//)).toHaveLength(1);
   });
 
   it('takes an imageBase64 result without a second request', async () => {
-    emulator.behave({ resultAs: 'base64' });
-    const last = probe.terminal((await run()).updates);
+    fx.emulator.behave({ resultAs: 'base64' });
+    const last = fx.probe.terminal((await run()).updates);
     if (last.status !== 'succeeded') throw new Error(JSON.stringify(last));
     expect(last.image.contentType).toBe('image/png');
     expect((await decode(last.image.bytes)).format).toBe('png');
-    expect(emulator.callsTo(/^\/r2\/results\//)).toHaveLength(0);
+    expect(fx.emulator.callsTo(/^\/r2\/results\//)).toHaveLength(0);
   });
 
   it('maps every documented errorCode to a contract code and a message for the shopper', async () => {
     const tryonapi = adapter();
     const submitted: [string, string][] = [];
     for (const errorCode of ERROR_CODES) {
-      emulator.behave({ failNextJob: errorCode });
+      fx.emulator.behave({ failNextJob: errorCode });
       submitted.push([errorCode, (await tryonapi.submit(request(), signal())).upstreamId]);
     }
     const results = await Promise.all(
       submitted.map(async ([errorCode, upstreamId]) => {
-        const last = probe.terminal(await collect(tryonapi.watch(upstreamId, signal())));
+        const last = fx.probe.terminal(await collect(tryonapi.watch(upstreamId, signal())));
         if (last.status !== 'failed') throw new Error(`${errorCode} did not fail`);
         return [errorCode, last.error] as const;
       }),
@@ -95,79 +78,79 @@ describe('TryonAPI adapter', () => {
   });
 
   it('maps 402 to exhausted credits', async () => {
-    emulator.behave({ outOfCredits: true });
-    expect(await probe.error(adapter().submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', creditsExhausted: true, providerCode: 'HTTP_402' });
+    fx.emulator.behave({ outOfCredits: true });
+    expect(await fx.probe.error(adapter().submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', creditsExhausted: true, providerCode: 'HTTP_402' });
   });
 
   it('maps 401 to unavailable and tells the merchant which variable to check', async () => {
-    const error = await probe.error(adapter({ TRYONAPI_API_KEY: 'tryonapi-wrong-key-000' }).submit(request(), signal()));
+    const error = await fx.probe.error(adapter({ TRYONAPI_API_KEY: 'tryonapi-wrong-key-000' }).submit(request(), signal()));
     expect(error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', retryable: false, providerCode: 'HTTP_401' });
-    expect(probe.logged('provider.auth_rejected')[0]).toContain('TRYONAPI_API_KEY');
-    expect(probe.lines.join('\n')).not.toContain('tryonapi-wrong-key-000');
+    expect(fx.probe.logged('provider.auth_rejected')[0]).toContain('TRYONAPI_API_KEY');
+    expect(fx.probe.lines.join('\n')).not.toContain('tryonapi-wrong-key-000');
   });
 
   it('maps 403 (a job of another key) and 404 (an unknown job) to failed watches', async () => {
     const { upstreamId } = await adapter({ TRYONAPI_API_KEY: OTHER_API_KEY }).submit(request(), signal());
-    const forbidden = probe.terminal(await collect(adapter().watch(upstreamId, signal())));
+    const forbidden = fx.probe.terminal(await collect(adapter().watch(upstreamId, signal())));
     expect(forbidden).toMatchObject({ status: 'failed', error: { code: 'PROVIDER_UNAVAILABLE', providerCode: 'HTTP_403' } });
-    const missing = probe.terminal(await collect(adapter().watch('no-such-job', signal())));
+    const missing = fx.probe.terminal(await collect(adapter().watch('no-such-job', signal())));
     expect(missing).toMatchObject({ status: 'failed', error: { code: 'PROVIDER_ERROR', providerCode: 'HTTP_404' } });
   });
 
   it('maps 400 (a file TryonAPI cannot read) to a non-retryable PROVIDER_ERROR', async () => {
     const broken = { ...request(), person: { bytes: new TextEncoder().encode('not an image'), contentType: 'image/jpeg' as const } };
-    const error = await probe.error(adapter().submit(broken, signal()));
+    const error = await fx.probe.error(adapter().submit(broken, signal()));
     expect(error).toMatchObject({ code: 'PROVIDER_ERROR', retryable: false, providerCode: 'HTTP_400' });
     expect(error.detail).toContain('Invalid image format: person_images');
   });
 
   it('waits out a 429 with Retry-After, then succeeds; a long Retry-After is RATE_LIMITED', async () => {
-    emulator.behave({ rateLimit: 1, retryAfterS: 1 });
+    fx.emulator.behave({ rateLimit: 1, retryAfterS: 1 });
     const started = Date.now();
     const { updates } = await run();
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-    expect(probe.terminal(updates).status).toBe('succeeded');
-    expect(emulator.callsTo('/api/v1/tryon', 'POST')).toHaveLength(2);
+    expect(fx.probe.terminal(updates).status).toBe('succeeded');
+    expect(fx.emulator.callsTo('/api/v1/tryon', 'POST')).toHaveLength(2);
 
-    emulator.behave({ rateLimit: 10, retryAfterS: 90 });
-    expect(await probe.error(adapter().submit(request(), signal()))).toMatchObject({ code: 'RATE_LIMITED', retryable: true, retryAfter: 90 });
+    fx.emulator.behave({ rateLimit: 10, retryAfterS: 90 });
+    expect(await fx.probe.error(adapter().submit(request(), signal()))).toMatchObject({ code: 'RATE_LIMITED', retryable: true, retryAfter: 90 });
   });
 
   it('reports a refused connection and a 500 at submit without repeating the paid call', async () => {
-    expect(await probe.error(adapter({ TRYONAPI_BASE_URL: await closedPortUrl() }).submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', providerCode: 'NETWORK' });
-    emulator.behave({ outage: true });
-    expect(await probe.error(adapter().submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_ERROR', retryable: true, providerCode: 'HTTP_500' });
-    expect(emulator.callsTo('/api/v1/tryon', 'POST')).toHaveLength(1);
+    expect(await fx.probe.error(adapter({ TRYONAPI_BASE_URL: await closedPortUrl() }).submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', providerCode: 'NETWORK' });
+    fx.emulator.behave({ outage: true });
+    expect(await fx.probe.error(adapter().submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_ERROR', retryable: true, providerCode: 'HTTP_500' });
+    expect(fx.emulator.callsTo('/api/v1/tryon', 'POST')).toHaveLength(1);
   });
 
   it('rides out 500s while polling, and fails the job when they persist', async () => {
     const tryonapi = adapter();
     const { upstreamId } = await tryonapi.submit(request(), signal());
-    emulator.behave({ serverErrors: 2 });
-    expect(probe.terminal(await collect(tryonapi.watch(upstreamId, signal()))).status).toBe('succeeded');
+    fx.emulator.behave({ serverErrors: 2 });
+    expect(fx.probe.terminal(await collect(tryonapi.watch(upstreamId, signal()))).status).toBe('succeeded');
 
     const second = await tryonapi.submit(request(), signal());
-    emulator.behave({ outage: true });
-    const last = probe.terminal(await collect(tryonapi.watch(second.upstreamId, signal())));
+    fx.emulator.behave({ outage: true });
+    const last = fx.probe.terminal(await collect(tryonapi.watch(second.upstreamId, signal())));
     expect(last).toMatchObject({ status: 'failed', error: { code: 'PROVIDER_ERROR', providerCode: 'HTTP_500' } });
-    expect(probe.logged('provider.poll_failed').length).toBeGreaterThan(0);
+    expect(fx.probe.logged('provider.poll_failed').length).toBeGreaterThan(0);
   });
 
   it('turns malformed JSON at submit into PROVIDER_ERROR', async () => {
-    emulator.behave({ malformedJson: 1 });
-    expect(await probe.error(adapter().submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_ERROR', providerCode: 'MALFORMED_RESPONSE' });
+    fx.emulator.behave({ malformedJson: 1 });
+    expect(await fx.probe.error(adapter().submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_ERROR', providerCode: 'MALFORMED_RESPONSE' });
   });
 
   it('refuses categories TryonAPI cannot try on', async () => {
     for (const category of ['shoes', 'bag', 'accessory'] as const) {
-      expect(await probe.error(adapter().submit(request(category), signal()))).toMatchObject({ code: 'INVALID_CATEGORY' });
+      expect(await fx.probe.error(adapter().submit(request(category), signal()))).toMatchObject({ code: 'INVALID_CATEGORY' });
     }
-    expect(emulator.calls).toHaveLength(0);
+    expect(fx.emulator.calls).toHaveLength(0);
   });
 
   it('sends the key only in the Authorization header of its own API, never with the signed result URL', async () => {
     await run();
-    for (const call of emulator.calls) {
+    for (const call of fx.emulator.calls) {
       expect(call.search).not.toContain(API_KEY);
       if (call.path.startsWith('/api/')) expect(call.headers.authorization).toBe(`Bearer ${API_KEY}`);
       // The signed result URL authorizes itself: the key does not go along.
