@@ -283,7 +283,7 @@ export class JobService {
       if (current && current.status !== 'queued') await this.#settle(job, runView(current));
       return;
     }
-    void this.#drive(run, await this.#buildRequest(input, person, run));
+    void this.#drive(run, await this.#buildRequest(input, person, run), { leased: true });
     this.options.log.debug('run.started', { run: runKey.slice(0, 12), provider: provider.name });
   }
 
@@ -300,10 +300,17 @@ export class JobService {
     }
   }
 
-  /** First writer wins: only one request starts a run for the same inputs. */
+  /**
+   * First writer wins: only one request starts a run for the same inputs. The lease is
+   * taken before the run is written, so no instance ever sees the new run unwatched and
+   * "adopts" it before its creator has submitted it.
+   */
   async #claimRun(run: RunRecord, previous: RunRecord | undefined): Promise<boolean> {
+    if (!(await this.#state.setIfAbsent(keys.lease(run.key), this.#instance, LEASE_MS))) return false;
     if (previous) await this.#state.delete(keys.run(run.key), keys.runJobs(run.key));
-    return this.#state.setIfAbsent(keys.run(run.key), JSON.stringify(run), this.#retentionMs);
+    const claimed = await this.#state.setIfAbsent(keys.run(run.key), JSON.stringify(run), this.#retentionMs);
+    if (!claimed) await this.#state.delete(keys.lease(run.key));
+    return claimed;
   }
 
   /** If a running run's watcher is gone (its instance stopped), take it over here. */
@@ -319,8 +326,8 @@ export class JobService {
    * Submits (unless resuming) and watches one run to its end, holding its lease, and
    * relays every update to each job attached to it.
    */
-  async #drive(run: RunRecord, request?: TryOnRequest) {
-    if (!(await this.#state.setIfAbsent(keys.lease(run.key), this.#instance, LEASE_MS))) return;
+  async #drive(run: RunRecord, request?: TryOnRequest, { leased = false } = {}) {
+    if (!leased && !(await this.#state.setIfAbsent(keys.lease(run.key), this.#instance, LEASE_MS))) return;
     const controller = new AbortController();
     const done = this.#watch(run, controller, request);
     this.#watching.set(run.key, { controller, done });

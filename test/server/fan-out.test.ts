@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobCreated, JobView } from '../../src/contract.js';
 import { createSandbox } from '../../src/server/providers/sandbox/index.js';
 import type { ProviderAdapter } from '../../src/server/providers/types.js';
-import { ContractClient, startProxy, type TestProxy } from './harness.js';
+import { ContractClient, garmentPng, phoneJpeg, startProxy, type TestProxy } from './harness.js';
 
 /** Counts what the proxy asks of its provider, so "watched once" is a number, not a hope. */
 function counting(inner: ProviderAdapter) {
@@ -20,7 +20,7 @@ function counting(inner: ProviderAdapter) {
 describe('one upstream watcher per job', () => {
   let proxy: TestProxy;
   const provider = counting(createSandbox({ durationMs: 600 }));
-  beforeAll(async () => (proxy = await startProxy({}, { provider: provider.adapter })));
+  beforeAll(async () => (proxy = await startProxy({ FITTING_ROOM_JOBS_PER_SESSION: '0', FITTING_ROOM_JOBS_PER_IP: '0' }, { provider: provider.adapter })));
   afterAll(() => proxy.close());
 
   it('relays one job to three tabs and a poller while the provider is watched once', async () => {
@@ -50,5 +50,23 @@ describe('one upstream watcher per job', () => {
     expect((await client.call(`jobs/${created.id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await stream).at(-1)!.view.status).toBe('canceled');
     expect(provider.counts.cancel).toBe(1);
+  });
+
+  it('100 identical try-ons, at once and after, cost one upstream job', async () => {
+    const before = provider.counts.submit;
+    const person = new Blob([await phoneJpeg(1200, 900, 777)], { type: 'image/jpeg' });
+    const garment = new Blob([await garmentPng()], { type: 'image/png' });
+    const shoppers = await Promise.all(Array.from({ length: 10 }, () => ContractClient.open(proxy)));
+    const tryOn = async (client: ContractClient) => {
+      const created = (await (await client.createJob({ person, garment })).json()) as JobCreated;
+      const final = (await client.events(created.id)).at(-1)!.view;
+      return final.status === 'succeeded' ? final.status : `${final.status} ${final.error?.code}`;
+    };
+    // 50 while the first run works (they share it), then 50 after it finished (the cache answers).
+    const during = await Promise.all(Array.from({ length: 50 }, (_, index) => tryOn(shoppers[index % 10]!)));
+    const after = await Promise.all(Array.from({ length: 50 }, (_, index) => tryOn(shoppers[index % 10]!)));
+    expect([...during, ...after].filter((status) => status !== 'succeeded')).toEqual([]);
+    expect(provider.counts.submit - before).toBe(1);
+    console.info(`100 identical try-ons → ${provider.counts.submit - before} upstream job`);
   });
 });
