@@ -91,7 +91,9 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
     c.header('cross-origin-opener-policy', 'same-origin');
     if (!config.dev) c.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     if (!c.res.headers.has('cache-control')) c.header('cache-control', 'no-store');
-    log.info('request', { requestId, method: c.req.method, path: new URL(c.req.url).pathname, status: c.res.status, ms: Date.now() - started });
+    // Successful reads (a polling tab asks every second) are debug; writes and failures are info.
+    const level = c.req.method === 'GET' && c.res.status < 400 ? 'debug' : 'info';
+    log[level]('request', { requestId, method: c.req.method, path: new URL(c.req.url).pathname, status: c.res.status, ms: Date.now() - started });
   });
 
   api.use(

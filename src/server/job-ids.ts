@@ -1,4 +1,5 @@
 import { ApiError } from './errors.js';
+import { Recent } from './recent.js';
 import { base64url, randomId } from './session.js';
 
 /**
@@ -19,6 +20,8 @@ const SIGNATURE_BYTES = 16;
 
 export class JobIds {
   readonly #key: Promise<CryptoKey>;
+  /** Ids already proven to belong to a session, keyed by id and session. */
+  readonly #owned = new Recent<JobHandle>(8192);
 
   constructor(secret: string) {
     // A key of its own (derived by domain separation), so a job id can never pass as a session token signature.
@@ -33,13 +36,17 @@ export class JobIds {
 
   /** The handle when `sessionId` owns `id`; JOB_NOT_FOUND otherwise (forged, foreign or malformed alike). */
   async open(id: string, sessionId: string): Promise<JobHandle> {
+    const known = this.#owned.get(`${id}\n${sessionId}`);
+    if (known) return known;
     const notFound = new ApiError('JOB_NOT_FOUND', 'No such try-on job in this session.', { retryable: false });
     const [payload, signature, extra] = id.split('.');
     if (!payload || !signature || extra !== undefined || id.length > 200) throw notFound;
     if (!timingSafeEqual(signature, await this.#sign(payload, sessionId))) throw notFound;
     try {
       const [nonce, provider, createdAt] = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as [string, string, number];
-      return { nonce, provider, createdAt };
+      const handle = { nonce, provider, createdAt };
+      this.#owned.set(`${id}\n${sessionId}`, handle);
+      return handle;
     } catch {
       throw notFound;
     }

@@ -1,4 +1,5 @@
 import { ApiError } from './errors.js';
+import { Recent } from './recent.js';
 
 /**
  * Session tokens: compact JWTs signed with HS256 through WebCrypto (so the same code runs
@@ -21,6 +22,8 @@ const HEADER = base64url(new TextEncoder().encode(JSON.stringify({ alg: 'HS256',
 
 export class SessionSigner {
   readonly #key: Promise<CryptoKey>;
+  /** Tokens whose signature was already checked (a polling tab sends the same one again and again). */
+  readonly #verified = new Recent<SessionClaims>(4096);
 
   constructor(
     secret: string,
@@ -57,6 +60,19 @@ export class SessionSigner {
     const [header, payload, signature] = parts as [string, string, string];
     // Only our exact header: this rejects alg "none", RS256/HS512 confusion and extra header fields.
     if (header !== HEADER) throw invalid();
+    const claims = this.#verified.get(token) ?? (await this.#authenticate(header, payload, signature));
+    this.#verified.set(token, claims);
+    const nowSeconds = Math.floor(now / 1000);
+    if (claims.exp - claims.iat > this.ttlSeconds || claims.iat > nowSeconds + 60) throw invalid();
+    if (claims.exp <= nowSeconds) {
+      if (!allowExpired) throw new ApiError('TOKEN_EXPIRED', 'The session token has expired; request a new one.', { retryable: true });
+      if (nowSeconds - claims.sst >= this.maxSessionSeconds) throw new ApiError('TOKEN_EXPIRED', 'The session has ended; start a new one.', { retryable: true });
+    }
+    return claims;
+  }
+
+  /** Signature and shape; the lifetime checks above run on every use. */
+  async #authenticate(header: string, payload: string, signature: string): Promise<SessionClaims> {
     let signatureBytes: Uint8Array;
     let claims: SessionClaims;
     try {
@@ -68,12 +84,6 @@ export class SessionSigner {
     // crypto.subtle.verify compares in constant time.
     const authentic = await crypto.subtle.verify('HMAC', await this.#key, signatureBytes as Uint8Array<ArrayBuffer>, new TextEncoder().encode(`${header}.${payload}`));
     if (!authentic || !isClaims(claims)) throw invalid();
-    const nowSeconds = Math.floor(now / 1000);
-    if (claims.exp - claims.iat > this.ttlSeconds || claims.iat > nowSeconds + 60) throw invalid();
-    if (claims.exp <= nowSeconds) {
-      if (!allowExpired) throw new ApiError('TOKEN_EXPIRED', 'The session token has expired; request a new one.', { retryable: true });
-      if (nowSeconds - claims.sst >= this.maxSessionSeconds) throw new ApiError('TOKEN_EXPIRED', 'The session has ended; start a new one.', { retryable: true });
-    }
     return claims;
   }
 }
