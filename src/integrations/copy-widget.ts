@@ -10,7 +10,14 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const widget = join(root, 'dist/widget');
-const targets = [join(root, 'src/integrations/shopify/extensions/fitting-room/assets'), join(root, 'src/integrations/wordpress/fitting-room/build')];
+/** libheif's glue (~27 KB gzip) and its .wasm: only for a HEIC photo the browser cannot decode. */
+const HEIC_DECODER = /^(heic-[\w-]+\.js|libheif-[\w-]+\.wasm)$/;
+const targets = [
+  // Shopify's theme check refuses app-block JavaScript over 10 KB, so the HEIC decoder stays out:
+  // there, a HEIC photo the browser can't decode gets the widget's "can't open this HEIC" message.
+  { dir: join(root, 'src/integrations/shopify/extensions/fitting-room/assets'), ships: (name: string) => !HEIC_DECODER.test(name) },
+  { dir: join(root, 'src/integrations/wordpress/fitting-room/build'), ships: () => true },
+];
 
 if (!existsSync(join(widget, 'fitting-room.js'))) {
   console.error('copy-widget: dist/widget/fitting-room.js is missing; run `vite build` first.');
@@ -18,10 +25,10 @@ if (!existsSync(join(widget, 'fitting-room.js'))) {
 }
 const built = (name: string) => !name.endsWith('.map');
 const files = readdirSync(widget).filter(built);
-for (const target of targets) {
-  mkdirSync(target, { recursive: true });
+for (const { dir, ships } of targets) {
+  mkdirSync(dir, { recursive: true });
   // Old hashed files go; hand-written ones (fitting-room.css) stay.
-  for (const name of readdirSync(target)) if (/\.(js|wasm|map)$/.test(name)) rmSync(join(target, name));
-  for (const name of files) copyFileSync(join(widget, name), join(target, name));
+  for (const name of readdirSync(dir)) if (/\.(js|wasm|map)$/.test(name)) rmSync(join(dir, name));
+  for (const name of files.filter(ships)) copyFileSync(join(widget, name), join(dir, name));
 }
 console.log(`copy-widget: ${files.length} files into ${targets.length} integrations`);

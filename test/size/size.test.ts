@@ -73,7 +73,9 @@ describe('bundle size', () => {
     console.info(`files (B gzip): ${JSON.stringify(sizes, null, 1)}`);
     expect(Object.keys(sizes)).toContain('dist/widget/fitting-room.js');
     for (const [file, size] of Object.entries(sizes)) {
-      if (!HEIC_DECODER.test(file.split('/').pop()!)) expect(size, file).toBeLessThanOrEqual(FILE_BUDGET);
+      // The HEIC decoder is the one exception, and never in the Shopify extension (copy-widget.ts).
+      const exempt = HEIC_DECODER.test(file.split('/').pop()!) && !file.includes('integrations/shopify/');
+      if (!exempt) expect(size, file).toBeLessThanOrEqual(FILE_BUDGET);
     }
   });
 
