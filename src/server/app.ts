@@ -47,6 +47,8 @@ export interface Proxy {
 type Env = { Variables: { session: SessionClaims; requestId: string; client: string } };
 
 const HEARTBEAT_MS = 15_000;
+/** How often a quiet event stream checks that someone still watches its job upstream. */
+const ORPHAN_CHECK_MS = 3_000;
 const MAX_ID_LENGTH = 200;
 
 /**
@@ -224,10 +226,12 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
         // A new stream starts from the current state; a resumed one after the last event it saw.
         let sent = Number.isInteger(lastEventId) && lastEventId >= 0 ? lastEventId : Math.max(0, history.length - 1);
         const pending = history.filter((event) => event.id > sent);
+        let lastWrite = Date.now();
         for (;;) {
           for (const event of pending.splice(0).concat(live.splice(0))) {
             if (event.id <= sent) continue;
             await stream.writeSSE({ id: String(event.id), data: JSON.stringify(event.view) });
+            lastWrite = Date.now();
             sent = event.id;
             if (TERMINAL_STATUSES.includes(event.view.status)) return;
           }
@@ -235,12 +239,19 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
           let timer: ReturnType<typeof setTimeout> | undefined;
           const woken = await new Promise<boolean>((resolve) => {
             wake = () => resolve(true);
-            timer = setTimeout(() => resolve(false), HEARTBEAT_MS);
+            timer = setTimeout(() => resolve(false), ORPHAN_CHECK_MS);
             if (live.length) resolve(true);
           });
           clearTimeout(timer);
           wake = undefined;
-          if (!woken) await stream.write(': heartbeat\n\n');
+          if (!woken) {
+            // A quiet stream may be waiting on a watcher whose instance has gone: take the job over.
+            await jobs.get(c.get('session').sid, job.id).catch(() => undefined);
+            if (Date.now() - lastWrite >= HEARTBEAT_MS) {
+              await stream.write(': heartbeat\n\n');
+              lastWrite = Date.now();
+            }
+          }
         }
       } finally {
         await unsubscribe();

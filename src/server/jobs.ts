@@ -344,7 +344,10 @@ export class JobService {
         if (!request) return await this.#finish(run, { code: 'PROVIDER_ERROR', retryable: true, detail: 'the instance that started this job stopped before the provider accepted it' });
         const submitted = Date.now();
         metrics.creditsSpent.inc({ provider: provider.name });
-        run.upstreamId = (await provider.submit(request, signal)).upstreamId;
+        // A shutdown lets an accepted submit finish, so its upstream id is saved and handed on.
+        const submitting = new AbortController();
+        signal.addEventListener('abort', () => signal.reason !== 'shutdown' && submitting.abort(signal.reason), { once: true });
+        run.upstreamId = (await provider.submit(request, submitting.signal)).upstreamId;
         metrics.upstreamSeconds.observe({ provider: provider.name, operation: 'submit' }, (Date.now() - submitted) / 1000);
         await this.#saveRun(run);
         log.info('run.submitted', { run: run.key.slice(0, 12), provider: provider.name, upstreamId: run.upstreamId });
@@ -434,7 +437,8 @@ export class JobService {
   }
 
   async #saveRun(run: RunRecord) {
-    if (this.#watching.get(run.key)?.controller.signal.aborted) return;
+    const signal = this.#watching.get(run.key)?.controller.signal;
+    if (signal?.aborted && signal.reason !== 'shutdown') return;
     await this.#state.set(keys.run(run.key), JSON.stringify(run), Math.max(1_000, run.expiresAt - Date.now()));
   }
 
