@@ -13,7 +13,7 @@
  */
 import type { ErrorCode } from '../../contract.js';
 import { maskString, type Logger } from '../log.js';
-import { ProviderError, type ProviderFailure, type ProviderUpdate } from './types.js';
+import { ProviderError, type ProviderContext, type ProviderFailure, type ProviderUpdate } from './types.js';
 
 // ---------------------------------------------------------------------------------------
 // Timing
@@ -295,6 +295,14 @@ export interface Answer extends HttpAnswer {
 const TRANSIENT_STATUSES = new Set([408, 500, 502, 503, 504]);
 /** A query that carries its own authorization (S3, GCS, CloudFront, generic signed links). */
 const PRESIGNED_QUERY = /[?&](X-Amz-Signature|X-Goog-Signature|Signature|sig|token)=/i;
+
+/**
+ * The Upstream every adapter builds: the proxy's fetch, a log tagged with the provider, and
+ * the timing from the environment (`FITTING_ROOM_POLL_MS`) and the adapter's options.
+ */
+export function upstreamFor(env: Record<string, string | undefined>, context: ProviderContext, options: ProviderOptions, spec: Omit<UpstreamOptions, 'fetch' | 'log' | 'timing'>): Upstream {
+  return new Upstream({ ...spec, fetch: context.fetch, log: context.log.child({ provider: spec.provider.toLowerCase() }), timing: resolveTiming(env, options) });
+}
 
 /**
  * One provider's HTTP access. Each call gets its own timeout (`AbortSignal.timeout`

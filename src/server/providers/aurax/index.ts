@@ -7,7 +7,7 @@
  * AURAX_KEY_ID, and optionally AURAX_GARMENT_STRENGTH (1, 2 or 3; default 2).
  */
 import type { ProviderAdapter, ProviderFactory } from '../types.js';
-import { Upstream, baseUrlFromEnv, requireEnv, resolveTiming, watchJob, type ProviderOptions } from '../upstream.js';
+import { upstreamFor, baseUrlFromEnv, requireEnv, watchJob, type ProviderOptions } from '../upstream.js';
 import { AuraxClient } from './client.js';
 import { DEFAULT_GARMENT_STRENGTH, mapError, providerMessage, readStreamEvent, readTask, readTaskId, vtoBody, type AuraxResult } from './mapping.js';
 
@@ -18,12 +18,9 @@ export function createAuraxFactory(options: ProviderOptions = {}): ProviderFacto
     const keyId = requireEnv(env, 'AURAX_KEY_ID', 'AuraX');
     const strength = env.AURAX_GARMENT_STRENGTH?.trim() ? Number(env.AURAX_GARMENT_STRENGTH) : DEFAULT_GARMENT_STRENGTH;
     if (![1, 2, 3].includes(strength)) throw new Error('AURAX_GARMENT_STRENGTH must be 1, 2 or 3.');
-    const upstream = new Upstream({
+    const upstream = upstreamFor(env, context, options, {
       provider: 'AuraX',
       baseUrl,
-      fetch: context.fetch,
-      log: context.log.child({ provider: 'aurax' }),
-      timing: resolveTiming(env, options),
       secrets: () => [apiKey, keyId],
       authHint: 'AuraX refused the key: check AURAX_API_KEY and AURAX_KEY_ID (and AURAX_BASE_URL).',
       mapError,

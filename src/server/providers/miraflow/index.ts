@@ -6,7 +6,7 @@
  * Environment: MIRAFLOW_BASE_URL (default https://miraflow.ai), MIRAFLOW_API_KEY.
  */
 import { ProviderError, type ProviderAdapter, type ProviderFactory } from '../types.js';
-import { Upstream, allOrNothing, baseUrlFromEnv, requireEnv, resolveTiming, watchJob, type ProviderOptions } from '../upstream.js';
+import { upstreamFor, allOrNothing, baseUrlFromEnv, requireEnv, watchJob, type ProviderOptions } from '../upstream.js';
 import { MiraflowClient } from './client.js';
 import { EDIT_PATH, editBody, mapError, providerMessage, readImageJob, readJobStart } from './mapping.js';
 
@@ -16,12 +16,9 @@ export function createMiraflowFactory(options: ProviderOptions = {}): ProviderFa
   return (env, context): ProviderAdapter => {
     const baseUrl = baseUrlFromEnv(env, 'MIRAFLOW_BASE_URL', 'Miraflow', MIRAFLOW_DEFAULT_BASE_URL);
     const apiKey = requireEnv(env, 'MIRAFLOW_API_KEY', 'Miraflow');
-    const upstream = new Upstream({
+    const upstream = upstreamFor(env, context, options, {
       provider: 'Miraflow',
       baseUrl,
-      fetch: context.fetch,
-      log: context.log.child({ provider: 'miraflow' }),
-      timing: resolveTiming(env, options),
       secrets: () => [apiKey],
       authHint: 'Miraflow refused the API key: check MIRAFLOW_API_KEY (and MIRAFLOW_BASE_URL).',
       mapError,

@@ -6,7 +6,7 @@
  * MIRRAGO_CLIENT_SECRET, and FITTING_ROOM_PUBLIC_URL (Mirrago only takes image URLs).
  */
 import { ProviderError, type ProviderAdapter, type ProviderFactory } from '../types.js';
-import { Upstream, baseUrlFromEnv, failure, requireEnv, resolveTiming, watchJob, type ProviderOptions } from '../upstream.js';
+import { upstreamFor, baseUrlFromEnv, failure, requireEnv, watchJob, type ProviderOptions } from '../upstream.js';
 import { MirragoClient } from './client.js';
 import { checkCategory, generateRequest, mapError, providerMessage, readJob, readJobId } from './mapping.js';
 
@@ -21,12 +21,9 @@ export function createMirragoFactory(options: ProviderOptions = {}): ProviderFac
       throw new Error('Mirrago needs FITTING_ROOM_PUBLIC_URL: it only accepts images by URL, so the proxy must be reachable from the internet at that address to serve the photo and garment to Mirrago.');
     }
     let client: MirragoClient | undefined;
-    const upstream = new Upstream({
+    const upstream = upstreamFor(env, context, options, {
       provider: 'Mirrago',
       baseUrl,
-      fetch: context.fetch,
-      log: context.log.child({ provider: 'mirrago' }),
-      timing: resolveTiming(env, options),
       secrets: () => client?.secrets() ?? [clientSecret],
       authHint: 'Mirrago refused the credentials: check MIRRAGO_CLIENT_ID and MIRRAGO_CLIENT_SECRET (and MIRRAGO_BASE_URL).',
       mapError,

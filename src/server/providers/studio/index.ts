@@ -8,7 +8,7 @@
  * `user_category`, omitted when unset since we do not know the shopper's gender).
  */
 import type { ProviderAdapter, ProviderFactory } from '../types.js';
-import { Upstream, allOrNothing, baseUrlFromEnv, requireEnv, resolveTiming, watchJob, type JobState, type ProviderOptions } from '../upstream.js';
+import { upstreamFor, allOrNothing, baseUrlFromEnv, requireEnv, watchJob, type JobState, type ProviderOptions } from '../upstream.js';
 import { StudioClient } from './client.js';
 import { itemCategory, mapError, providerMessage, readEvent, readJob, readJobId, tryOnBody } from './mapping.js';
 
@@ -21,12 +21,9 @@ export function createStudioFactory(options: ProviderOptions = {}): ProviderFact
     const token = requireEnv(env, 'STUDIO_API_TOKEN', 'Studio');
     const userCategory = env.STUDIO_USER_CATEGORY?.trim().toUpperCase() || undefined;
     if (userCategory && !/^[A-Z_]+$/.test(userCategory)) throw new Error('STUDIO_USER_CATEGORY must be one of Studio’s user categories, e.g. FEMALE.');
-    const upstream = new Upstream({
+    const upstream = upstreamFor(env, context, options, {
       provider: 'Studio',
       baseUrl,
-      fetch: context.fetch,
-      log: context.log.child({ provider: 'studio' }),
-      timing: resolveTiming(env, options),
       secrets: () => [token],
       authHint: 'Studio refused the API token: check STUDIO_API_TOKEN (it needs the jobs:create and jobs:read capabilities) and STUDIO_BASE_URL.',
       mapError,

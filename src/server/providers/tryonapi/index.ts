@@ -6,7 +6,7 @@
  * https://your-domain.com), TRYONAPI_API_KEY.
  */
 import type { ProviderAdapter, ProviderFactory } from '../types.js';
-import { Upstream, baseUrlFromEnv, imageFromBase64, requireEnv, resolveTiming, watchJob, type ProviderOptions } from '../upstream.js';
+import { upstreamFor, baseUrlFromEnv, imageFromBase64, requireEnv, watchJob, type ProviderOptions } from '../upstream.js';
 import { TryonApiClient } from './client.js';
 import { checkCategory, mapError, providerMessage, readJobId, readStatus } from './mapping.js';
 
@@ -14,12 +14,9 @@ export function createTryonApiFactory(options: ProviderOptions = {}): ProviderFa
   return (env, context): ProviderAdapter => {
     const baseUrl = baseUrlFromEnv(env, 'TRYONAPI_BASE_URL', 'TryonAPI', undefined, 'TryonAPI’s documentation names no API host (its examples use https://your-domain.com); set it to the host your TryonAPI dashboard gives.');
     const apiKey = requireEnv(env, 'TRYONAPI_API_KEY', 'TryonAPI');
-    const upstream = new Upstream({
+    const upstream = upstreamFor(env, context, options, {
       provider: 'TryonAPI',
       baseUrl,
-      fetch: context.fetch,
-      log: context.log.child({ provider: 'tryonapi' }),
-      timing: resolveTiming(env, options),
       secrets: () => [apiKey],
       authHint: 'TryonAPI refused the API key: check TRYONAPI_API_KEY (and TRYONAPI_BASE_URL).',
       mapError,
