@@ -1,5 +1,19 @@
 import { css } from 'lit';
 
+/** The dark colours: for `theme="dark"`, and for `theme="auto"` when the device is dark. */
+const darkPalette = css`
+  --accent: var(--fitting-room-accent, #f2f2f5);
+  --on-accent: var(--fitting-room-on-accent, #1d1d1f);
+  --surface: var(--fitting-room-surface, #1c1c1f);
+  --text: var(--fitting-room-text, #f2f2f5);
+  --muted: var(--fitting-room-muted, #b0b0ba);
+  --line: var(--fitting-room-line, #4a4a52);
+  --well: var(--fitting-room-well, #2a2a2f);
+  --danger: var(--fitting-room-danger, #ff8a80);
+  --focus: var(--fitting-room-focus, #7cb2ff);
+  color-scheme: dark;
+`;
+
 /**
  * The dialog's own styles (the camera and result views bring theirs with their chunks).
  * Theming: the `--fitting-room-*` custom properties below, `::part()`s, and `theme`
@@ -38,29 +52,11 @@ export const dialogStyles = css`
     color-scheme: light;
   }
   dialog.theme-dark {
-    --accent: var(--fitting-room-accent, #f2f2f5);
-    --on-accent: var(--fitting-room-on-accent, #1d1d1f);
-    --surface: var(--fitting-room-surface, #1c1c1f);
-    --text: var(--fitting-room-text, #f2f2f5);
-    --muted: var(--fitting-room-muted, #b0b0ba);
-    --line: var(--fitting-room-line, #4a4a52);
-    --well: var(--fitting-room-well, #2a2a2f);
-    --danger: var(--fitting-room-danger, #ff8a80);
-    --focus: var(--fitting-room-focus, #7cb2ff);
-    color-scheme: dark;
+    ${darkPalette}
   }
   @media (prefers-color-scheme: dark) {
     dialog.theme-auto {
-      --accent: var(--fitting-room-accent, #f2f2f5);
-      --on-accent: var(--fitting-room-on-accent, #1d1d1f);
-      --surface: var(--fitting-room-surface, #1c1c1f);
-      --text: var(--fitting-room-text, #f2f2f5);
-      --muted: var(--fitting-room-muted, #b0b0ba);
-      --line: var(--fitting-room-line, #4a4a52);
-      --well: var(--fitting-room-well, #2a2a2f);
-      --danger: var(--fitting-room-danger, #ff8a80);
-      --focus: var(--fitting-room-focus, #7cb2ff);
-      color-scheme: dark;
+      ${darkPalette}
     }
   }
   dialog::backdrop {
