@@ -1,5 +1,5 @@
 /**
- * The widget ↔ proxy contract (see README "Contract"). Shared by the browser and the
+ * The widget ↔ proxy contract (see src/server/README.md, "The contract"). Shared by the browser and the
  * server so both sides agree on names; contains types and constants only, no logic,
  * so importing it costs the loader nothing.
  */

@@ -1,4 +1,4 @@
-/** Bun entry, built to dist/edge/bun.js: `bun run dist/edge/bun.js` (README, "Bun"). */
+/** Bun entry, built to dist/edge/bun.js: `bun run dist/edge/bun.js` (src/server/README.md, "Bun"). */
 import { createEdgeProxy } from './worker.js';
 
 interface BunServer {

@@ -1,4 +1,4 @@
-/** Deno entry, built to dist/edge/deno.js: `deno run --allow-net --allow-env dist/edge/deno.js` (README, "Deno"). */
+/** Deno entry, built to dist/edge/deno.js: `deno run --allow-net --allow-env dist/edge/deno.js` (src/server/README.md, "Deno"). */
 import { createEdgeProxy } from './worker.js';
 
 type ServeInfo = { remoteAddr: { hostname: string } };

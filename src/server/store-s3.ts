@@ -50,7 +50,7 @@ const SWEEP_CONCURRENCY = 8;
  * exists without one. Before deleting a blob, `sweep` HEADs it and spares it when its own
  * expires-at is later (the same key put again with a later expiry has a later marker too).
  * `delete` removes the blob at once and leaves its marker (zero bytes: a time and a random id)
- * for the sweep. A bucket lifecycle rule on the prefix is a good backstop (README, "S3").
+ * for the sweep. A bucket lifecycle rule on the prefix is a good backstop (src/server/README.md, "S3 storage").
  */
 export class S3Store implements BlobStore {
   readonly #client: AwsClient;

@@ -1,5 +1,5 @@
 /**
- * AuraX, as ../shared/provider-docs/aurax.txt describes it: `x-api-key` + `x-key-id`,
+ * AuraX, as its API document describes it: `x-api-key` + `x-key-id`,
  * `POST /api/ai/vto` with base64 `personImage`/`garmentImage`, `productType` from the
  * documented list and `garmentStrength` 1–3 (3 credits), `GET /api/ai/task/:id`,
  * `GET /api/ai/task/:id/stream` (SSE) and `GET /images/:imageId`. No response body is

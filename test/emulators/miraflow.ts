@@ -1,5 +1,5 @@
 /**
- * Miraflow, as ../shared/provider-docs/miraflow.txt describes it: `x-api-key`, the media
+ * Miraflow, as its API document describes it: `x-api-key`, the media
  * upload (`/api/media/initialize` → PUT to a presigned `uploadUrl` → `/api/media/finalize`),
  * the image-to-image edit job (`referenceImageMediaId` required, plus the multi-image
  * `referenceImageMediaIds`), and `GET /api/image/{jobId}` until it has a `downloadUrl`.

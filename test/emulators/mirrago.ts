@@ -1,5 +1,5 @@
 /**
- * Mirrago, as ../shared/provider-docs/mirrago.txt describes it: OAuth client credentials
+ * Mirrago, as its API document describes it: OAuth client credentials
  * (`POST /oauth/token`), `POST /v1/mirrago/generate-image` with image URLs (which it
  * downloads), `GET /v1/mirrago/job/{job_id}` going queued → pending → completed|failed,
  * and the result on a CDN URL. Errors (undocumented) are FastAPI-style `{"detail": …}`,

@@ -1,5 +1,5 @@
 /**
- * Studio, as ../shared/provider-docs/studio.txt describes it: Bearer token, `POST /v1/try-on`
+ * Studio, as its API document describes it: Bearer token, `POST /v1/try-on`
  * with `user_image`, `user_category`, `items[]` → 202 `{request_id, job_id, status:
  * "NOT_STARTED", credits_cost}`, and the `{error: {code, message, request_id}}` envelope
  * (INSUFFICIENT_BALANCE, VALIDATION_ERROR, RATE_LIMITED). The upload call, the events and

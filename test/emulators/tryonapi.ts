@@ -1,5 +1,5 @@
 /**
- * TryonAPI, as ../shared/provider-docs/tryonapi.txt describes it: Bearer API key,
+ * TryonAPI, as its API document describes it: Bearer API key,
  * `POST /api/v1/tryon` (multipart `person_images` + `garment_images`) → 202
  * `{jobId, statusUrl}`, `GET /api/v1/tryon/status/{jobId}` → processing | completed
  * (`imageUrl` and/or `imageBase64`) | failed (`error`, `errorCode`, `result`), and the

@@ -1,6 +1,6 @@
 /**
- * The adapters of the five documented provider APIs (../shared/provider-docs/), by the name
- * `FITTING_ROOM_PROVIDER` takes. Each reads its own variables and throws an Error naming
+ * The adapters of the five documented provider APIs (summed up in ARCHITECTURE-providers.md),
+ * by the name `FITTING_ROOM_PROVIDER` takes. Each reads its own variables and throws an Error naming
  * the one that is missing. `create…Factory(options)` in each folder builds one with other
  * timing (tests use it to poll fast).
  */

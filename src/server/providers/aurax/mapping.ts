@@ -1,5 +1,5 @@
 /**
- * AuraX ↔ our types, as pure functions (../shared/provider-docs/aurax.txt).
+ * AuraX ↔ our types, as pure functions, following AuraX’s API document.
  *
  * The document lists the VTO call's body and the task endpoints but no response body at
  * all. The guesses — the submit answer (`readTaskId`), the task (`readTask`, used for the

@@ -1,5 +1,5 @@
 /**
- * Miraflow ↔ our types, as pure functions (../shared/provider-docs/miraflow.txt).
+ * Miraflow ↔ our types, as pure functions, following Miraflow’s API document.
  *
  * Miraflow is a general image API, not a try-on service: the try-on is an image-to-image
  * edit of the person photo with the garment photo as a second reference and a prompt made

@@ -1,5 +1,5 @@
 /**
- * Mirrago ↔ our types, as pure functions (../shared/provider-docs/mirrago.txt). Where the
+ * Mirrago ↔ our types, as pure functions, following Mirrago’s API document. Where the
  * document is silent the assumption is stated here and in ARCHITECTURE-providers.md.
  */
 import type { Category } from '../../../contract.js';

@@ -1,5 +1,5 @@
 /**
- * Studio ↔ our types, as pure functions (../shared/provider-docs/studio.txt).
+ * Studio ↔ our types, as pure functions, following Studio’s API document.
  *
  * The document gives the try-on call, its 202 and its error envelope, but not the shape of
  * the upload call, of the progress events, nor of the terminal job. Each of those guesses

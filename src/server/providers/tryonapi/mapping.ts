@@ -1,5 +1,5 @@
 /**
- * TryonAPI ↔ our types, as pure functions (../shared/provider-docs/tryonapi.txt). Every
+ * TryonAPI ↔ our types, as pure functions, following TryonAPI’s API document. Every
  * documented `errorCode` has a contract code and a shopper-facing message here.
  */
 import type { Category } from '../../../contract.js';
