@@ -70,6 +70,12 @@ export interface S3Settings {
 export const MAX_TOKEN_TTL_S = 900;
 const MIN_SECRET_LENGTH = 32;
 
+/**
+ * Reads and validates the proxy's own variables; a mistake is a `ConfigError` naming the
+ * variable. The chosen provider's settings are read, with the same readers, when it is
+ * created (providers/settings.ts): this module imports no provider, so the edge bundle can
+ * never reach the sandbox's sharp through it.
+ */
 export function readConfig(env: Env, { dev = false }: { dev?: boolean } = {}): ProxyConfig {
   const secret = env.FITTING_ROOM_SECRET || (dev ? randomSecret() : '');
   if (secret.length < MIN_SECRET_LENGTH) {
