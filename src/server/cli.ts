@@ -1,19 +1,22 @@
 #!/usr/bin/env node
 import { serve } from '@hono/node-server';
-import { ConfigError, readConfig } from './config.js';
-import { createNodeProxy } from './node.js';
+import { ConfigError, readConfig, type ProxyConfig } from './config.js';
+import { createNodeProxy, type NodeProxy } from './node.js';
 
 /** `fitting-room-proxy`: the proxy alone on Node, configured by environment variables (README). */
 async function main() {
-  let config;
+  let config: ProxyConfig;
+  let proxy: NodeProxy;
   try {
     config = readConfig(process.env, { dev: process.env.NODE_ENV === 'development' });
+    // The provider reads its own settings here: a missing key is a configuration error too.
+    proxy = await createNodeProxy(config);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
+    // One line for the operator; a stack trace would only bury the variable to set.
     console.error(`fitting-room-proxy: ${error.message}`);
-    process.exit(2);
+    process.exit(1);
   }
-  const proxy = await createNodeProxy(config);
   const port = Number(process.env.PORT || 8787);
   const server = serve({ fetch: proxy.app.fetch, port, hostname: process.env.HOST }, (info) => {
     console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', event: 'listening', port: info.port, provider: config.provider, basePath: config.basePath || '/' }));

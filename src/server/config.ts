@@ -1,4 +1,7 @@
+import { ConfigError, flag, limit, list, nonNegative, parseUrl } from './config-values.js';
 import type { Limit } from './rate-limit.js';
+
+export { ConfigError };
 
 /**
  * The proxy's whole configuration, read once from environment variables (see README,
@@ -22,8 +25,6 @@ export interface ProxyConfig {
   retentionSeconds: number;
   tokenTtlSeconds: number;
   dataDir: string;
-  /** Fixed sandbox job duration; random 3–6 s when unset. */
-  sandboxDurationMs?: number;
   /** Development mode: plain-http garment URLs allowed, a secret generated when unset. */
   dev: boolean;
   /** Per uploaded image. */
@@ -48,7 +49,7 @@ export interface ProxyConfig {
   shopifyAppProxySecret?: string;
   /** Photos and results in an S3-compatible bucket when set; on the filesystem (Node) otherwise. */
   s3?: S3Settings;
-  /** The environment, for provider adapters that read their own variables. */
+  /** The environment, from which the chosen provider reads its own settings (see providers/settings.ts). */
   env: Env;
 }
 
@@ -69,10 +70,12 @@ export interface S3Settings {
 export const MAX_TOKEN_TTL_S = 900;
 const MIN_SECRET_LENGTH = 32;
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
+/**
+ * Reads and validates the proxy's own variables; a mistake is a `ConfigError` naming the
+ * variable. The chosen provider's settings are read, with the same readers, when it is
+ * created (providers/settings.ts): this module imports no provider, so the edge bundle can
+ * never reach the sandbox's sharp through it.
+ */
 export function readConfig(env: Env, { dev = false }: { dev?: boolean } = {}): ProxyConfig {
   const secret = env.FITTING_ROOM_SECRET || (dev ? randomSecret() : '');
   if (secret.length < MIN_SECRET_LENGTH) {
@@ -91,7 +94,7 @@ export function readConfig(env: Env, { dev = false }: { dev?: boolean } = {}): P
   const publicUrl = env.FITTING_ROOM_PUBLIC_URL ? parseUrl(env.FITTING_ROOM_PUBLIC_URL, 'FITTING_ROOM_PUBLIC_URL').href.replace(/\/$/, '') : undefined;
 
   const basePath = `/${(env.FITTING_ROOM_BASE_PATH ?? '').replace(/^\/+|\/+$/g, '')}`;
-  const tokenTtlSeconds = seconds(env.FITTING_ROOM_TOKEN_TTL_S, 600, 'FITTING_ROOM_TOKEN_TTL_S');
+  const tokenTtlSeconds = nonNegative(env.FITTING_ROOM_TOKEN_TTL_S, 600, 'FITTING_ROOM_TOKEN_TTL_S');
   if (tokenTtlSeconds > MAX_TOKEN_TTL_S) throw new ConfigError(`FITTING_ROOM_TOKEN_TTL_S must be at most ${MAX_TOKEN_TTL_S} (15 minutes).`);
 
   return {
@@ -101,10 +104,9 @@ export function readConfig(env: Env, { dev = false }: { dev?: boolean } = {}): P
     garmentHosts,
     publicUrl,
     basePath: basePath === '/' ? '' : basePath,
-    retentionSeconds: seconds(env.FITTING_ROOM_RETENTION_S, 3600, 'FITTING_ROOM_RETENTION_S'),
+    retentionSeconds: nonNegative(env.FITTING_ROOM_RETENTION_S, 3600, 'FITTING_ROOM_RETENTION_S'),
     tokenTtlSeconds,
     dataDir: env.FITTING_ROOM_DATA_DIR || `${env.TMPDIR || '/tmp'}/fitting-room`,
-    sandboxDurationMs: env.FITTING_ROOM_SANDBOX_DURATION_MS ? seconds(env.FITTING_ROOM_SANDBOX_DURATION_MS, 0, 'FITTING_ROOM_SANDBOX_DURATION_MS') : undefined,
     dev,
     maxImageBytes: 10 * 1024 * 1024,
     maxImagePixels: 50_000_000,
@@ -115,7 +117,7 @@ export function readConfig(env: Env, { dev = false }: { dev?: boolean } = {}): P
       jobsPerOrigin: limit('jobs-per-origin', env.FITTING_ROOM_JOBS_PER_ORIGIN, 2000, 600),
       sessionsPerIp: limit('sessions-per-ip', env.FITTING_ROOM_SESSIONS_PER_IP, 60, 600),
     },
-    dailyJobLimit: seconds(env.FITTING_ROOM_DAILY_JOB_LIMIT, 0, 'FITTING_ROOM_DAILY_JOB_LIMIT'),
+    dailyJobLimit: nonNegative(env.FITTING_ROOM_DAILY_JOB_LIMIT, 0, 'FITTING_ROOM_DAILY_JOB_LIMIT'),
     metricsToken: env.FITTING_ROOM_METRICS_TOKEN || undefined,
     redisUrl: env.REDIS_URL || undefined,
     shopifyAppProxySecret: env.SHOPIFY_APP_PROXY_SECRET || undefined,
@@ -155,46 +157,10 @@ function readS3(env: Env): S3Settings | undefined {
   };
 }
 
-function flag(value: string | undefined, name: string): boolean | undefined {
-  if (value == null || value === '') return undefined;
-  if (/^(1|true|yes)$/i.test(value)) return true;
-  if (/^(0|false|no)$/i.test(value)) return false;
-  throw new ConfigError(`${name} must be true or false, got "${value}".`);
-}
-
 /** Every configured value that must never appear in a log line, whatever its name. */
 export function secretsOf(config: ProxyConfig): string[] {
   const secretNames = /(SECRET|TOKEN|API_KEY|ACCESS_KEY|KEY_ID|PASSWORD)$/;
   return [config.secret, ...Object.entries(config.env).flatMap(([name, value]) => (value && secretNames.test(name) ? [value] : []))];
-}
-
-const list = (value: string | undefined) =>
-  (value ?? '')
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
-
-function parseUrl(value: string, name: string): URL {
-  try {
-    return new URL(value);
-  } catch {
-    throw new ConfigError(`${name}: "${value}" is not a URL.`);
-  }
-}
-
-function seconds(value: string | undefined, fallback: number, name: string): number {
-  if (value == null || value === '') return fallback;
-  const number = Number(value);
-  if (!Number.isFinite(number) || number < 0) throw new ConfigError(`${name} must be a non-negative number, got "${value}".`);
-  return number;
-}
-
-/** `N` or `N/SECONDS` (e.g. `20/600`: 20 per 10 minutes); 0 turns the limit off. */
-function limit(name: string, value: string | undefined, max: number, windowSeconds: number): Limit {
-  if (!value) return { name, max, windowSeconds };
-  const match = /^(\d+)(?:\/(\d+))?$/.exec(value.trim());
-  if (!match) throw new ConfigError(`Rate limit for ${name} must look like 20 or 20/600 (count per seconds), got "${value}".`);
-  return { name, max: Number(match[1]), windowSeconds: match[2] ? Number(match[2]) : windowSeconds };
 }
 
 function randomSecret(): string {

@@ -1,5 +1,5 @@
 /** Deno entry, built to dist/edge/deno.js: `deno run --allow-net --allow-env dist/edge/deno.js` (src/server/README.md, "Deno"). */
-import { createEdgeProxy } from './worker.js';
+import { createEdgeServer } from './worker.js';
 
 type ServeInfo = { remoteAddr: { hostname: string } };
 declare const Deno: {
@@ -8,5 +8,5 @@ declare const Deno: {
 };
 
 const env = Deno.env.toObject();
-const proxy = createEdgeProxy(env, { sweepTimer: true, peerAddress: (_request, info) => (info as ServeInfo).remoteAddr.hostname });
+const proxy = createEdgeServer(env, { sweepTimer: true, peerAddress: (_request, info) => (info as ServeInfo).remoteAddr.hostname });
 Deno.serve({ port: Number(env.PORT || 8787), hostname: env.HOST }, (request, info) => proxy.fetch(request, info));

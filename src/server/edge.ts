@@ -121,13 +121,36 @@ export function createWorkerEntry(options: Omit<EdgeProxyOptions, 'peerAddress' 
       try {
         return await proxyFor(env).fetch(request, env, ctx);
       } catch (error) {
-        if (!(error instanceof ConfigError)) throw error;
-        console.error(`fitting-room-proxy: ${error.message}`);
-        return new ApiError('INTERNAL', 'The try-on proxy is not configured; its log says what is missing.').toResponse();
+        return notConfigured(error);
       }
     },
     async scheduled(_event, env, ctx) {
-      ctx.waitUntil(proxyFor(env).sweep());
+      try {
+        ctx.waitUntil(proxyFor(env).sweep());
+      } catch (error) {
+        notConfigured(error);
+      }
     },
   };
+}
+
+/**
+ * For runtimes that start once and then serve (deno.ts, bun.ts): the proxy or, when the
+ * configuration is wrong, one log line at start and the generic 500 for every request —
+ * never a stack trace in place of the variable to set.
+ */
+export function createEdgeServer(env: Env, options: EdgeProxyOptions = {}): Pick<EdgeProxy, 'fetch'> {
+  try {
+    return createEdgeProxy(env, options);
+  } catch (error) {
+    const answer = notConfigured(error);
+    return { fetch: async () => answer.clone() };
+  }
+}
+
+/** Logs a configuration error in one line and answers the shopper generically; anything else is rethrown. */
+function notConfigured(error: unknown): Response {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`fitting-room-proxy: ${error.message}`);
+  return new ApiError('INTERNAL', 'The try-on proxy is not configured; its log says what is missing.').toResponse();
 }

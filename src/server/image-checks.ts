@@ -34,8 +34,6 @@ export type UploadFormat = keyof typeof CONTENT_TYPES;
 
 const DESCRIPTION: Record<ImageRole, string> = { person: 'The photo', garment: 'The garment image', result: 'The provider’s result image' };
 
-export const describeImage = (role: ImageRole) => DESCRIPTION[role];
-
 /** The checks before any parsing: not empty, not too large, and by its magic bytes a JPEG, PNG or WebP. */
 export function checkUpload(bytes: Uint8Array, limits: ImageLimits, role: ImageRole): UploadFormat {
   const what = DESCRIPTION[role];

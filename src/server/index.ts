@@ -10,4 +10,6 @@ export { MemoryStore, type BlobStore } from './store.js';
 export { FileStore } from './store-file.js';
 export { S3Store } from './store-s3.js';
 export { PROVIDERS, createProvider } from './providers/index.js';
-export type { ProviderAdapter, ProviderFactory, ProviderUpdate, TryOnRequest } from './providers/types.js';
+export { PROVIDER_CATALOG, type ProviderEntry } from './providers/catalog.js';
+export { defineProvider, type ProviderDefinition } from './providers/define.js';
+export type { ProviderAdapter, ProviderContext, ProviderUpdate, TryOnRequest } from './providers/types.js';

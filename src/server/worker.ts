@@ -2,4 +2,4 @@
 import { createWorkerEntry } from './edge.js';
 
 export default createWorkerEntry();
-export { createEdgeProxy, createWorkerEntry } from './edge.js';
+export { createEdgeProxy, createEdgeServer, createWorkerEntry } from './edge.js';

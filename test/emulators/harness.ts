@@ -13,6 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { createLogger, type Logger } from '../../src/server/log.js';
+import { DOCUMENTED_PROVIDERS, type DocumentedProvider } from '../../src/server/providers/registry.js';
 import { ProviderError, type PreparedImage, type ProviderUpdate } from '../../src/server/providers/types.js';
 
 // ---------------------------------------------------------------------------------------
@@ -437,8 +438,9 @@ export async function renderResult(person: Uint8Array | undefined, garments: Uin
 // Starting emulators by name
 // ---------------------------------------------------------------------------------------
 
-export const EMULATED_PROVIDERS = ['mirrago', 'tryonapi', 'studio', 'miraflow', 'aurax'] as const;
-export type EmulatedProvider = (typeof EMULATED_PROVIDERS)[number];
+/** Every documented provider has an emulator: the registry's list is this one (a new provider without one fails the typecheck below). */
+export const EMULATED_PROVIDERS: readonly DocumentedProvider[] = DOCUMENTED_PROVIDERS.map((provider) => provider.name);
+export type EmulatedProvider = DocumentedProvider;
 
 /**
  * Starts the emulator of `name` and returns it with the env that points the proxy at it

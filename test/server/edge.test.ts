@@ -197,4 +197,18 @@ describe('the built worker, driven through the contract', () => {
     expect(body.error.message).not.toMatch(/sandbox|sharp/);
     expect(errors.mock.calls.flat().join('\n')).toMatch(/"sandbox".*needs sharp.*Node only.*mirrago, tryonapi, studio, miraflow, aurax/);
   });
+
+  it('serves Deno and Bun with one log line and a generic 500 when a provider setting is missing', async () => {
+    const module = (await import(pathToFileURL(join(outDir, 'worker.js')).href)) as { createEdgeServer: (env: Record<string, string>) => Pick<WorkerEntry, 'fetch'> };
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    errors.mockClear();
+    const { TRYONAPI_API_KEY: _, ...withoutKey } = env;
+    const server = module.createEdgeServer(withoutKey);
+    expect(errors.mock.calls).toEqual([["fitting-room-proxy: TRYONAPI_API_KEY is required for the TryonAPI provider. Set it in the proxy's environment."]]);
+    for (let index = 0; index < 2; index++) {
+      const response = await server.fetch(new Request('https://proxy.example/session', { method: 'POST', headers: { origin: SHOP_ORIGIN } }), env, ctx);
+      expect([response.status, ((await response.json()) as ErrorEnvelope).error.code]).toEqual([500, 'INTERNAL']);
+    }
+    expect(errors).toHaveBeenCalledTimes(1);
+  });
 });

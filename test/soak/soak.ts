@@ -31,13 +31,10 @@ import type { ErrorEnvelope, JobCreated, JobView, SessionGrant } from '../../src
 import { readConfig } from '../../src/server/config.js';
 import { createLogger } from '../../src/server/log.js';
 import { createNodeProxy, type NodeProxy } from '../../src/server/node.js';
-import { createAuraxFactory } from '../../src/server/providers/aurax/index.js';
-import { createMiraflowFactory } from '../../src/server/providers/miraflow/index.js';
-import { createMirragoFactory } from '../../src/server/providers/mirrago/index.js';
-import { createStudioFactory } from '../../src/server/providers/studio/index.js';
-import { createTryonApiFactory } from '../../src/server/providers/tryonapi/index.js';
-import type { ProviderFactory } from '../../src/server/providers/types.js';
-import type { ProviderOptions } from '../../src/server/providers/upstream.js';
+import type { ProviderDefinition } from '../../src/server/providers/define.js';
+import { findProvider, DOCUMENTED_PROVIDERS } from '../../src/server/providers/registry.js';
+import { studio } from '../../src/server/providers/studio/index.js';
+import type { TimingOverrides } from '../../src/server/providers/upstream/timing.js';
 import { EMULATED_PROVIDERS, startEmulator, type EmulatedProvider, type Emulator } from '../emulators/harness.js';
 import { startRedis } from '../server/redis-server.js';
 import { startBalancer, type Routing } from './balancer.js';
@@ -47,7 +44,7 @@ const SECRET = 'soak-secret-that-is-long-enough-0123456789abcdef';
 const PAGE_URL = `${SHOP_ORIGIN}/products/everyday-tee`;
 
 /** Adapter timing for the soak: short enough that a timeout fault costs seconds, not minutes. */
-export const SOAK_TIMING: ProviderOptions = {
+export const SOAK_TIMING: TimingOverrides = {
   requestTimeoutMs: 8_000,
   transferTimeoutMs: 15_000,
   pollMs: 150,
@@ -59,14 +56,6 @@ export const SOAK_TIMING: ProviderOptions = {
   backoffMaxMs: 800,
   maxRetryAfterMs: 3_000,
   maxPollFailures: 3,
-};
-
-const FACTORIES: Record<EmulatedProvider, (options: ProviderOptions) => ProviderFactory> = {
-  mirrago: createMirragoFactory,
-  tryonapi: createTryonApiFactory,
-  studio: createStudioFactory,
-  miraflow: createMiraflowFactory,
-  aurax: createAuraxFactory,
 };
 
 export const FAULT_KINDS = ['provider-500', 'provider-timeout', 'malformed-json', 'dropped-sse', 'slow-body', 'provider-429'] as const;
@@ -333,12 +322,12 @@ interface Instance {
   internalErrors: { count: number };
 }
 
-async function startInstance(name: string, env: Record<string, string>, factory: ProviderFactory, upstreamFetch: typeof fetch, logLine: (line: string) => void, level: 'info' | 'warn' = 'warn'): Promise<Instance> {
+async function startInstance(name: string, env: Record<string, string>, definition: ProviderDefinition, upstreamFetch: typeof fetch, logLine: (line: string) => void, level: 'info' | 'warn' = 'warn'): Promise<Instance> {
   const server = createServer();
   const url = await listen(server);
   const log = createLogger({ level, secrets: [SECRET], write: logLine });
   const config = readConfig({ ...env, FITTING_ROOM_PUBLIC_URL: url }, { dev: true });
-  const provider = factory(config.env, { log: log.child({ provider: config.provider }), fetch: upstreamFetch });
+  const provider = definition.fromEnv(config.env, { log: log.child({ provider: config.provider }), fetch: upstreamFetch, timing: SOAK_TIMING });
   const proxy = await createNodeProxy(config, { log, provider, fetch: upstreamFetch });
   const listener = getRequestListener(proxy.app.fetch);
   const drops = { pending: 0 };
@@ -540,7 +529,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         const faults: UpstreamFaults = { slowBodies: 0 };
         upstreamFaults.set(name, faults);
         const instanceDir = join(dataDir, name);
-        instances.set(name, await startInstance(name, { ...baseEnv, ...env, FITTING_ROOM_DATA_DIR: instanceDir }, FACTORIES[name](SOAK_TIMING), faultyFetch(faults, fetch, 1_200), logLine));
+        instances.set(name, await startInstance(name, { ...baseEnv, ...env, FITTING_ROOM_DATA_DIR: instanceDir }, findProvider(DOCUMENTED_PROVIDERS, name), faultyFetch(faults, fetch, 1_200), logLine));
       }
       const endpoint = (name: EmulatedProvider) => `${instances.get(name)!.url}/`;
 
@@ -728,7 +717,7 @@ async function restartRun(
     if (line.includes('"level":"warn"') || line.includes('"level":"error"')) logLine(line);
   };
   const instanceEnv = { ...baseEnv, ...env, REDIS_URL: redis.url, FITTING_ROOM_DATA_DIR: shared };
-  const start = (name: string) => startInstance(name, instanceEnv, createStudioFactory(SOAK_TIMING), fetch, restartLog, 'info');
+  const start = (name: string) => startInstance(name, instanceEnv, studio, fetch, restartLog, 'info');
   const live: Instance[] = [];
   try {
     const a = await start('A');

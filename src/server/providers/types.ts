@@ -1,5 +1,6 @@
 import type { Category, ErrorCode } from '../../contract.js';
 import type { Logger } from '../log.js';
+import type { TimingOverrides } from './upstream/timing.js';
 
 /** An image the proxy has validated and stripped of metadata. */
 export interface PreparedImage {
@@ -82,12 +83,11 @@ export interface ProviderAdapter {
   cancel?(upstreamId: string): Promise<void>;
 }
 
-/** What the proxy hands every adapter factory besides its own environment variables. */
+/** What the proxy hands every adapter besides its own settings. */
 export interface ProviderContext {
   log: Logger;
   /** Injected so tests can observe upstream calls; defaults to the global fetch. */
   fetch: typeof fetch;
+  /** Any part of the upstream timing (upstream/timing.ts); tests poll fast, the soak times out sooner. */
+  timing?: TimingOverrides;
 }
-
-/** Builds an adapter from the process environment (`MIRRAGO_CLIENT_ID`, …). Throws a clear error when a variable is missing. */
-export type ProviderFactory = (env: Record<string, string | undefined>, context: ProviderContext) => ProviderAdapter;

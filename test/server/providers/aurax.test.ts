@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Category } from '../../../src/contract.js';
-import { createAuraxFactory } from '../../../src/server/providers/aurax/index.js';
+import { aurax as provider } from '../../../src/server/providers/aurax/index.js';
 import type { TryOnRequest } from '../../../src/server/providers/types.js';
-import type { ProviderOptions } from '../../../src/server/providers/upstream.js';
+import type { TimingOverrides } from '../../../src/server/providers/upstream/timing.js';
 import { FAST, useAdapterFixture } from './fixture.js';
 import { API_KEY, KEY_ID, startAurax } from '../../emulators/aurax.js';
 import { closedPortUrl, collect, decode } from '../../emulators/harness.js';
 
 const fx = useAdapterFixture(() => startAurax(), (emulator) => emulator.secrets());
 
-const adapter = (env: Record<string, string> = {}, options: ProviderOptions = {}) => createAuraxFactory({ ...FAST, ...options })({ ...fx.emulator.env(), ...env }, { log: fx.probe.log, fetch });
+const adapter = (env: Record<string, string> = {}, options: TimingOverrides = {}) => provider.fromEnv({ ...fx.emulator.env(), ...env }, { log: fx.probe.log, fetch, timing: { ...FAST, ...options } });
 const request = (category: Category = 'top'): TryOnRequest => ({ person: fx.images.person, garments: [fx.images.garment], category });
 const signal = () => new AbortController().signal;
 
@@ -23,7 +23,7 @@ const pollCalls = () => fx.emulator.callsTo(/^\/api\/ai\/task\/[^/]+$/);
 
 describe('AuraX adapter', () => {
   it('names the missing variable when configuration is incomplete', () => {
-    const factory = createAuraxFactory();
+    const factory = provider.fromEnv;
     const context = { log: fx.probe.log, fetch };
     expect(() => factory({ ...fx.emulator.env(), AURAX_BASE_URL: undefined }, context)).toThrow(/AURAX_BASE_URL is required/);
     expect(() => factory({ ...fx.emulator.env(), AURAX_API_KEY: undefined }, context)).toThrow(/AURAX_API_KEY/);

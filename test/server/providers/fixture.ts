@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
-import type { ProviderOptions } from '../../../src/server/providers/upstream.js';
+import type { TimingOverrides } from '../../../src/server/providers/upstream/timing.js';
 import { Probe, testImages, type Emulator } from '../../emulators/harness.js';
 
 /** Fast timings for adapter tests: polling, backoff and retries in tens of milliseconds. */
-export const FAST: ProviderOptions = { pollMs: 20, pollMaxMs: 60, backoffMs: 10, backoffMaxMs: 40, retries: 2, requestTimeoutMs: 3000 };
+export const FAST: TimingOverrides = { pollMs: 20, pollMaxMs: 60, backoffMs: 10, backoffMaxMs: 40, retries: 2, requestTimeoutMs: 3000 };
 
 export interface AdapterFixture<E> {
   emulator: E;

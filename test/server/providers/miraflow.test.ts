@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { CATEGORIES, type Category } from '../../../src/contract.js';
-import { createMiraflowFactory } from '../../../src/server/providers/miraflow/index.js';
+import { miraflow as provider } from '../../../src/server/providers/miraflow/index.js';
 import { tryOnPrompt } from '../../../src/server/providers/miraflow/mapping.js';
 import type { TryOnRequest } from '../../../src/server/providers/types.js';
-import type { ProviderOptions } from '../../../src/server/providers/upstream.js';
+import type { TimingOverrides } from '../../../src/server/providers/upstream/timing.js';
 import { FAST, useAdapterFixture } from './fixture.js';
 import { closedPortUrl, collect, decode } from '../../emulators/harness.js';
 import { API_KEY, startMiraflow } from '../../emulators/miraflow.js';
 
 const fx = useAdapterFixture(() => startMiraflow(), (emulator) => emulator.secrets());
 
-const adapter = (env: Record<string, string> = {}, options: ProviderOptions = {}) => createMiraflowFactory({ ...FAST, ...options })({ ...fx.emulator.env(), ...env }, { log: fx.probe.log, fetch });
+const adapter = (env: Record<string, string> = {}, options: TimingOverrides = {}) => provider.fromEnv({ ...fx.emulator.env(), ...env }, { log: fx.probe.log, fetch, timing: { ...FAST, ...options } });
 const request = (category: Category = 'top'): TryOnRequest => ({ person: fx.images.person, garments: [fx.images.garment], category });
 const signal = () => new AbortController().signal;
 
@@ -21,7 +21,7 @@ async function run(miraflow = adapter(), tryOn = request()) {
 
 describe('Miraflow adapter', () => {
   it('names the missing variable when configuration is incomplete', () => {
-    const factory = createMiraflowFactory();
+    const factory = provider.fromEnv;
     const context = { log: fx.probe.log, fetch };
     expect(() => factory({ ...fx.emulator.env(), MIRAFLOW_API_KEY: undefined }, context)).toThrow(/MIRAFLOW_API_KEY/);
     expect(factory({ MIRAFLOW_API_KEY: API_KEY }, context).name).toBe('miraflow');
@@ -108,7 +108,7 @@ describe('Miraflow adapter', () => {
       const body = (await response.json()) as Record<string, string>;
       return Response.json({ ...body, uploadUrl: 'http://169.254.169.254/upload' });
     };
-    const miraflow = createMiraflowFactory(FAST)(fx.emulator.env(), { log: fx.probe.log, fetch: redirecting });
+    const miraflow = provider.fromEnv(fx.emulator.env(), { log: fx.probe.log, fetch: redirecting, timing: FAST });
     expect(await fx.probe.error(miraflow.submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_ERROR', providerCode: 'UPLOAD_URL' });
   });
 });

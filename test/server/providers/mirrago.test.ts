@@ -1,13 +1,13 @@
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Category } from '../../../src/contract.js';
-import { createMirragoFactory } from '../../../src/server/providers/mirrago/index.js';
+import { mirrago as provider } from '../../../src/server/providers/mirrago/index.js';
 import type { PreparedImage, ProviderUpdate, TryOnRequest } from '../../../src/server/providers/types.js';
-import type { ProviderOptions } from '../../../src/server/providers/upstream.js';
+import type { TimingOverrides } from '../../../src/server/providers/upstream/timing.js';
 import { Probe, closedPortUrl, collect, startImageHost, testImages } from '../../emulators/harness.js';
 import { CLIENT_SECRET, startMirrago, type MirragoEmulator } from '../../emulators/mirrago.js';
 
-const FAST: ProviderOptions = { pollMs: 20, pollMaxMs: 60, backoffMs: 10, backoffMaxMs: 40, retries: 2, requestTimeoutMs: 3000 };
+const FAST: TimingOverrides = { pollMs: 20, pollMaxMs: 60, backoffMs: 10, backoffMaxMs: 40, retries: 2, requestTimeoutMs: 3000 };
 
 let emulator: MirragoEmulator;
 let host: Awaited<ReturnType<typeof startImageHost>>;
@@ -30,8 +30,8 @@ afterEach(() => {
   expect(probe.leaks([CLIENT_SECRET, ...emulator.tokens.keys()])).toEqual([]);
 });
 
-function adapter(env: Record<string, string> = {}, options: ProviderOptions = {}) {
-  return createMirragoFactory({ ...FAST, ...options })({ ...emulator.env(), FITTING_ROOM_PUBLIC_URL: host.url, ...env }, { log: probe.log, fetch });
+function adapter(env: Record<string, string> = {}, options: TimingOverrides = {}) {
+  return provider.fromEnv({ ...emulator.env(), FITTING_ROOM_PUBLIC_URL: host.url, ...env }, { log: probe.log, fetch, timing: { ...FAST, ...options } });
 }
 
 function request(category: Category = 'top', garment: PreparedImage = images.garment): TryOnRequest {
@@ -48,7 +48,7 @@ const tokenCalls = () => emulator.callsTo('/oauth/token').length;
 describe('Mirrago adapter', () => {
   it('names the missing variable when configuration is incomplete', () => {
     const base = { ...emulator.env(), FITTING_ROOM_PUBLIC_URL: host.url };
-    const factory = createMirragoFactory();
+    const factory = provider.fromEnv;
     const context = { log: probe.log, fetch };
     expect(() => factory({ ...base, MIRRAGO_CLIENT_ID: '' }, context)).toThrow(/MIRRAGO_CLIENT_ID/);
     expect(() => factory({ ...base, MIRRAGO_CLIENT_SECRET: undefined }, context)).toThrow(/MIRRAGO_CLIENT_SECRET/);

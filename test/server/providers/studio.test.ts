@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Category } from '../../../src/contract.js';
-import { createStudioFactory } from '../../../src/server/providers/studio/index.js';
+import { studio as provider } from '../../../src/server/providers/studio/index.js';
 import type { PreparedImage, ProviderUpdate, TryOnRequest } from '../../../src/server/providers/types.js';
-import type { ProviderOptions } from '../../../src/server/providers/upstream.js';
+import type { TimingOverrides } from '../../../src/server/providers/upstream/timing.js';
 import { FAST, useAdapterFixture } from './fixture.js';
 import { closedPortUrl, collect, decode } from '../../emulators/harness.js';
 import { startStudio } from '../../emulators/studio.js';
 
 const fx = useAdapterFixture(() => startStudio(), (emulator) => emulator.secrets());
 
-const adapter = (env: Record<string, string> = {}, options: ProviderOptions = {}) => createStudioFactory({ ...FAST, ...options })({ ...fx.emulator.env(), ...env }, { log: fx.probe.log, fetch });
+const adapter = (env: Record<string, string> = {}, options: TimingOverrides = {}) => provider.fromEnv({ ...fx.emulator.env(), ...env }, { log: fx.probe.log, fetch, timing: { ...FAST, ...options } });
 const request = (category: Category = 'top', garments: PreparedImage[] = [fx.images.garment]): TryOnRequest => ({ person: fx.images.person, garments, category });
 const signal = () => new AbortController().signal;
 
@@ -22,7 +22,7 @@ const progressOf = (updates: ProviderUpdate[]) => updates.flatMap((update) => (u
 
 describe('Studio adapter', () => {
   it('names the missing variable when configuration is incomplete', () => {
-    const factory = createStudioFactory();
+    const factory = provider.fromEnv;
     const context = { log: fx.probe.log, fetch };
     expect(() => factory({ ...fx.emulator.env(), STUDIO_BASE_URL: undefined }, context)).toThrow(/STUDIO_BASE_URL is required/);
     expect(() => factory({ ...fx.emulator.env(), STUDIO_API_TOKEN: undefined }, context)).toThrow(/STUDIO_API_TOKEN/);

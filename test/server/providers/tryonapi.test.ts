@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Category } from '../../../src/contract.js';
-import { createTryonApiFactory } from '../../../src/server/providers/tryonapi/index.js';
+import { tryonapi as provider } from '../../../src/server/providers/tryonapi/index.js';
 import type { TryOnRequest } from '../../../src/server/providers/types.js';
-import type { ProviderOptions } from '../../../src/server/providers/upstream.js';
+import type { TimingOverrides } from '../../../src/server/providers/upstream/timing.js';
 import { FAST, useAdapterFixture } from './fixture.js';
 import { closedPortUrl, collect, decode } from '../../emulators/harness.js';
 import { API_KEY, ERROR_CODES, OTHER_API_KEY, startTryonApi } from '../../emulators/tryonapi.js';
 
 const fx = useAdapterFixture(() => startTryonApi(), (emulator) => emulator.secrets());
 
-const adapter = (env: Record<string, string> = {}, options: ProviderOptions = {}) => createTryonApiFactory({ ...FAST, ...options })({ ...fx.emulator.env(), ...env }, { log: fx.probe.log, fetch });
+const adapter = (env: Record<string, string> = {}, options: TimingOverrides = {}) => provider.fromEnv({ ...fx.emulator.env(), ...env }, { log: fx.probe.log, fetch, timing: { ...FAST, ...options } });
 const request = (category: Category = 'top'): TryOnRequest => ({ person: fx.images.person, garments: [fx.images.garment], category });
 const signal = () => new AbortController().signal;
 
@@ -20,7 +20,7 @@ async function run(tryonapi = adapter(), tryOn = request()) {
 
 describe('TryonAPI adapter', () => {
   it('names the missing variable when configuration is incomplete', () => {
-    const factory = createTryonApiFactory();
+    const factory = provider.fromEnv;
     const context = { log: fx.probe.log, fetch };
     expect(() => factory({ ...fx.emulator.env(), TRYONAPI_BASE_URL: undefined }, context)).toThrow(/TRYONAPI_BASE_URL is required/);
     expect(() => factory({ ...fx.emulator.env(), TRYONAPI_API_KEY: ' ' }, context)).toThrow(/TRYONAPI_API_KEY/);

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { backoff, imageFromBase64, normalizeProgress, parseEventStream, parseRetryAfter, readJson, resolveTiming, sniffImageType, type ServerSentEvent } from '../../../src/server/providers/upstream.js';
+import { parseEventStream, type ServerSentEvent } from '../../../src/server/providers/upstream/event-stream.js';
+import { imageFromBase64, resultContentType } from '../../../src/server/providers/upstream/image-bytes.js';
+import { normalizeProgress, readJson } from '../../../src/server/providers/upstream/json.js';
+import { backoff, parseRetryAfter, resolveTiming } from '../../../src/server/providers/upstream/timing.js';
 import { ProviderError } from '../../../src/server/providers/types.js';
 import { testImages } from '../../emulators/harness.js';
 
@@ -71,7 +74,7 @@ describe('upstream helpers', () => {
 
   it('recognizes images and refuses base64 that is not one', async () => {
     const { person, garment } = await testImages();
-    expect([sniffImageType(person.bytes), sniffImageType(garment.bytes), sniffImageType(new TextEncoder().encode('<html>'))]).toEqual(['image/jpeg', 'image/png', undefined]);
+    expect([resultContentType(person.bytes), resultContentType(garment.bytes), resultContentType(new TextEncoder().encode('<html>'))]).toEqual(['image/jpeg', 'image/png', undefined]);
     expect(imageFromBase64(`data:image/png;base64,${Buffer.from(garment.bytes).toString('base64')}`, 'test').contentType).toBe('image/png');
     expect(() => imageFromBase64(Buffer.from('hello').toString('base64'), 'test')).toThrow(ProviderError);
   });

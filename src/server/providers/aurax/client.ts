@@ -1,5 +1,8 @@
 /** AuraX's HTTP calls (`x-api-key` + `x-key-id`): the VTO task, its event stream and status, the result image. */
-import type { ImageBytes, JsonObject, ServerSentEvent, Upstream } from '../upstream.js';
+import type { ServerSentEvent } from '../upstream/event-stream.js';
+import type { Upstream } from '../upstream/http.js';
+import type { ImageBytes } from '../upstream/image-bytes.js';
+import type { JsonObject } from '../upstream/json.js';
 
 export class AuraxClient {
   constructor(

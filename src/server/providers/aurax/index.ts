@@ -2,24 +2,30 @@
  * The AuraX adapter: one VTO task with both images in base64, progress from the task's
  * event stream (polling `GET /api/ai/task/:id` when the stream fails), the result from
  * `GET /images/:imageId`.
- *
- * Environment: AURAX_BASE_URL (required: the document names no API host), AURAX_API_KEY,
- * AURAX_KEY_ID, and optionally AURAX_GARMENT_STRENGTH (1, 2 or 3; default 2).
  */
-import type { ProviderAdapter, ProviderFactory } from '../types.js';
-import { upstreamFor, baseUrlFromEnv, requireEnv, watchJob, type ProviderOptions } from '../upstream.js';
+import { defineProvider } from '../define.js';
+import { baseUrl, optional, required } from '../settings.js';
+import { watchJob } from '../upstream/watch.js';
 import { AuraxClient } from './client.js';
 import { DEFAULT_GARMENT_STRENGTH, mapError, providerMessage, readStreamEvent, readTask, readTaskId, vtoBody, type AuraxResult } from './mapping.js';
 
-export function createAuraxFactory(options: ProviderOptions = {}): ProviderFactory {
-  return (env, context): ProviderAdapter => {
-    const baseUrl = baseUrlFromEnv(env, 'AURAX_BASE_URL', 'AuraX', undefined, 'AuraX’s documentation names no API host; set it to the host AuraX gave you.');
-    const apiKey = requireEnv(env, 'AURAX_API_KEY', 'AuraX');
-    const keyId = requireEnv(env, 'AURAX_KEY_ID', 'AuraX');
-    const strength = env.AURAX_GARMENT_STRENGTH?.trim() ? Number(env.AURAX_GARMENT_STRENGTH) : DEFAULT_GARMENT_STRENGTH;
-    if (![1, 2, 3].includes(strength)) throw new Error('AURAX_GARMENT_STRENGTH must be 1, 2 or 3.');
-    const upstream = upstreamFor(env, context, options, {
-      provider: 'AuraX',
+export const aurax = defineProvider({
+  name: 'aurax',
+  label: 'AuraX',
+  summary: 'API key and key id; one task with both images in base64; progress from its event stream.',
+  settings: {
+    baseUrl: baseUrl('AURAX_BASE_URL', 'The API host AuraX gave you.', { whyRequired: 'AuraX’s documentation names no API host; set it to the host AuraX gave you.' }),
+    apiKey: required('AURAX_API_KEY', 'API key.'),
+    keyId: required('AURAX_KEY_ID', 'The id of that API key.'),
+    strength: optional('AURAX_GARMENT_STRENGTH', 'How strongly the garment is applied: 1, 2 or 3.', {
+      fallback: DEFAULT_GARMENT_STRENGTH,
+      shownDefault: String(DEFAULT_GARMENT_STRENGTH),
+      parse: (value) => [1, 2, 3].find((strength) => strength === Number(value)),
+      expected: '1, 2 or 3',
+    }),
+  },
+  create({ baseUrl, apiKey, keyId, strength }, { connect }) {
+    const upstream = connect({
       baseUrl,
       secrets: () => [apiKey, keyId],
       authHint: 'AuraX refused the key: check AURAX_API_KEY and AURAX_KEY_ID (and AURAX_BASE_URL).',
@@ -29,7 +35,6 @@ export function createAuraxFactory(options: ProviderOptions = {}): ProviderFacto
     const client = new AuraxClient(upstream, { apiKey, keyId });
 
     return {
-      name: 'aurax',
       maxGarments: 1,
       async submit(request, signal) {
         const body = await client.vto(vtoBody(request.person, request.garments[0]!, request.category, strength), signal);
@@ -48,16 +53,10 @@ export function createAuraxFactory(options: ProviderOptions = {}): ProviderFacto
               if (state) yield state;
             }
           },
-          poll: async (pollSignal) => {
-            const body = await client.task(upstreamId, pollSignal);
-            const state = upstream.read(body, readTask, 'GET /api/ai/task/:id', 'no readable status');
-            return state;
-          },
+          poll: async (pollSignal) => upstream.read(await client.task(upstreamId, pollSignal), readTask, 'GET /api/ai/task/:id', 'no readable status'),
           fetchResult: (result, fetchSignal) => client.image(result, fetchSignal),
         });
       },
     };
-  };
-}
-
-export const auraxFactory: ProviderFactory = createAuraxFactory();
+  },
+});

@@ -8,7 +8,11 @@
  */
 import type { Category } from '../../../contract.js';
 import type { PreparedImage, ProviderFailure } from '../types.js';
-import { clip, describeAnswer, failure, idOf, isObject, normalizeProgress, readJson, str, toBase64, type HttpAnswer, type JobState, type JsonObject, type ServerSentEvent } from '../upstream.js';
+import type { ServerSentEvent } from '../upstream/event-stream.js';
+import { describeAnswer, failure, type HttpAnswer } from '../upstream/failures.js';
+import { toBase64 } from '../upstream/image-bytes.js';
+import { clip, idOf, isObject, normalizeProgress, readJson, str, type JsonObject } from '../upstream/json.js';
+import type { JobState } from '../upstream/watch.js';
 
 /** Our category → AuraX's documented productType. Accessories go to OTHER: we cannot tell jewellery from eyewear. */
 export const PRODUCT_TYPE: Readonly<Record<Category, string>> = {

@@ -3,7 +3,10 @@
  * presigned URL, finalize), the edit job, its status, the result download.
  */
 import type { PreparedImage } from '../types.js';
-import { failure, toBlob, type ImageBytes, type JsonObject, type Upstream } from '../upstream.js';
+import { failure } from '../upstream/failures.js';
+import type { Upstream } from '../upstream/http.js';
+import { toBlob, type ImageBytes } from '../upstream/image-bytes.js';
+import type { JsonObject } from '../upstream/json.js';
 import { ProviderError } from '../types.js';
 import { EDIT_PATH, initializeBody, readInitialize } from './mapping.js';
 

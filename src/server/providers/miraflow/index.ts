@@ -2,22 +2,26 @@
  * The Miraflow adapter: person and garment uploaded as media, an image-to-image edit job
  * with both as references and a try-on prompt built from the category, polled until it
  * has a `downloadUrl`.
- *
- * Environment: MIRAFLOW_BASE_URL (default https://miraflow.ai), MIRAFLOW_API_KEY.
  */
-import { ProviderError, type ProviderAdapter, type ProviderFactory } from '../types.js';
-import { upstreamFor, allOrNothing, baseUrlFromEnv, requireEnv, watchJob, type ProviderOptions } from '../upstream.js';
+import { defineProvider } from '../define.js';
+import { baseUrl, required } from '../settings.js';
+import { ProviderError } from '../types.js';
+import { allOrNothing, watchJob } from '../upstream/watch.js';
 import { MiraflowClient } from './client.js';
 import { EDIT_PATH, editBody, mapError, providerMessage, readImageJob, readJobStart } from './mapping.js';
 
 export const MIRAFLOW_DEFAULT_BASE_URL = 'https://miraflow.ai';
 
-export function createMiraflowFactory(options: ProviderOptions = {}): ProviderFactory {
-  return (env, context): ProviderAdapter => {
-    const baseUrl = baseUrlFromEnv(env, 'MIRAFLOW_BASE_URL', 'Miraflow', MIRAFLOW_DEFAULT_BASE_URL);
-    const apiKey = requireEnv(env, 'MIRAFLOW_API_KEY', 'Miraflow');
-    const upstream = upstreamFor(env, context, options, {
-      provider: 'Miraflow',
+export const miraflow = defineProvider({
+  name: 'miraflow',
+  label: 'Miraflow',
+  summary: 'API key; both images uploaded as media, then an image edit job; polled.',
+  settings: {
+    baseUrl: baseUrl('MIRAFLOW_BASE_URL', 'Miraflow API base URL.', { fallback: MIRAFLOW_DEFAULT_BASE_URL }),
+    apiKey: required('MIRAFLOW_API_KEY', 'API key from the Miraflow dashboard.'),
+  },
+  create({ baseUrl, apiKey }, { connect }) {
+    const upstream = connect({
       baseUrl,
       secrets: () => [apiKey],
       authHint: 'Miraflow refused the API key: check MIRAFLOW_API_KEY (and MIRAFLOW_BASE_URL).',
@@ -27,7 +31,6 @@ export function createMiraflowFactory(options: ProviderOptions = {}): ProviderFa
     const client = new MiraflowClient(upstream, apiKey);
 
     return {
-      name: 'miraflow',
       maxGarments: 1,
       async submit(request, signal) {
         const [person, garment] = await allOrNothing(signal, [(uploadSignal) => client.upload(request.person, 'person', uploadSignal), (uploadSignal) => client.upload(request.garments[0]!, 'garment', uploadSignal)]);
@@ -41,16 +44,10 @@ export function createMiraflowFactory(options: ProviderOptions = {}): ProviderFa
           upstream,
           upstreamId,
           signal,
-          poll: async (pollSignal) => {
-            const body = await client.job(upstreamId, pollSignal);
-            const state = upstream.read(body, readImageJob, 'GET /api/image/{jobId}', 'neither a status nor a downloadUrl');
-            return state;
-          },
+          poll: async (pollSignal) => upstream.read(await client.job(upstreamId, pollSignal), readImageJob, 'GET /api/image/{jobId}', 'neither a status nor a downloadUrl'),
           fetchResult: (url, fetchSignal) => client.image(url, fetchSignal),
         });
       },
     };
-  };
-}
-
-export const miraflowFactory: ProviderFactory = createMiraflowFactory();
+  },
+});

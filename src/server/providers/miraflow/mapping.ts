@@ -9,7 +9,10 @@
  */
 import type { Category } from '../../../contract.js';
 import type { PreparedImage, ProviderFailure } from '../types.js';
-import { clip, describeAnswer, extensionOf, failure, isObject, normalizeProgress, str, type HttpAnswer, type JobState, type JsonObject } from '../upstream.js';
+import { describeAnswer, failure, type HttpAnswer } from '../upstream/failures.js';
+import { extensionOf } from '../upstream/image-bytes.js';
+import { clip, isObject, normalizeProgress, str, type JsonObject } from '../upstream/json.js';
+import type { JobState } from '../upstream/watch.js';
 
 /**
  * GUESS (path): the document describes "Starts a new image-to-image editing job" without its

@@ -3,8 +3,9 @@
  * shortly before `expires_in`, shared by concurrent calls, refreshed exactly once when
  * an API call answers 401), job creation, job status and the result download.
  */
-import type { Upstream } from '../upstream.js';
-import type { Answer, CallOptions, ImageBytes, JsonObject } from '../upstream.js';
+import type { Upstream, Answer, CallOptions } from '../upstream/http.js';
+import type { ImageBytes } from '../upstream/image-bytes.js';
+import type { JsonObject } from '../upstream/json.js';
 import { readToken, tokenRequest, type Token } from './mapping.js';
 
 export interface MirragoCredentials {

@@ -1,28 +1,34 @@
 /**
  * The Mirrago adapter: OAuth client credentials, image URLs in (the proxy's expiring
  * public links), a polled job, the result image downloaded from Mirrago's CDN.
- *
- * Environment: MIRRAGO_BASE_URL (default https://api.mirrago.com), MIRRAGO_CLIENT_ID,
- * MIRRAGO_CLIENT_SECRET, and FITTING_ROOM_PUBLIC_URL (Mirrago only takes image URLs).
  */
-import { ProviderError, type ProviderAdapter, type ProviderFactory } from '../types.js';
-import { upstreamFor, baseUrlFromEnv, failure, requireEnv, watchJob, type ProviderOptions } from '../upstream.js';
+import { defineProvider } from '../define.js';
+import { baseUrl, required } from '../settings.js';
+import { ProviderError } from '../types.js';
+import { failure } from '../upstream/failures.js';
+import { watchJob } from '../upstream/watch.js';
 import { MirragoClient } from './client.js';
 import { checkCategory, generateRequest, mapError, providerMessage, readJob, readJobId } from './mapping.js';
 
 export const MIRRAGO_DEFAULT_BASE_URL = 'https://api.mirrago.com';
 
-export function createMirragoFactory(options: ProviderOptions = {}): ProviderFactory {
-  return (env, context): ProviderAdapter => {
-    const baseUrl = baseUrlFromEnv(env, 'MIRRAGO_BASE_URL', 'Mirrago', MIRRAGO_DEFAULT_BASE_URL);
-    const clientId = requireEnv(env, 'MIRRAGO_CLIENT_ID', 'Mirrago');
-    const clientSecret = requireEnv(env, 'MIRRAGO_CLIENT_SECRET', 'Mirrago');
-    if (!env.FITTING_ROOM_PUBLIC_URL?.trim()) {
-      throw new Error('Mirrago needs FITTING_ROOM_PUBLIC_URL: it only accepts images by URL, so the proxy must be reachable from the internet at that address to serve the photo and garment to Mirrago.');
-    }
+export const mirrago = defineProvider({
+  name: 'mirrago',
+  label: 'Mirrago',
+  summary: 'OAuth client credentials; fetches the photo and garment from the proxy by URL; polled.',
+  settings: {
+    baseUrl: baseUrl('MIRRAGO_BASE_URL', 'Mirrago API base URL.', { fallback: MIRRAGO_DEFAULT_BASE_URL }),
+    clientId: required('MIRRAGO_CLIENT_ID', 'OAuth client id from the Mirrago dashboard.'),
+    clientSecret: required('MIRRAGO_CLIENT_SECRET', 'OAuth client secret from the Mirrago dashboard.'),
+    publicUrl: required(
+      'FITTING_ROOM_PUBLIC_URL',
+      'The proxy’s public base URL: Mirrago fetches the images from it.',
+      () => 'Mirrago needs FITTING_ROOM_PUBLIC_URL: it only accepts images by URL, so the proxy must be reachable from the internet at that address to serve the photo and garment to Mirrago.',
+    ),
+  },
+  create({ baseUrl, clientId, clientSecret }, { connect }) {
     let client: MirragoClient | undefined;
-    const upstream = upstreamFor(env, context, options, {
-      provider: 'Mirrago',
+    const upstream = connect({
       baseUrl,
       secrets: () => client?.secrets() ?? [clientSecret],
       authHint: 'Mirrago refused the credentials: check MIRRAGO_CLIENT_ID and MIRRAGO_CLIENT_SECRET (and MIRRAGO_BASE_URL).',
@@ -33,7 +39,6 @@ export function createMirragoFactory(options: ProviderOptions = {}): ProviderFac
     const mirrago = client;
 
     return {
-      name: 'mirrago',
       maxGarments: 1,
       async submit(request, signal) {
         checkCategory(request.category);
@@ -51,16 +56,10 @@ export function createMirragoFactory(options: ProviderOptions = {}): ProviderFac
           upstream,
           upstreamId,
           signal,
-          poll: async (pollSignal) => {
-            const body = await mirrago.job(upstreamId, pollSignal);
-            const state = upstream.read(body, readJob, 'GET /v1/mirrago/job/{job_id}', 'no status');
-            return state;
-          },
+          poll: async (pollSignal) => upstream.read(await mirrago.job(upstreamId, pollSignal), readJob, 'GET /v1/mirrago/job/{job_id}', 'no status'),
           fetchResult: (url, fetchSignal) => mirrago.image(url, fetchSignal),
         });
       },
     };
-  };
-}
-
-export const mirragoFactory: ProviderFactory = createMirragoFactory();
+  },
+});

@@ -4,7 +4,9 @@
  */
 import type { Category } from '../../../contract.js';
 import { ProviderError, type ProviderFailure } from '../types.js';
-import { clip, describeAnswer, failure, isObject, str, type HttpAnswer, type JobState, type JsonObject } from '../upstream.js';
+import { describeAnswer, failure, type HttpAnswer } from '../upstream/failures.js';
+import { clip, isObject, str, type JsonObject } from '../upstream/json.js';
+import type { JobState } from '../upstream/watch.js';
 
 /**
  * Mirrago takes one garment photo and no category; it is a clothing try-on (`cloth_id`),

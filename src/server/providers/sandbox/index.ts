@@ -1,6 +1,10 @@
 import type { ErrorCode } from '../../../contract.js';
+import { sleep } from '../../../shared/sleep.js';
 import { randomId } from '../../session.js';
-import type { ProviderAdapter, ProviderFactory, ProviderUpdate, TryOnRequest } from '../types.js';
+import { BRIEF_SHOPPER_TEXT } from '../../shopper-text.js';
+import { defineProvider } from '../define.js';
+import { milliseconds } from '../settings.js';
+import type { ProviderAdapter, ProviderUpdate, TryOnRequest } from '../types.js';
 import { compositePreview } from './composite.js';
 
 export interface SandboxOptions {
@@ -10,8 +14,8 @@ export interface SandboxOptions {
 
 /** Product ids that make a sandbox job fail part-way, so the error path can be shown. */
 const FAILURES: [prefix: string, code: ErrorCode, message: string][] = [
-  ['sandbox-fail-unavailable', 'PROVIDER_UNAVAILABLE', 'Try-on is unavailable right now.'],
-  ['sandbox-fail', 'TRYON_FAILED', 'The try-on did not work this time.'],
+  ['sandbox-fail-unavailable', 'PROVIDER_UNAVAILABLE', BRIEF_SHOPPER_TEXT.PROVIDER_UNAVAILABLE],
+  ['sandbox-fail', 'TRYON_FAILED', BRIEF_SHOPPER_TEXT.TRYON_FAILED],
 ];
 
 const QUEUED_SHARE = 0.15;
@@ -55,7 +59,7 @@ export function createSandbox({ durationMs }: SandboxOptions = {}): ProviderAdap
           return yield { status: 'failed', error: { code, message, retryable: code === 'TRYON_FAILED', providerCode: 'SANDBOX_TRIGGERED_FAILURE' } };
         }
         yield elapsed < QUEUED_SHARE ? { status: 'queued' } : { status: 'running', progress: Math.min(0.95, (elapsed - QUEUED_SHARE) / (1 - QUEUED_SHARE)) };
-        await delay(Math.min(TICK_MS, job.durationMs / 12), signal);
+        await sleep(Math.min(TICK_MS, job.durationMs / 12), signal);
       }
       const bytes = await compositePreview(job.request.person.bytes, job.request.garments[0]!.bytes, job.request.category);
       jobs.delete(upstreamId);
@@ -67,16 +71,13 @@ export function createSandbox({ durationMs }: SandboxOptions = {}): ProviderAdap
   };
 }
 
-export const sandboxFactory: ProviderFactory = (env) => {
-  const duration = env.FITTING_ROOM_SANDBOX_DURATION_MS;
-  return createSandbox({ durationMs: duration ? Number(duration) : undefined });
-};
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => (clearTimeout(timer), reject(signal.reason));
-    const timer = setTimeout(() => (signal.removeEventListener('abort', onAbort), resolve()), ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
+/** The sandbox as `FITTING_ROOM_PROVIDER=sandbox` (the default) runs it. Node only: the preview is composited with sharp. */
+export const sandbox = defineProvider({
+  name: 'sandbox',
+  label: 'Sandbox',
+  summary: 'No account: composites the garment onto the photo locally and marks the result as a preview. Node only (sharp).',
+  settings: {
+    durationMs: milliseconds('FITTING_ROOM_SANDBOX_DURATION_MS', 'How long a sandbox job takes, in milliseconds.', 'random 3000–6000'),
+  },
+  create: ({ durationMs }) => createSandbox({ durationMs }),
+});

@@ -1,6 +1,9 @@
 /** Studio's HTTP calls: uploads, the try-on dispatch, the job's event stream and status, the render download. Bearer token. */
 import type { PreparedImage } from '../types.js';
-import type { ImageBytes, JsonObject, ServerSentEvent, Upstream } from '../upstream.js';
+import type { ServerSentEvent } from '../upstream/event-stream.js';
+import type { Upstream } from '../upstream/http.js';
+import type { ImageBytes } from '../upstream/image-bytes.js';
+import type { JsonObject } from '../upstream/json.js';
 import { uploadCall } from './mapping.js';
 
 export class StudioClient {

@@ -2,27 +2,34 @@
  * The Studio adapter: person and garments uploaded (`POST /v1/uploads`), one try-on with
  * several items, live progress from the job's event stream, the terminal render from
  * `GET /v1/jobs/{job_id}` (polled when the stream is unavailable).
- *
- * Environment: STUDIO_BASE_URL (required: the document's examples use https://example.com),
- * STUDIO_API_TOKEN, and optionally STUDIO_USER_CATEGORY (e.g. FEMALE; sent as
- * `user_category`, omitted when unset since we do not know the shopper's gender).
  */
-import type { ProviderAdapter, ProviderFactory } from '../types.js';
-import { upstreamFor, allOrNothing, baseUrlFromEnv, requireEnv, watchJob, type JobState, type ProviderOptions } from '../upstream.js';
+import { defineProvider } from '../define.js';
+import { baseUrl, optional, required } from '../settings.js';
+import { allOrNothing, watchJob, type JobState } from '../upstream/watch.js';
 import { StudioClient } from './client.js';
 import { itemCategory, mapError, providerMessage, readEvent, readJob, readJobId, tryOnBody } from './mapping.js';
 
 /** Garments per job: the document says "one or more"; this cap is ours. */
 export const STUDIO_MAX_GARMENTS = 4;
 
-export function createStudioFactory(options: ProviderOptions = {}): ProviderFactory {
-  return (env, context): ProviderAdapter => {
-    const baseUrl = baseUrlFromEnv(env, 'STUDIO_BASE_URL', 'Studio', undefined, 'Studio’s documentation names no API host (its examples use https://example.com); set it to the host Studio gave you.');
-    const token = requireEnv(env, 'STUDIO_API_TOKEN', 'Studio');
-    const userCategory = env.STUDIO_USER_CATEGORY?.trim().toUpperCase() || undefined;
-    if (userCategory && !/^[A-Z_]+$/.test(userCategory)) throw new Error('STUDIO_USER_CATEGORY must be one of Studio’s user categories, e.g. FEMALE.');
-    const upstream = upstreamFor(env, context, options, {
-      provider: 'Studio',
+export const studio = defineProvider({
+  name: 'studio',
+  label: 'Studio',
+  summary: 'API token; uploads, then one try-on with up to four garments; progress from its event stream.',
+  settings: {
+    baseUrl: baseUrl('STUDIO_BASE_URL', 'The API host Studio gave you.', {
+      whyRequired: 'Studio’s documentation names no API host (its examples use https://example.com); set it to the host Studio gave you.',
+    }),
+    token: required('STUDIO_API_TOKEN', 'API token with the jobs:create and jobs:read capabilities.'),
+    // Omitted when unset: we do not know the shopper's gender.
+    userCategory: optional('STUDIO_USER_CATEGORY', 'Sent as `user_category` (e.g. FEMALE); omitted when unset.', {
+      fallback: undefined as string | undefined,
+      parse: (value) => (/^[A-Z_]+$/.test(value.toUpperCase()) ? value.toUpperCase() : undefined),
+      expected: 'one of Studio’s user categories, e.g. FEMALE',
+    }),
+  },
+  create({ baseUrl, token, userCategory }, { connect }) {
+    const upstream = connect({
       baseUrl,
       secrets: () => [token],
       authHint: 'Studio refused the API token: check STUDIO_API_TOKEN (it needs the jobs:create and jobs:read capabilities) and STUDIO_BASE_URL.',
@@ -32,7 +39,6 @@ export function createStudioFactory(options: ProviderOptions = {}): ProviderFact
     const client = new StudioClient(upstream, token);
 
     return {
-      name: 'studio',
       maxGarments: STUDIO_MAX_GARMENTS,
       async submit(request, signal) {
         const category = itemCategory(request.category);
@@ -57,16 +63,10 @@ export function createStudioFactory(options: ProviderOptions = {}): ProviderFact
               if (update) yield update;
             }
           },
-          poll: async (pollSignal) => {
-            const body = await client.job(upstreamId, pollSignal);
-            const state = upstream.read(body, readJob, 'GET /v1/jobs/{job_id}', 'no readable status');
-            return state;
-          },
+          poll: async (pollSignal) => upstream.read(await client.job(upstreamId, pollSignal), readJob, 'GET /v1/jobs/{job_id}', 'no readable status'),
           fetchResult: (url, fetchSignal) => client.image(url, fetchSignal),
         });
       },
     };
-  };
-}
-
-export const studioFactory: ProviderFactory = createStudioFactory();
+  },
+});

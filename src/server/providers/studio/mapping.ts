@@ -8,22 +8,12 @@
  */
 import type { Category } from '../../../contract.js';
 import { ProviderError, type PreparedImage, type ProviderFailure } from '../types.js';
-import {
-  SHOPPER_TEXT,
-  clip,
-  describeAnswer,
-  extensionOf,
-  failure,
-  genericHttpFailure,
-  isObject,
-  normalizeProgress,
-  str,
-  toBlob,
-  type HttpAnswer,
-  type JobState,
-  type JsonObject,
-  type ServerSentEvent,
-} from '../upstream.js';
+import { SHOPPER_TEXT } from '../../shopper-text.js';
+import type { ServerSentEvent } from '../upstream/event-stream.js';
+import { describeAnswer, failure, genericHttpFailure, type HttpAnswer } from '../upstream/failures.js';
+import { extensionOf, toBlob } from '../upstream/image-bytes.js';
+import { clip, isObject, normalizeProgress, str, type JsonObject } from '../upstream/json.js';
+import type { JobState } from '../upstream/watch.js';
 
 /**
  * Our category → Studio's `trial_item_category`. The document shows 'top', 'shirt' and

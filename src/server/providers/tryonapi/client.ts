@@ -1,6 +1,8 @@
 /** TryonAPI's HTTP calls: multipart job submission, job status, result download. Bearer API key. */
 import type { PreparedImage } from '../types.js';
-import { extensionOf, toBlob, type ImageBytes, type JsonObject, type Upstream } from '../upstream.js';
+import type { Upstream } from '../upstream/http.js';
+import { extensionOf, toBlob, type ImageBytes } from '../upstream/image-bytes.js';
+import type { JsonObject } from '../upstream/json.js';
 
 export class TryonApiClient {
   constructor(

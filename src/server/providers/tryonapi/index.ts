@@ -1,21 +1,26 @@
 /**
  * The TryonAPI adapter: multipart upload of the two photos, a polled job, the result as
  * `imageBase64` or `imageUrl`, and every documented `errorCode` mapped to shopper words.
- *
- * Environment: TRYONAPI_BASE_URL (required: the document names no host, its examples use
- * https://your-domain.com), TRYONAPI_API_KEY.
  */
-import type { ProviderAdapter, ProviderFactory } from '../types.js';
-import { upstreamFor, baseUrlFromEnv, imageFromBase64, requireEnv, watchJob, type ProviderOptions } from '../upstream.js';
+import { defineProvider } from '../define.js';
+import { baseUrl, required } from '../settings.js';
+import { imageFromBase64 } from '../upstream/image-bytes.js';
+import { watchJob } from '../upstream/watch.js';
 import { TryonApiClient } from './client.js';
 import { checkCategory, mapError, providerMessage, readJobId, readStatus } from './mapping.js';
 
-export function createTryonApiFactory(options: ProviderOptions = {}): ProviderFactory {
-  return (env, context): ProviderAdapter => {
-    const baseUrl = baseUrlFromEnv(env, 'TRYONAPI_BASE_URL', 'TryonAPI', undefined, 'TryonAPI’s documentation names no API host (its examples use https://your-domain.com); set it to the host your TryonAPI dashboard gives.');
-    const apiKey = requireEnv(env, 'TRYONAPI_API_KEY', 'TryonAPI');
-    const upstream = upstreamFor(env, context, options, {
-      provider: 'TryonAPI',
+export const tryonapi = defineProvider({
+  name: 'tryonapi',
+  label: 'TryonAPI',
+  summary: 'API key; multipart upload of both photos; polled; result as base64 or a URL.',
+  settings: {
+    baseUrl: baseUrl('TRYONAPI_BASE_URL', 'The API host your TryonAPI dashboard gives.', {
+      whyRequired: 'TryonAPI’s documentation names no API host (its examples use https://your-domain.com); set it to the host your TryonAPI dashboard gives.',
+    }),
+    apiKey: required('TRYONAPI_API_KEY', 'API key (sent as a Bearer token).'),
+  },
+  create({ baseUrl, apiKey }, { connect }) {
+    const upstream = connect({
       baseUrl,
       secrets: () => [apiKey],
       authHint: 'TryonAPI refused the API key: check TRYONAPI_API_KEY (and TRYONAPI_BASE_URL).',
@@ -25,7 +30,6 @@ export function createTryonApiFactory(options: ProviderOptions = {}): ProviderFa
     const client = new TryonApiClient(upstream, apiKey);
 
     return {
-      name: 'tryonapi',
       maxGarments: 1,
       async submit(request, signal) {
         checkCategory(request.category);
@@ -38,16 +42,10 @@ export function createTryonApiFactory(options: ProviderOptions = {}): ProviderFa
           upstream,
           upstreamId,
           signal,
-          poll: async (pollSignal) => {
-            const body = await client.status(upstreamId, pollSignal);
-            const state = upstream.read(body, readStatus, 'GET /api/v1/tryon/status/{jobId}', 'no status');
-            return state;
-          },
+          poll: async (pollSignal) => upstream.read(await client.status(upstreamId, pollSignal), readStatus, 'GET /api/v1/tryon/status/{jobId}', 'no status'),
           fetchResult: async (result, fetchSignal) => ('base64' in result ? imageFromBase64(result.base64, 'TryonAPI imageBase64') : client.image(result.url, fetchSignal)),
         });
       },
     };
-  };
-}
-
-export const tryonApiFactory: ProviderFactory = createTryonApiFactory();
+  },
+});

@@ -4,7 +4,10 @@
  */
 import type { Category } from '../../../contract.js';
 import { ProviderError, type ProviderFailure } from '../types.js';
-import { SHOPPER_TEXT, clip, describeAnswer, failure, genericHttpFailure, isObject, str, type HttpAnswer, type JobState, type JsonObject } from '../upstream.js';
+import { PHOTO_UNUSABLE_TEXT, SHOPPER_TEXT } from '../../shopper-text.js';
+import { describeAnswer, failure, genericHttpFailure, type HttpAnswer } from '../upstream/failures.js';
+import { clip, isObject, str, type JsonObject } from '../upstream/json.js';
+import type { JobState } from '../upstream/watch.js';
 
 /** Apparel try-on: one person photo and one garment photo, no category field. Shoes, bags and accessories are refused (assumption). */
 const SUPPORTED: ReadonlySet<Category> = new Set(['top', 'bottom', 'dress', 'outerwear', 'full']);
@@ -16,13 +19,12 @@ export function checkCategory(category: Category): void {
 }
 
 const PERSON_GUIDANCE = SHOPPER_TEXT.TRYON_REJECTED;
-const CHECK_PHOTO = 'We couldn’t use that photo for a try-on. Please use a clear, well-lit, front-facing photo of yourself from head to at least the knees.';
 
 /** Every documented errorCode → contract code, retryability and the shopper's message. */
 export const ERROR_CODES: Readonly<Record<string, Pick<ProviderFailure, 'code' | 'retryable' | 'message'>>> = {
   INVALID_PERSON_IMAGE: { code: 'TRYON_REJECTED', retryable: false, message: PERSON_GUIDANCE },
   INVALID_GARMENT_IMAGE: { code: 'GARMENT_UNREADABLE', retryable: false, message: SHOPPER_TEXT.GARMENT_UNREADABLE },
-  VALIDATION_FAILED: { code: 'TRYON_REJECTED', retryable: false, message: CHECK_PHOTO },
+  VALIDATION_FAILED: { code: 'TRYON_REJECTED', retryable: false, message: PHOTO_UNUSABLE_TEXT },
   GENERATION_FAILED: { code: 'TRYON_FAILED', retryable: true, message: SHOPPER_TEXT.TRYON_FAILED },
   STORAGE_FAILED: { code: 'TRYON_FAILED', retryable: true, message: SHOPPER_TEXT.TRYON_FAILED },
   R2_FETCH_FAILED: { code: 'TRYON_FAILED', retryable: true, message: SHOPPER_TEXT.TRYON_FAILED },
