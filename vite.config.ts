@@ -107,6 +107,7 @@ const edge: UserConfig = {
 const test: UserConfig['test'] = {
   projects: [
     { test: { name: 'server', include: ['test/server/**/*.test.ts'], environment: 'node', testTimeout: 20_000 } },
+    { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
     { test: { name: 'size', include: ['test/size/**/*.test.ts'], environment: 'node' } },
     { test: { name: 'integrations', include: ['test/integrations/**/*.test.ts'], environment: 'node', testTimeout: 20_000 } },
     {
