@@ -2,25 +2,13 @@ import { LitElement, html, nothing, type CSSResult, type PropertyValues } from '
 import { dialogStyles } from './fitting-room-dialog.styles.js';
 import { direction, loadStrings, resolveLocale, withOverrides } from './i18n.js';
 import { EN, ERRORS, format, formatDuration, type FailureCode, type StringKey, type Strings } from './messages.js';
-import { TryOnFlow, type FlowEvent, type FlowState, type ProductContext, type Variant } from './try-on-flow.js';
+import type { Variant } from '../../events.js';
+import type { FittingRoomAttributes } from '../fitting-room/attributes.js';
+import { TryOnFlow, type FlowEvent, type FlowState, type ProductContext } from './try-on-flow.js';
 import type { View, ViewHost } from './views.js';
 
-/** The attributes of `<fitting-room>` the dialog reads; the loader element is the source of truth. */
-export interface DialogHost extends HTMLElement {
-  endpoint: string | null;
-  garment: string | null;
-  category: string | null;
-  productId: string | null;
-  variantId: string | null;
-  privacyUrl: string | null;
-  locale: string | null;
-  /** `[{id, name, garment}]`, as an array or its JSON. */
-  variants: Variant[] | string | null;
-  /** Overrides of any string, as an object or its JSON. */
-  strings: Partial<Strings> | string | null;
-  /** `light`, `dark` or `auto` (default: follow prefers-color-scheme). */
-  theme: string | null;
-}
+/** The `<fitting-room>` element the dialog belongs to: it owns the attributes the dialog reads. */
+export type DialogHost = HTMLElement & FittingRoomAttributes;
 
 /** Parts the page can style as `fitting-room::part(name)`. */
 const PARTS = 'dialog,header,title,close-button,secondary-button,primary-button,camera-button,file-button,checkbox,notice,progress,compare,variant,error';
@@ -390,14 +378,7 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
   }
 
   variants(): Variant[] {
-    let list = this.host.variants;
-    if (typeof list === 'string') {
-      try {
-        list = JSON.parse(list) as Variant[];
-      } catch {
-        return [];
-      }
-    }
+    const list = this.host.variants;
     return Array.isArray(list) ? list.filter((v) => v && typeof v.id === 'string' && typeof v.garment === 'string') : [];
   }
 

@@ -1,18 +1,12 @@
 import { atom } from 'nanostores';
 import type { JobView } from '../../contract.js';
+import type { Variant } from '../../events.js';
 import { ProxyClient, ProxyError } from '../../client/proxy-client.js';
 import { PhotoError } from '../../photo/photo-error.js';
 import { preparePhotoOffThread } from '../../photo/prepare-off-thread.js';
 import type { PhotoCheck } from '../../photo/preflight.js';
 import { CONSENT_VERSION, hasConsent, mayHaveSavedPhoto, saveConsent } from './consent.js';
 import type { FailureCode } from './messages.js';
-
-/** One option of the product, given to `<fitting-room variants='[…]'>`. */
-export interface Variant {
-  id: string;
-  name: string;
-  garment: string;
-}
 
 export interface ProductContext {
   endpoint: string;

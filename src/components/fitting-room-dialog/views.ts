@@ -1,6 +1,7 @@
 import type { ReactiveControllerHost } from 'lit';
 import type { Strings } from './messages.js';
-import type { FlowState, TryOnFlow, Variant } from './try-on-flow.js';
+import type { Variant } from '../../events.js';
+import type { FlowState, TryOnFlow } from './try-on-flow.js';
 
 /** What the lazy views (camera, result) may use of the dialog. Types only. */
 export interface ViewHost extends ReactiveControllerHost {
