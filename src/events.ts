@@ -5,7 +5,7 @@
  * the dialog). Types only: importing this costs nothing.
  */
 import type { FailureCode } from './components/fitting-room-dialog/messages.js';
-import type { PhotoSource, Stage } from './components/fitting-room-dialog/try-on-flow.js';
+import type { PhotoSource, Stage } from './components/fitting-room-dialog/flow-state.js';
 import type { PhotoCheckCode } from './photo/preflight.js';
 
 /** One option of the product, given to `<fitting-room variants='[…]'>` (or its `variants` property). */

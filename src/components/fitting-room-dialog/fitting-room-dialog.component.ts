@@ -3,20 +3,20 @@ import { atom } from 'nanostores';
 import type { Variant } from '../../events.js';
 import { dialogStyles } from './fitting-room-dialog.styles.js';
 import { direction, loadStrings, resolveLocale, withOverrides } from './i18n.js';
-import { EN, ERRORS, format, formatDuration, type FailureCode, type StringKey, type Strings } from './messages.js';
+import { EN, ERRORS, format, formatDuration, type FailureCode, type Strings } from './messages.js';
+import { PhotoStep } from './photo-step.js';
 import { downloadName, productContext, variantsOf, type DialogHost } from './product.js';
 import { lockScroll } from './scroll-lock.js';
+import { progressText, stepAnnouncement } from './step-text.js';
 import { StoreController } from './store-controller.js';
-import { TryOnFlow, type FlowEvent, type FlowState } from './try-on-flow.js';
+import type { FlowState } from './flow-state.js';
+import { TryOnFlow, type FlowEvent } from './try-on-flow.js';
 import type { View, ViewHost } from './views.js';
 
 export type { DialogHost } from './product.js';
 
 /** Parts the page can style as `fitting-room::part(name)`. */
 const PARTS = 'dialog,header,title,close-button,secondary-button,primary-button,camera-button,file-button,checkbox,notice,progress,compare,variant,error';
-
-const CAMERA_ICON = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 8h3l2-3h6l2 3h3v11H4zM12 16.5a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7" /></svg>`;
-const PHOTO_ICON = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 5h16v14H4zM4 15l4-4 4 4 3-3 5 5M15.5 9.5h.01" /></svg>`;
 
 /**
  * The try-on dialog, loaded by `<fitting-room>` on intent and rendered inside its shadow
@@ -52,19 +52,21 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
   /** Set while the native dialog is open. */
   readonly #opened = atom(false);
   readonly #consentChecked = atom(false);
-  readonly #dragging = atom(false);
   /** What the live region says: the step, or a view's own news (the camera's countdown). */
   readonly #announcement = atom('');
   /** The lazy views, once their chunks have loaded. */
   readonly #views = atom<{ camera?: View; result?: View }>({});
   /** Releases this dialog's scroll lock; harmless a second time. */
   #unlockScroll?: () => void;
+  readonly #photo = new PhotoStep(this);
+  /** The step last shown, and whether it changed in this update (focus moves into it once rendered). */
   #lastStep?: FlowState['step'];
+  #stepChanged = false;
 
   constructor() {
     super();
     const { flow } = this;
-    new StoreController(this, flow.$state, flow.$photo, flow.$saved, flow.$remember, flow.$retention, this.#language, this.#opened, this.#consentChecked, this.#dragging, this.#announcement, this.#views);
+    new StoreController(this, flow.$state, flow.$photo, flow.$saved, flow.$remember, flow.$retention, this.#language, this.#opened, this.#consentChecked, this.#announcement, this.#views);
   }
 
   get t(): Strings {
@@ -118,8 +120,6 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     return this.renderRoot.querySelector('dialog')!;
   }
 
-  #stepChanged = false;
-
   protected override willUpdate() {
     const { step } = this.flow.$state.get();
     if (step === this.#lastStep || !this.#opened.get()) return;
@@ -128,7 +128,7 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     this.#lastStep = step;
     this.#stepChanged = true;
     // Set before this render reads it: no second update.
-    this.#announcement.set(this.#announce(step));
+    this.#announcement.set(stepAnnouncement(this.t, step));
     if (step === 'camera' && !views.camera) void this.#loadView('camera');
     else if ((step === 'result' || step === 'uploading') && !views.result) void this.#loadView('result');
   }
@@ -194,7 +194,7 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
       case 'consent':
         return this.#renderConsent(t);
       case 'photo':
-        return this.#renderPhoto(t, state.notice);
+        return this.#photo.render(state);
       case 'camera':
         return camera ? camera.render(state) : html`<p class="muted" role="status">${t.cameraStarting}</p>`;
       case 'review':
@@ -208,16 +208,17 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     }
   }
 
-  #retentionText(t: Strings, key: StringKey) {
+  /** How long the proxy keeps the photo, once the session has said. */
+  retentionNote(key: 'consentRetention' | 'retentionNote') {
     const retention = this.flow.$retention.get();
-    return retention ? html`<p class="muted">${format(t[key], { time: formatDuration(retention, this.#locale) })}</p>` : nothing;
+    return retention ? html`<p class="muted">${format(this.t[key], { time: formatDuration(retention, this.#locale) })}</p>` : nothing;
   }
 
   #renderConsent(t: Strings) {
     const privacyUrl = this.host.privacyUrl;
     return html`
       <p>${t.consentIntro}</p>
-      ${this.#retentionText(t, 'consentRetention')}
+      ${this.retentionNote('consentRetention')}
       <label class="check">
         <input
           type="checkbox"
@@ -234,69 +235,6 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
           ${t.continue}
         </button>
       </div>
-    `;
-  }
-
-  #renderPhoto(t: Strings, notice?: string) {
-    const saved = this.flow.$saved.get();
-    const dragging = this.#dragging.get();
-    const camera = !!navigator.mediaDevices?.getUserMedia;
-    const noticeKey = notice === 'deleted' ? 'deleted' : notice === 'camera-denied' ? 'cameraDenied' : 'cameraMissing';
-    return html`
-      ${notice ? html`<p class="notice" part="notice" role="status">${t[noticeKey]}</p>` : nothing}
-      ${saved
-        ? html`<div class="saved">
-            <img src=${saved.url} alt=${t.savedHeading} />
-            <div>
-              <p><strong>${t.savedHeading}</strong></p>
-              <button class="primary" part="primary-button" data-autofocus @click=${() => this.flow.useSaved()}>${t.useSaved}</button>
-              <button class="link" part="secondary-button" @click=${() => this.flow.deletePhoto()}>${t.deletePhoto}</button>
-            </div>
-          </div>`
-        : nothing}
-      <div
-        class="drop ${dragging ? 'over' : ''}"
-        @dragover=${this.#onDragOver}
-        @dragleave=${() => this.#dragging.set(false)}
-        @drop=${this.#onDrop}
-      >
-        <p><strong>${t.photoHeading}</strong></p>
-        <p class="muted">${t.photoTips}</p>
-        <div class="sources">
-          ${camera
-            ? html`<button
-                class=${saved ? '' : 'primary'}
-                part=${saved ? 'secondary-button camera-button' : 'primary-button camera-button'}
-                ?data-autofocus=${!saved && notice !== 'camera-denied' && notice !== 'camera-missing'}
-                @click=${() => this.flow.openCamera()}
-              >
-                ${CAMERA_ICON}${t.useCamera}
-              </button>`
-            : nothing}
-          <label class="button ${camera || saved ? '' : 'primary'}" part="secondary-button file-button">
-            <!-- accept="image/*", not a list of types: iOS hands the page a JPEG whatever accept says,
-                 macOS Safari converts HEIC to the first listed type unless HEIC is allowed (so with image/* it
-                 passes HEIC, which Safari decodes itself), and Chrome's file dialog would hide .heic files
-                 behind a narrower list. HEIC that arrives anyway is decoded by photo/heic.ts. -->
-            <input
-              type="file"
-              accept="image/*"
-              class="visually-hidden"
-              ?data-autofocus=${!saved && (!camera || !!notice)}
-              @change=${this.#onFileChange}
-            />
-            ${PHOTO_ICON}${t.choosePhoto}
-          </label>
-        </div>
-        <p class="muted drop-hint" aria-hidden="true">${dragging ? t.dropActive : t.dropHint}</p>
-      </div>
-      ${saved
-        ? nothing
-        : html`<label class="check">
-            <input type="checkbox" part="checkbox" .checked=${this.flow.$remember.get()} @change=${(event: Event) => this.flow.$remember.set((event.target as HTMLInputElement).checked)} />
-            <span>${t.remember}<br /><span class="muted">${t.rememberHint}</span></span>
-          </label>`}
-      ${this.#retentionText(t, 'retentionNote')}
     `;
   }
 
@@ -332,7 +270,7 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     return html`
       <div class="progress" part="progress">
         <div class="scan">${photo ? html`<img src=${photo} alt=${t.before} />` : nothing}</div>
-        <p id="progress-label">${this.#progressText(t, state)}</p>
+        <p id="progress-label">${progressText(t, state)}</p>
         <progress aria-labelledby="progress-label" max="100" .value=${value == null ? null : Math.round(value * 100)}></progress>
       </div>
       <div class="actions">
@@ -357,33 +295,6 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
         <button class="primary" part="primary-button" data-autofocus @click=${action}>${label}</button>
       </div>
     `;
-  }
-
-  #progressText(t: Strings, state: FlowState): string {
-    switch (state.step) {
-      case 'uploading':
-        return format(t.uploading, { percent: Math.round(state.progress * 100) });
-      case 'queued':
-        return t.queued;
-      case 'generating':
-        return state.progress == null ? t.generatingEstimate : format(t.generating, { percent: Math.round(state.progress * 100) });
-      default:
-        return t.preparing;
-    }
-  }
-
-  /** Announced through the live region: the step changes, not every percent. */
-  #announce(step: FlowState['step']): string {
-    const t = this.t;
-    const text: Partial<Record<FlowState['step'], string>> = {
-      preparing: t.preparing,
-      uploading: format(t.uploading, { percent: 0 }).replace(/\s*0\s*%/, ''),
-      queued: t.queued,
-      generating: t.generatingEstimate.split('…')[0] + '…',
-      result: t.done,
-    };
-    // Errors are announced by their role="alert" box.
-    return text[step] ?? '';
   }
 
   announce(text: string) {
@@ -426,25 +337,6 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     this.returnFocusTo?.focus();
   };
 
-  #onFileChange = (event: Event) => {
-    const input = event.target as HTMLInputElement;
-    const file = input.files?.[0];
-    input.value = '';
-    if (file) void this.flow.choosePhoto(file, 'file');
-  };
-
-  #onDragOver = (event: DragEvent) => {
-    event.preventDefault();
-    this.#dragging.set(true);
-  };
-
-  #onDrop = (event: DragEvent) => {
-    event.preventDefault();
-    this.#dragging.set(false);
-    const file = event.dataTransfer?.files[0];
-    if (file) void this.flow.choosePhoto(file, 'drop');
-  };
-
   #onPaste = (event: ClipboardEvent) => {
     const file = [...(event.clipboardData?.files ?? [])].find((item) => item.type.startsWith('image/'));
     if (file && this.flow.$state.get().step === 'photo') void this.flow.choosePhoto(file, 'paste');
@@ -453,5 +345,4 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
   #focusStep() {
     this.renderRoot.querySelector<HTMLElement>('.body [data-autofocus]')?.focus();
   }
-
 }

@@ -8,8 +8,6 @@ import { CONSENT_VERSION, hasConsent, mayHaveSavedPhoto, saveConsent } from './c
 import { isBusy, transition, type FlowAction, type FlowState, type PhotoSource, type Stage, type TryOnResult } from './flow-state.js';
 import type { FailureCode } from './messages.js';
 
-export type { FlowState, Notice, PhotoSource, Stage } from './flow-state.js';
-
 export interface ProductContext {
   endpoint: string;
   garment: string;

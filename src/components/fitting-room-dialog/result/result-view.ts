@@ -1,9 +1,8 @@
 import { css, html, nothing, type ReactiveController } from 'lit';
 import { atom } from 'nanostores';
-import type { TryOnResult } from '../flow-state.js';
+import type { FlowState, TryOnResult } from '../flow-state.js';
 import { format } from '../messages.js';
 import { StoreController } from '../store-controller.js';
-import type { FlowState } from '../try-on-flow.js';
 import type { View, ViewHost } from '../views.js';
 
 const MAX_ZOOM = 4;
