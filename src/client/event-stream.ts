@@ -4,6 +4,9 @@ export interface ServerSentEvent {
   data: string;
 }
 
+/** An event ends at a blank line; lines end in LF or CRLF. */
+const BLANK_LINE = /\r?\n\r?\n/;
+
 /** A minimal text/event-stream parser (the parts of the spec the proxy uses: id, event, data, comments). */
 export async function* parseEventStream(body: ReadableStream<Uint8Array>): AsyncGenerator<ServerSentEvent> {
   const reader = body.pipeThrough(new TextDecoderStream() as unknown as ReadableWritablePair<string, Uint8Array>).getReader();
@@ -13,11 +16,9 @@ export async function* parseEventStream(body: ReadableStream<Uint8Array>): Async
       const { value, done } = await reader.read();
       if (done) return;
       buffer += value;
-      let boundary: RegExpExecArray | null;
-      while ((boundary = /\r?\n\r?\n/.exec(buffer))) {
-        const block = buffer.slice(0, boundary.index);
+      for (let boundary = BLANK_LINE.exec(buffer); boundary; boundary = BLANK_LINE.exec(buffer)) {
+        const event = parseBlock(buffer.slice(0, boundary.index));
         buffer = buffer.slice(boundary.index + boundary[0].length);
-        const event = parseBlock(block);
         if (event) yield event;
       }
     }

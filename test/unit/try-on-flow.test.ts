@@ -6,8 +6,9 @@ const RESULT = { before: 'blob:before', after: 'blob:after', image: new Blob(), 
 
 /** The steps a sequence of actions goes through, from `start`. */
 function steps(start: FlowState, actions: FlowAction[]): FlowState['step'][] {
-  let state = start;
-  return actions.map((action) => (state = transition(state, action)).step);
+  const states: FlowState[] = [];
+  for (const action of actions) states.push(transition(states.at(-1) ?? start, action));
+  return states.map((state) => state.step);
 }
 
 describe('the try-on flow’s transitions', () => {

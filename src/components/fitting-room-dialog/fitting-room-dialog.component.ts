@@ -2,6 +2,7 @@ import { LitElement, html, nothing, type CSSResult, type PropertyValues } from '
 import { atom } from 'nanostores';
 import type { Variant } from '../../events.js';
 import { dialogStyles } from './fitting-room-dialog.styles.js';
+import type { FlowState } from './flow-state.js';
 import { direction, loadStrings, resolveLocale, withOverrides } from './i18n.js';
 import { EN, ERRORS, format, formatDuration, type FailureCode, type Strings } from './messages.js';
 import { PhotoStep } from './photo-step.js';
@@ -9,11 +10,8 @@ import { downloadName, productContext, variantsOf, type DialogHost } from './pro
 import { lockScroll } from './scroll-lock.js';
 import { progressText, stepAnnouncement } from './step-text.js';
 import { StoreController } from './store-controller.js';
-import type { FlowState } from './flow-state.js';
 import { TryOnFlow, type FlowEvent } from './try-on-flow.js';
 import type { View, ViewHost } from './views.js';
-
-export type { DialogHost } from './product.js';
 
 /** Parts the page can style as `fitting-room::part(name)`. */
 const PARTS = 'dialog,header,title,close-button,secondary-button,primary-button,camera-button,file-button,checkbox,notice,progress,compare,variant,error';

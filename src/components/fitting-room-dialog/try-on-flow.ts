@@ -1,5 +1,6 @@
 import { atom } from 'nanostores';
 import { ProxyClient, ProxyError } from '../../client/proxy-client.js';
+import type { JobCreated } from '../../contract.js';
 import type { Variant } from '../../events.js';
 import { PhotoError } from '../../photo/photo-error.js';
 import { preparePhotoOffThread } from '../../photo/prepare-off-thread.js';
@@ -225,7 +226,7 @@ export class TryOnFlow {
     const client = this.client;
     const person = this.#personRef ? { personRef: this.#personRef } : { person: photo.blob };
     this.#apply({ type: 'upload-progress', progress: 0 });
-    let created;
+    let created: JobCreated;
     try {
       created = await client.createJob(
         {
