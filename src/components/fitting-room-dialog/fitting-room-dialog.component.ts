@@ -56,7 +56,7 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
   readonly #views = atom<{ camera?: View; result?: View }>({});
   /** Releases this dialog's scroll lock; harmless a second time. */
   #unlockScroll?: () => void;
-  readonly #photo = new PhotoStep(this);
+  readonly #photoStep = new PhotoStep(this);
   /** The step last shown, and whether it changed in this update (focus moves into it once rendered). */
   #lastStep?: FlowState['step'];
   #stepChanged = false;
@@ -192,7 +192,7 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
       case 'consent':
         return this.#renderConsent(t);
       case 'photo':
-        return this.#photo.render(state);
+        return this.#photoStep.render(state);
       case 'camera':
         return camera ? camera.render(state) : html`<p class="muted" role="status">${t.cameraStarting}</p>`;
       case 'review':

@@ -25,6 +25,7 @@ export type FlowEvent =
   | { type: 'result'; jobId: string }
   | { type: 'error'; code: FailureCode; message: string };
 
+/** A photo prepared on this device, with an object URL to show it. */
 export interface Photo {
   blob: Blob;
   width: number;
@@ -33,11 +34,11 @@ export interface Photo {
 }
 
 /**
- * One dialog's try-on: its state in nanostores atoms (`$state` and the rest, rendered by the
- * dialog; nothing is derived through `computed`, whose lifecycle code would cost ~440 B gzip
- * of the try-on budget), and every side effect — the proxy client, the prepared photo, the running job and
- * their clean-up — so closing the dialog (`release`) stops all of them in one place. Which step
- * follows which is decided by `transition` (flow-state.ts).
+ * One dialog's try-on. Its state lives in nanostores atoms (`$state` and the rest), which the
+ * dialog renders; which step follows which is decided by `transition` (flow-state.ts). Nothing
+ * is derived through `computed`: its lifecycle code would cost ~440 B gzip of the try-on budget.
+ * It owns every side effect — the proxy client, the prepared photo, the running job and their
+ * clean-up — so closing the dialog (`release`) stops all of them in one place.
  */
 export class TryOnFlow {
   readonly $state = atom<FlowState>(hasConsent() ? { step: 'photo' } : { step: 'consent' });
