@@ -80,6 +80,25 @@ describe('<fitting-room> dialog', () => {
     document.documentElement.style.overflow = '';
   });
 
+  it('keeps the page locked while another dialog is open, whatever happens to the first element', async () => {
+    const other = setup('other-tee');
+    try {
+      element.shadowRoot!.querySelector('button')!.click();
+      await waitFor(() => nativeDialog(element)?.open, 'the first dialog to open');
+      element.close();
+      await waitFor(() => document.documentElement.style.overflow === '', 'the first dialog to release the page');
+      other.element.shadowRoot!.querySelector('button')!.click();
+      await waitFor(() => nativeDialog(other.element)?.open, 'the second dialog to open');
+      container.remove();
+      expect(document.documentElement.style.overflow).to.equal('hidden', 'the first element leaving does not unlock the second dialog');
+      other.element.close();
+      await waitFor(() => document.documentElement.style.overflow === '', 'the page released after the second dialog');
+    } finally {
+      other.element.close();
+      other.container.remove();
+    }
+  });
+
   it('tries a garment on: upload with progress, live status, result with a keyboard compare slider', async () => {
     const events: string[] = [];
     for (const type of ['open', 'photo', 'submit', 'result']) element.addEventListener(`fitting-room:${type}`, () => events.push(type));
