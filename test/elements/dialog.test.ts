@@ -102,6 +102,8 @@ describe('<fitting-room> dialog', () => {
   it('tries a garment on: upload with progress, live status, result with a keyboard compare slider', async () => {
     const events: string[] = [];
     for (const type of ['open', 'photo', 'submit', 'result']) element.addEventListener(`fitting-room:${type}`, () => events.push(type));
+    const progress: { stage: string; percent?: number }[] = [];
+    element.addEventListener('fitting-room:progress', (event) => progress.push(event.detail));
     const input = await openAndConsent(element);
     await expectNoAxeViolations(element);
 
@@ -119,6 +121,11 @@ describe('<fitting-room> dialog', () => {
     expect(after.naturalHeight).to.be.greaterThan(after.naturalWidth, 'a portrait result');
     expect([...seen].some((label) => label.startsWith('Creating your try-on'))).to.equal(true, [...seen].join(' | '));
     expect(events).to.deep.equal(['open', 'photo', 'submit', 'result']);
+    const STAGES = ['preparing', 'uploading', 'queued', 'generating'];
+    const stages = progress.map((report) => report.stage).filter((stage, i, all) => stage !== all[i - 1]);
+    expect(stages.slice(0, 3)).to.deep.equal(['preparing', 'uploading', 'queued'], JSON.stringify(progress));
+    expect(stages.every((stage, i) => !i || STAGES.indexOf(stage) > STAGES.indexOf(stages[i - 1])), 'stages only move forward').to.equal(true);
+    expect(progress.filter((report) => report.stage === 'uploading' && report.percent === 0), 'the upload starts once').to.have.length(1);
     expect(dialogRoot(element)!.querySelector('[role=status]')!.textContent).to.equal('Your try-on is ready.');
     await expectNoAxeViolations(element);
 

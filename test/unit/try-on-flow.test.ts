@@ -46,15 +46,6 @@ describe('the try-on flow’s transitions', () => {
     expect(transition({ step: 'result', ...RESULT }, late).step).toBe('result');
   });
 
-  it('returns the same state when nothing changed, so nothing renders or is announced again', () => {
-    const uploading: FlowState = { step: 'uploading', progress: 0.5 };
-    expect(transition(uploading, { type: 'upload-progress', progress: 0.5 })).toBe(uploading);
-    const queued: FlowState = { step: 'queued' };
-    expect(transition(queued, { type: 'job-update', view: { status: 'queued' } })).toBe(queued);
-    const generating: FlowState = { step: 'generating', progress: 0.3 };
-    expect(transition(generating, { type: 'job-update', view: { status: 'running', progress: 0.3 } })).toBe(generating);
-  });
-
   it('goes back to the photo step saying why: camera denied or missing, photo deleted', () => {
     expect(transition({ step: 'camera' }, { type: 'camera-failed', notice: 'camera-denied' })).toEqual({ step: 'photo', notice: 'camera-denied' });
     expect(transition({ step: 'result', ...RESULT }, { type: 'back-to-photo', notice: 'deleted' })).toEqual({ step: 'photo', notice: 'deleted' });

@@ -55,11 +55,16 @@ export type FlowAction =
   | { type: 'closed' };
 
 const STAGES: readonly FlowState['step'][] = ['preparing', 'uploading', 'queued', 'generating'];
+/** The actions that report a run's progress (the preflight's outcome is not one: the upload that follows reports). */
+const PROGRESS_REPORTS: readonly FlowAction['type'][] = ['photo-chosen', 'upload-progress', 'job-created', 'job-update'];
+
+/** True when `action`, applied, is progress the page hears of (`fitting-room:progress`). */
+export const reportsProgress = (action: FlowAction) => PROGRESS_REPORTS.includes(action.type);
 
 /** True while a try-on is under way: a job created then is deleted when the shopper leaves. */
 export const isBusy = (state: FlowState): state is Extract<FlowState, { step: Stage }> => STAGES.includes(state.step);
 
-/** The state that follows `action`; `state` itself when the action changes nothing (no render, no event). */
+/** The state that follows `action`; `state` itself when the action does not apply to it. */
 export function transition(state: FlowState, action: FlowAction): FlowState {
   switch (action.type) {
     case 'consented':
@@ -74,7 +79,7 @@ export function transition(state: FlowState, action: FlowAction): FlowState {
       // Advice first: nothing is uploaded before the shopper has seen it.
       return action.checks.length ? { step: 'review', checks: action.checks } : { step: 'uploading', progress: 0 };
     case 'upload-progress':
-      return state.step === 'uploading' && state.progress === action.progress ? state : { step: 'uploading', progress: action.progress };
+      return { step: 'uploading', progress: action.progress };
     case 'job-created':
       return { step: 'queued' };
     case 'job-update':
@@ -94,7 +99,7 @@ export function transition(state: FlowState, action: FlowAction): FlowState {
 /** The proxy's view of a job, while the job is being waited for; its end is the run's outcome (`succeeded`, `failed`). */
 function jobUpdate(state: FlowState, view: Pick<JobView, 'status' | 'progress'>): FlowState {
   if (state.step !== 'queued' && state.step !== 'generating') return state;
-  if (view.status === 'queued') return state.step === 'queued' ? state : { step: 'queued' };
-  if (view.status === 'running' && (state.step !== 'generating' || state.progress !== view.progress)) return { step: 'generating', progress: view.progress };
+  if (view.status === 'queued') return { step: 'queued' };
+  if (view.status === 'running') return { step: 'generating', progress: view.progress };
   return state;
 }

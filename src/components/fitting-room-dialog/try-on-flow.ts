@@ -6,7 +6,7 @@ import { PhotoError } from '../../photo/photo-error.js';
 import { preparePhotoOffThread } from '../../photo/prepare-off-thread.js';
 import type { PhotoCheck } from '../../photo/preflight.js';
 import { CONSENT_VERSION, hasConsent, mayHaveSavedPhoto, saveConsent } from './consent.js';
-import { isBusy, transition, type FlowAction, type FlowState, type PhotoSource, type Stage, type TryOnResult } from './flow-state.js';
+import { isBusy, reportsProgress, transition, type FlowAction, type FlowState, type PhotoSource, type Stage, type TryOnResult } from './flow-state.js';
 import type { FailureCode } from './messages.js';
 
 export interface ProductContext {
@@ -277,13 +277,13 @@ export class TryOnFlow {
     }
   }
 
-  /** Moves to the state that follows `action`; every step of a run is also a `progress` event. */
+  /** Moves to the state that follows `action`; each progress report of a run is also a `progress` event. */
   #apply(action: FlowAction) {
     const previous = this.$state.get();
     const state = transition(previous, action);
     if (state === previous) return;
     this.$state.set(state);
-    if (isBusy(state)) {
+    if (isBusy(state) && reportsProgress(action)) {
       const progress = 'progress' in state ? state.progress : undefined;
       this.emit({ type: 'progress', stage: state.step, percent: progress == null ? undefined : Math.round(progress * 100) });
     }
