@@ -55,10 +55,12 @@ export type FlowAction =
   | { type: 'closed' };
 
 const STAGES: readonly FlowState['step'][] = ['preparing', 'uploading', 'queued', 'generating'];
-/** The actions that report a run's progress (the preflight's outcome is not one: the upload that follows reports). */
 const PROGRESS_REPORTS: readonly FlowAction['type'][] = ['photo-chosen', 'upload-progress', 'job-created', 'job-update'];
 
-/** True when `action`, applied, is progress the page hears of (`fitting-room:progress`). */
+/**
+ * Whether `action` reports a run's progress, which the page hears of as `fitting-room:progress`.
+ * The preflight's outcome does not: the upload that follows it reports.
+ */
 export const reportsProgress = (action: FlowAction) => PROGRESS_REPORTS.includes(action.type);
 
 /** True while a try-on is under way: a job created then is deleted when the shopper leaves. */
