@@ -1,11 +1,20 @@
 /**
- * The DOM events of `<fitting-room>`: typed, bubbling and composed, dispatched on the
- * element. Every `detail` carries `productId` and `variantId` (the variant shown, which
- * may have been switched inside the dialog). Types only: importing this costs nothing.
+ * The DOM API of `<fitting-room>` beyond its text attributes: the variants it takes, and its
+ * events — typed, bubbling and composed, dispatched on the element. Every event's `detail`
+ * carries `productId` and `variantId` (the variant shown, which may have been switched inside
+ * the dialog). Types only: importing this costs nothing.
  */
 import type { FailureCode } from './components/fitting-room-dialog/messages.js';
-import type { PhotoSource, Stage } from './components/fitting-room-dialog/try-on-flow.js';
+import type { PhotoSource, Stage } from './components/fitting-room-dialog/flow-state.js';
 import type { PhotoCheckCode } from './photo/preflight.js';
+
+/** One option of the product, given to `<fitting-room variants='[…]'>` (or its `variants` property). */
+export interface Variant {
+  id: string;
+  name: string;
+  /** URL of the variant's garment image; relative URLs resolve against the page. */
+  garment: string;
+}
 
 export interface FittingRoomDetail {
   productId?: string;

@@ -5,5 +5,4 @@
 export { FittingRoom } from './components/fitting-room/fitting-room.js';
 export type * from './contract.js';
 export type * from './events.js';
-export type { Variant } from './components/fitting-room-dialog/try-on-flow.js';
 export type { Strings } from './components/fitting-room-dialog/messages.js';

@@ -1,5 +1,10 @@
 import type { ErrorCode, ErrorEnvelope, JobCreated, JobView, SessionGrant } from '../contract.js';
 import { TERMINAL_STATUSES } from '../contract.js';
+import { sleep } from '../shared/sleep.js';
+import { parseEventStream } from './event-stream.js';
+
+/** Re-exported for the proxy's tests, which read its event streams the way the widget does. */
+export { parseEventStream, type ServerSentEvent } from './event-stream.js';
 
 /** A failure the widget can explain: a contract error code, or NETWORK when the proxy was not reached. */
 export class ProxyError extends Error {
@@ -235,50 +240,5 @@ function uploadWithProgress(url: string, body: FormData, token: string, options:
     options.signal.addEventListener('abort', abort, { once: true });
     xhr.onloadend = () => options.signal.removeEventListener('abort', abort);
     xhr.send(body);
-  });
-}
-
-export interface ServerSentEvent {
-  id?: string;
-  event?: string;
-  data: string;
-}
-
-/** A minimal text/event-stream parser (the parts of the spec the proxy uses: id, event, data, comments). */
-export async function* parseEventStream(body: ReadableStream<Uint8Array>): AsyncGenerator<ServerSentEvent> {
-  const reader = body.pipeThrough(new TextDecoderStream() as unknown as ReadableWritablePair<string, Uint8Array>).getReader();
-  let buffer = '';
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffer += value;
-      let boundary: RegExpExecArray | null;
-      while ((boundary = /\r?\n\r?\n/.exec(buffer))) {
-        const block = buffer.slice(0, boundary.index);
-        buffer = buffer.slice(boundary.index + boundary[0].length);
-        const event: ServerSentEvent = { data: '' };
-        const data: string[] = [];
-        for (const line of block.split(/\r?\n/)) {
-          const colon = line.indexOf(':');
-          if (colon === 0) continue;
-          const field = colon < 0 ? line : line.slice(0, colon);
-          const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-          if (field === 'data') data.push(value);
-          else if (field === 'id') event.id = value;
-          else if (field === 'event') event.event = value;
-        }
-        if (data.length) yield { ...event, data: data.join('\n') };
-      }
-    }
-  } finally {
-    reader.releaseLock();
-  }
-}
-
-function sleep(ms: number, signal: AbortSignal) {
-  return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
   });
 }

@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import '../../src/fitting-room.js';
 import type { FittingRoom } from '../../src/components/fitting-room/fitting-room.component.js';
-import { buttonByText, dialogRoot, drawPhoto, expectNoAxeViolations, fetchFile, firstVisit, mount, nativeDialog, pickFile, recordRequests, waitFor } from './helpers.js';
+import { buttonByText, dialogRoot, drawPhoto, expectNoAxeViolations, fetchFile, firstVisit, mount, nativeDialog, pickFile, recordUploads, waitFor } from './helpers.js';
 
 /**
  * The ways a photo comes in: the live camera (Chromium's fake device, see
@@ -115,7 +115,7 @@ describe('capture', () => {
 
   it('decodes a HEIC photo (made by libheif’s heif-enc) with the lazily loaded decoder and uploads a JPEG', async () => {
     const input = await openToPhotoStep(element);
-    const recorder = recordRequests();
+    const recorder = recordUploads();
     pickFile(input, await fetchFile('/test/fixtures/shopper.heic', 'IMG_0001.HEIC', 'image/heic'));
     const after = await waitFor(() => resultOf(element), 'the result', 30_000);
     recorder.stop();
@@ -123,6 +123,13 @@ describe('capture', () => {
     await waitFor(() => before.naturalWidth > 0 && after.naturalWidth > 0, 'the images to load');
     expect([before.naturalWidth, before.naturalHeight]).to.deep.equal([600, 800]);
     // The decoder ran in the photo worker, from this origin (the build's own .wasm: see test/size).
+    expect(recorder.uploads.map((upload) => upload.person)).to.deep.equal([true], 'one upload, carrying the photo');
+    const photo = recorder.uploads[0].photo!;
+    expect([...new Uint8Array(await photo.slice(0, 3).arrayBuffer())]).to.deep.equal([0xff, 0xd8, 0xff], 'a JPEG by its magic bytes, not HEIC');
+    // Pixels upright without any orientation tag to honour: the re-encode drops metadata.
+    const pixels = await createImageBitmap(photo, { imageOrientation: 'none' });
+    expect(pixels.width / pixels.height).to.be.closeTo(3 / 4, 0.01, 'an upright 3:4 portrait');
+    expect(Math.max(pixels.width, pixels.height)).to.be.at.most(1024);
   });
 
   it('takes a pasted image', async () => {

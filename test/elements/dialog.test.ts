@@ -80,9 +80,30 @@ describe('<fitting-room> dialog', () => {
     document.documentElement.style.overflow = '';
   });
 
+  it('keeps the page locked while another dialog is open, whatever happens to the first element', async () => {
+    const other = setup('other-tee');
+    try {
+      element.shadowRoot!.querySelector('button')!.click();
+      await waitFor(() => nativeDialog(element)?.open, 'the first dialog to open');
+      element.close();
+      await waitFor(() => document.documentElement.style.overflow === '', 'the first dialog to release the page');
+      other.element.shadowRoot!.querySelector('button')!.click();
+      await waitFor(() => nativeDialog(other.element)?.open, 'the second dialog to open');
+      container.remove();
+      expect(document.documentElement.style.overflow).to.equal('hidden', 'the first element leaving does not unlock the second dialog');
+      other.element.close();
+      await waitFor(() => document.documentElement.style.overflow === '', 'the page released after the second dialog');
+    } finally {
+      other.element.close();
+      other.container.remove();
+    }
+  });
+
   it('tries a garment on: upload with progress, live status, result with a keyboard compare slider', async () => {
     const events: string[] = [];
     for (const type of ['open', 'photo', 'submit', 'result']) element.addEventListener(`fitting-room:${type}`, () => events.push(type));
+    const progress: { stage: string; percent?: number }[] = [];
+    element.addEventListener('fitting-room:progress', (event) => progress.push(event.detail));
     const input = await openAndConsent(element);
     await expectNoAxeViolations(element);
 
@@ -100,6 +121,11 @@ describe('<fitting-room> dialog', () => {
     expect(after.naturalHeight).to.be.greaterThan(after.naturalWidth, 'a portrait result');
     expect([...seen].some((label) => label.startsWith('Creating your try-on'))).to.equal(true, [...seen].join(' | '));
     expect(events).to.deep.equal(['open', 'photo', 'submit', 'result']);
+    const STAGES = ['preparing', 'uploading', 'queued', 'generating'];
+    const stages = progress.map((report) => report.stage).filter((stage, i, all) => stage !== all[i - 1]);
+    expect(stages.slice(0, 3)).to.deep.equal(['preparing', 'uploading', 'queued'], JSON.stringify(progress));
+    expect(stages.every((stage, i) => !i || STAGES.indexOf(stage) > STAGES.indexOf(stages[i - 1])), 'stages only move forward').to.equal(true);
+    expect(progress.filter((report) => report.stage === 'uploading' && report.percent === 0), 'the upload starts once').to.have.length(1);
     expect(dialogRoot(element)!.querySelector('[role=status]')!.textContent).to.equal('Your try-on is ready.');
     await expectNoAxeViolations(element);
 

@@ -116,6 +116,8 @@ export async function filtered(file: Blob, filter: string, width?: number, heigh
 
 export interface Upload {
   person: boolean;
+  /** The `person` part itself: the photo as it left the device. */
+  photo: Blob | null;
   personRef: string | null;
   garment: string | null;
   variantId: string | null;
@@ -127,8 +129,10 @@ export function recordUploads(): { uploads: Upload[]; stop(): void } {
   const originalSend = XMLHttpRequest.prototype.send;
   XMLHttpRequest.prototype.send = function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
     if (body instanceof FormData) {
+      const person = body.get('person');
       uploads.push({
-        person: body.get('person') instanceof Blob,
+        person: person instanceof Blob,
+        photo: person instanceof Blob ? person : null,
         personRef: body.get('personRef') as string | null,
         garment: body.get('garment') as string | null,
         variantId: body.get('variantId') as string | null,

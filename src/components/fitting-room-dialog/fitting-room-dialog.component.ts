@@ -1,35 +1,20 @@
 import { LitElement, html, nothing, type CSSResult, type PropertyValues } from 'lit';
+import { atom } from 'nanostores';
+import type { Variant } from '../../events.js';
 import { dialogStyles } from './fitting-room-dialog.styles.js';
+import type { FlowState } from './flow-state.js';
 import { direction, loadStrings, resolveLocale, withOverrides } from './i18n.js';
-import { EN, ERRORS, format, formatDuration, type FailureCode, type StringKey, type Strings } from './messages.js';
-import { TryOnFlow, type FlowEvent, type FlowState, type ProductContext, type Variant } from './try-on-flow.js';
+import { EN, ERRORS, format, formatDuration, type FailureCode, type Strings } from './messages.js';
+import { PhotoStep } from './photo-step.js';
+import { downloadName, productContext, variantsOf, type DialogHost } from './product.js';
+import { lockScroll } from './scroll-lock.js';
+import { progressText, stepAnnouncement } from './step-text.js';
+import { StoreController } from './store-controller.js';
+import { TryOnFlow, type FlowEvent } from './try-on-flow.js';
 import type { View, ViewHost } from './views.js';
-
-/** The attributes of `<fitting-room>` the dialog reads; the loader element is the source of truth. */
-export interface DialogHost extends HTMLElement {
-  endpoint: string | null;
-  garment: string | null;
-  category: string | null;
-  productId: string | null;
-  variantId: string | null;
-  privacyUrl: string | null;
-  locale: string | null;
-  /** `[{id, name, garment}]`, as an array or its JSON. */
-  variants: Variant[] | string | null;
-  /** Overrides of any string, as an object or its JSON. */
-  strings: Partial<Strings> | string | null;
-  /** `light`, `dark` or `auto` (default: follow prefers-color-scheme). */
-  theme: string | null;
-}
 
 /** Parts the page can style as `fitting-room::part(name)`. */
 const PARTS = 'dialog,header,title,close-button,secondary-button,primary-button,camera-button,file-button,checkbox,notice,progress,compare,variant,error';
-
-let openDialogs = 0;
-let savedOverflow = '';
-
-const CAMERA_ICON = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 8h3l2-3h6l2 3h3v11H4zM12 16.5a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7" /></svg>`;
-const PHOTO_ICON = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 5h16v14H4zM4 15l4-4 4 4 3-3 5 5M15.5 9.5h.01" /></svg>`;
 
 /**
  * The try-on dialog, loaded by `<fitting-room>` on intent and rendered inside its shadow
@@ -57,22 +42,37 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
   returnFocusTo?: HTMLElement;
 
   readonly flow = new TryOnFlow(
-    () => this.#product(),
+    () => productContext(this.host),
     (event) => this.#emitFlowEvent(event),
   );
-  #base: Strings = EN;
-  #locale = 'en';
-  #unsubscribe?: () => void;
-  #consentChecked = false;
-  #dragging = false;
-  #retention?: number;
-  #announcement = '';
-  #camera?: View;
-  #result?: View;
+  /** The dialog's language and its strings (before the merchant's overrides). */
+  readonly #language = atom({ locale: 'en', strings: EN as Strings });
+  /** Set while the native dialog is open. */
+  readonly #opened = atom(false);
+  readonly #consentChecked = atom(false);
+  /** What the live region says: the step, or a view's own news (the camera's countdown). */
+  readonly #announcement = atom('');
+  /** The lazy views, once their chunks have loaded. */
+  readonly #views = atom<{ camera?: View; result?: View }>({});
+  /** Releases this dialog's scroll lock; harmless a second time. */
+  #unlockScroll?: () => void;
+  readonly #photoStep = new PhotoStep(this);
+  /** The step last shown, and whether it changed in this update (focus moves into it once rendered). */
   #lastStep?: FlowState['step'];
+  #stepChanged = false;
+
+  constructor() {
+    super();
+    const { flow } = this;
+    new StoreController(this, flow.$state, flow.$photo, flow.$saved, flow.$remember, flow.$retention, this.#language, this.#opened, this.#consentChecked, this.#announcement, this.#views);
+  }
 
   get t(): Strings {
-    return withOverrides(this.#base, this.host.strings);
+    return withOverrides(this.#language.get().strings, this.host.strings);
+  }
+
+  get #locale() {
+    return this.#language.get().locale;
   }
 
   get rtl() {
@@ -82,35 +82,30 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
   override connectedCallback() {
     super.connectedCallback();
     this.setAttribute('exportparts', PARTS);
-    this.#unsubscribe = this.flow.$state.listen(() => this.requestUpdate());
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
-    this.#unsubscribe?.();
-    this.#camera?.stop?.();
+    this.#views.get().camera?.stop?.();
     this.flow.dispose();
-    this.#unlockScroll();
+    this.#unlockScroll?.();
   }
 
   /** Opens the dialog modally, in the page's language, moving focus into it. */
   async show() {
     const locale = resolveLocale(this.host.locale);
-    if (locale !== this.#locale) {
-      this.#base = await loadStrings(locale).catch(() => EN);
-      this.#locale = locale;
-      this.requestUpdate();
-    }
+    if (locale !== this.#locale) this.#language.set({ locale, strings: await loadStrings(locale).catch(() => EN) });
     await this.updateComplete;
     const dialog = this.#dialog;
     if (dialog.open) return;
     dialog.showModal();
-    this.#lockScroll();
+    this.#unlockScroll = lockScroll();
     this.#dispatch('fitting-room:open', {});
-    void this.#loadRetention();
+    void this.flow.loadRetention();
     void this.flow.loadSaved();
+    // The step shown now is announced and focused as if it were new.
     this.#lastStep = undefined;
-    this.requestUpdate();
+    this.#opened.set(true);
     await this.updateComplete;
   }
 
@@ -123,17 +118,17 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     return this.renderRoot.querySelector('dialog')!;
   }
 
-  #stepChanged = false;
-
   protected override willUpdate() {
     const { step } = this.flow.$state.get();
-    if (step === this.#lastStep || !this.#dialog?.open) return;
-    if (this.#lastStep === 'camera') this.#camera?.stop?.();
+    if (step === this.#lastStep || !this.#opened.get()) return;
+    const views = this.#views.get();
+    if (this.#lastStep === 'camera') views.camera?.stop?.();
     this.#lastStep = step;
     this.#stepChanged = true;
-    this.#announcement = this.#announce(step);
-    if (step === 'camera' && !this.#camera) void this.#loadView('camera');
-    else if ((step === 'result' || step === 'uploading') && !this.#result) void this.#loadView('result');
+    // Set before this render reads it: no second update.
+    this.#announcement.set(stepAnnouncement(this.t, step));
+    if (step === 'camera' && !views.camera) void this.#loadView('camera');
+    else if ((step === 'result' || step === 'uploading') && !views.result) void this.#loadView('result');
   }
 
   protected override updated(changed: PropertyValues) {
@@ -144,16 +139,20 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
   }
 
   async #loadView(name: 'camera' | 'result') {
+    // Checked again after the import: a second step change may have loaded it meanwhile.
     if (name === 'camera') {
       const module = await import('./camera/camera-view.js');
-      this.#camera ??= (this.#adopt(module.styles), new module.CameraView(this));
+      if (!this.#views.get().camera) this.#addView({ camera: (this.#adopt(module.styles), new module.CameraView(this)) });
     } else {
       const module = await import('./result/result-view.js');
-      this.#result ??= (this.#adopt(module.styles), new module.ResultView(this));
+      if (!this.#views.get().result) this.#addView({ result: (this.#adopt(module.styles), new module.ResultView(this)) });
     }
-    this.requestUpdate();
     await this.updateComplete;
     this.#focusStep();
+  }
+
+  #addView(view: { camera?: View; result?: View }) {
+    this.#views.set({ ...this.#views.get(), ...view });
   }
 
   #adopt(styles: CSSResult) {
@@ -182,23 +181,24 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
           </button>
         </header>
         <div class="body step-${state.step}">${this.#renderStep(state, t)}</div>
-        <p class="visually-hidden" role="status" aria-live="polite">${this.#announcement}</p>
+        <p class="visually-hidden" role="status" aria-live="polite">${this.#announcement.get()}</p>
       </dialog>
     `;
   }
 
   #renderStep(state: FlowState, t: Strings) {
+    const { camera, result } = this.#views.get();
     switch (state.step) {
       case 'consent':
         return this.#renderConsent(t);
       case 'photo':
-        return this.#renderPhoto(t, state.notice);
+        return this.#photoStep.render(state);
       case 'camera':
-        return this.#camera ? this.#camera.render(state) : html`<p class="muted" role="status">${t.cameraStarting}</p>`;
+        return camera ? camera.render(state) : html`<p class="muted" role="status">${t.cameraStarting}</p>`;
       case 'review':
         return this.#renderReview(t, state.checks);
       case 'result':
-        return this.#result?.render(state) ?? this.#renderProgress(t, state);
+        return result?.render(state) ?? this.#renderProgress(t, state);
       case 'error':
         return this.#renderError(t, state.code);
       default:
@@ -206,104 +206,42 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     }
   }
 
-  #retentionText(t: Strings, key: StringKey) {
-    return this.#retention ? html`<p class="muted">${format(t[key], { time: formatDuration(this.#retention, this.#locale) })}</p>` : nothing;
+  /** How long the proxy keeps the photo, once the session has said. */
+  retentionNote(key: 'consentRetention' | 'retentionNote') {
+    const retention = this.flow.$retention.get();
+    return retention ? html`<p class="muted">${format(this.t[key], { time: formatDuration(retention, this.#locale) })}</p>` : nothing;
   }
 
   #renderConsent(t: Strings) {
     const privacyUrl = this.host.privacyUrl;
     return html`
       <p>${t.consentIntro}</p>
-      ${this.#retentionText(t, 'consentRetention')}
+      ${this.retentionNote('consentRetention')}
       <label class="check">
         <input
           type="checkbox"
           part="checkbox"
           data-autofocus
-          .checked=${this.#consentChecked}
-          @change=${(event: Event) => {
-            this.#consentChecked = (event.target as HTMLInputElement).checked;
-            this.requestUpdate();
-          }}
+          .checked=${this.#consentChecked.get()}
+          @change=${(event: Event) => this.#consentChecked.set((event.target as HTMLInputElement).checked)}
         />
         <span>${t.consentCheckbox}</span>
       </label>
       ${privacyUrl ? html`<a href=${privacyUrl} target="_blank" rel="noopener">${t.privacyLink}</a>` : nothing}
       <div class="actions">
-        <button class="primary" part="primary-button" ?disabled=${!this.#consentChecked} @click=${() => this.flow.acceptConsent()}>
+        <button class="primary" part="primary-button" ?disabled=${!this.#consentChecked.get()} @click=${() => this.flow.acceptConsent()}>
           ${t.continue}
         </button>
       </div>
     `;
   }
 
-  #renderPhoto(t: Strings, notice?: string) {
-    const saved = this.flow.saved;
-    const camera = !!navigator.mediaDevices?.getUserMedia;
-    const noticeKey = notice === 'deleted' ? 'deleted' : notice === 'camera-denied' ? 'cameraDenied' : 'cameraMissing';
-    return html`
-      ${notice ? html`<p class="notice" part="notice" role="status">${t[noticeKey]}</p>` : nothing}
-      ${saved
-        ? html`<div class="saved">
-            <img src=${saved.url} alt=${t.savedHeading} />
-            <div>
-              <p><strong>${t.savedHeading}</strong></p>
-              <button class="primary" part="primary-button" data-autofocus @click=${() => this.flow.useSaved()}>${t.useSaved}</button>
-              <button class="link" part="secondary-button" @click=${() => this.flow.deletePhoto()}>${t.deletePhoto}</button>
-            </div>
-          </div>`
-        : nothing}
-      <div
-        class="drop ${this.#dragging ? 'over' : ''}"
-        @dragover=${this.#onDragOver}
-        @dragleave=${() => this.#setDragging(false)}
-        @drop=${this.#onDrop}
-      >
-        <p><strong>${t.photoHeading}</strong></p>
-        <p class="muted">${t.photoTips}</p>
-        <div class="sources">
-          ${camera
-            ? html`<button
-                class=${saved ? '' : 'primary'}
-                part=${saved ? 'secondary-button camera-button' : 'primary-button camera-button'}
-                ?data-autofocus=${!saved && notice !== 'camera-denied' && notice !== 'camera-missing'}
-                @click=${() => this.flow.openCamera()}
-              >
-                ${CAMERA_ICON}${t.useCamera}
-              </button>`
-            : nothing}
-          <label class="button ${camera || saved ? '' : 'primary'}" part="secondary-button file-button">
-            <!-- accept="image/*", not a list of types: iOS hands the page a JPEG whatever accept says,
-                 macOS Safari converts HEIC to the first listed type unless HEIC is allowed (so with image/* it
-                 passes HEIC, which Safari decodes itself), and Chrome's file dialog would hide .heic files
-                 behind a narrower list. HEIC that arrives anyway is decoded by photo/heic.ts. -->
-            <input
-              type="file"
-              accept="image/*"
-              class="visually-hidden"
-              ?data-autofocus=${!saved && (!camera || !!notice)}
-              @change=${this.#onFileChange}
-            />
-            ${PHOTO_ICON}${t.choosePhoto}
-          </label>
-        </div>
-        <p class="muted drop-hint" aria-hidden="true">${this.#dragging ? t.dropActive : t.dropHint}</p>
-      </div>
-      ${saved
-        ? nothing
-        : html`<label class="check">
-            <input type="checkbox" part="checkbox" .checked=${this.flow.remember} @change=${(event: Event) => (this.flow.remember = (event.target as HTMLInputElement).checked)} />
-            <span>${t.remember}<br /><span class="muted">${t.rememberHint}</span></span>
-          </label>`}
-      ${this.#retentionText(t, 'retentionNote')}
-    `;
-  }
-
   #renderReview(t: Strings, checks: Extract<FlowState, { step: 'review' }>['checks']) {
     const blocked = checks.some((check) => check.blocking);
+    const photo = this.flow.$photo.get();
     return html`
       <div class="review">
-        ${this.flow.photoUrl ? html`<img src=${this.flow.photoUrl} alt=${t.before} />` : nothing}
+        ${photo ? html`<img src=${photo.url} alt=${t.before} />` : nothing}
         <div>
           <h3>${blocked ? t.reviewBlocked : t.reviewHeading}</h3>
           <ul class="checks">
@@ -325,12 +263,12 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
   }
 
   #renderProgress(t: Strings, state: FlowState) {
-    const photo = this.flow.photoUrl;
+    const photo = this.flow.$photo.get()?.url;
     const value = 'progress' in state ? state.progress : undefined;
     return html`
       <div class="progress" part="progress">
         <div class="scan">${photo ? html`<img src=${photo} alt=${t.before} />` : nothing}</div>
-        <p id="progress-label">${this.#progressText(t, state)}</p>
+        <p id="progress-label">${progressText(t, state)}</p>
         <progress aria-labelledby="progress-label" max="100" .value=${value == null ? null : Math.round(value * 100)}></progress>
       </div>
       <div class="actions">
@@ -357,76 +295,25 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     `;
   }
 
-  #progressText(t: Strings, state: FlowState): string {
-    switch (state.step) {
-      case 'uploading':
-        return format(t.uploading, { percent: Math.round(state.progress * 100) });
-      case 'queued':
-        return t.queued;
-      case 'generating':
-        return state.progress == null ? t.generatingEstimate : format(t.generating, { percent: Math.round(state.progress * 100) });
-      default:
-        return t.preparing;
-    }
-  }
-
-  /** Announced through the live region: the step changes, not every percent. */
-  #announce(step: FlowState['step']): string {
-    const t = this.t;
-    const text: Partial<Record<FlowState['step'], string>> = {
-      preparing: t.preparing,
-      uploading: format(t.uploading, { percent: 0 }).replace(/\s*0\s*%/, ''),
-      queued: t.queued,
-      generating: t.generatingEstimate.split('…')[0] + '…',
-      result: t.done,
-    };
-    // Errors are announced by their role="alert" box.
-    return text[step] ?? '';
-  }
-
   announce(text: string) {
-    this.#announcement = text;
-    this.requestUpdate();
+    this.#announcement.set(text);
   }
 
   variants(): Variant[] {
-    let list = this.host.variants;
-    if (typeof list === 'string') {
-      try {
-        list = JSON.parse(list) as Variant[];
-      } catch {
-        return [];
-      }
-    }
-    return Array.isArray(list) ? list.filter((v) => v && typeof v.id === 'string' && typeof v.garment === 'string') : [];
+    return variantsOf(this.host);
   }
 
   productName(): string {
-    const id = this.flow.variant?.id ?? this.host.variantId;
+    const id = this.flow.$variant.get()?.id ?? this.host.variantId;
     return this.variants().find((variant) => variant.id === id)?.name ?? this.t.thisItem;
   }
 
-  /** `try-on-<product>-<variant>.jpg`, e.g. try-on-everyday-tee-navy.jpg. */
   downloadName(variantId?: string) {
-    const product = this.host.productId ?? '';
-    const variant = variantId ?? this.host.variantId ?? '';
-    const name = product && variant.startsWith(product) ? variant : [product, variant].filter(Boolean).join('-');
-    return `try-on-${name.replace(/[^\p{L}\p{N}-]+/gu, '-').toLowerCase() || 'item'}.jpg`;
-  }
-
-  #product(): ProductContext {
-    const { endpoint, garment, category, productId, variantId } = this.host;
-    return {
-      endpoint: endpoint ?? '',
-      garment: garment ?? '',
-      category: category || 'top',
-      productId: productId ?? undefined,
-      variantId: variantId ?? undefined,
-    };
+    return downloadName(this.host.productId, variantId ?? this.host.variantId);
   }
 
   #dispatch(type: string, detail: object, cancelable = false) {
-    const ids = { productId: this.host.productId ?? undefined, variantId: this.flow.variant?.id ?? this.host.variantId ?? undefined };
+    const ids = { productId: this.host.productId ?? undefined, variantId: this.flow.$variant.get()?.id ?? this.host.variantId ?? undefined };
     return this.host.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true, cancelable, detail: { ...ids, ...detail } }));
   }
 
@@ -440,30 +327,12 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
   }
 
   #onClose = () => {
-    this.#camera?.stop?.();
+    this.#views.get().camera?.stop?.();
     this.flow.release();
-    this.#unlockScroll();
+    this.#opened.set(false);
+    this.#unlockScroll?.();
     this.#dispatch('fitting-room:close', {});
     this.returnFocusTo?.focus();
-  };
-
-  #onFileChange = (event: Event) => {
-    const input = event.target as HTMLInputElement;
-    const file = input.files?.[0];
-    input.value = '';
-    if (file) void this.flow.choosePhoto(file, 'file');
-  };
-
-  #onDragOver = (event: DragEvent) => {
-    event.preventDefault();
-    this.#setDragging(true);
-  };
-
-  #onDrop = (event: DragEvent) => {
-    event.preventDefault();
-    this.#setDragging(false);
-    const file = event.dataTransfer?.files[0];
-    if (file) void this.flow.choosePhoto(file, 'drop');
   };
 
   #onPaste = (event: ClipboardEvent) => {
@@ -471,33 +340,7 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     if (file && this.flow.$state.get().step === 'photo') void this.flow.choosePhoto(file, 'paste');
   };
 
-  #setDragging(dragging: boolean) {
-    this.#dragging = dragging;
-    this.requestUpdate();
-  }
-
-  async #loadRetention() {
-    if (this.#retention) return;
-    try {
-      this.#retention = await this.flow.client.retentionSeconds();
-      this.requestUpdate();
-    } catch {
-      // The consent still works without the retention line; the upload will report the problem.
-    }
-  }
-
   #focusStep() {
     this.renderRoot.querySelector<HTMLElement>('.body [data-autofocus]')?.focus();
-  }
-
-  #lockScroll() {
-    if (openDialogs++ === 0) {
-      savedOverflow = document.documentElement.style.overflow;
-      document.documentElement.style.overflow = 'hidden';
-    }
-  }
-
-  #unlockScroll() {
-    if (openDialogs > 0 && --openDialogs === 0) document.documentElement.style.overflow = savedOverflow;
   }
 }

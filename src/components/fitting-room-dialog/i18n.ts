@@ -24,18 +24,10 @@ export async function loadStrings(locale: string): Promise<Strings> {
   return load ? (await load()).default : EN;
 }
 
-/** The merchant's `strings` (an object or its JSON) over the language's own. Unknown keys are ignored. */
-export function withOverrides(base: Strings, overrides: unknown): Strings {
-  let parsed = overrides;
-  if (typeof parsed === 'string') {
-    try {
-      parsed = JSON.parse(parsed);
-    } catch {
-      return base;
-    }
-  }
-  if (!parsed || typeof parsed !== 'object') return base;
+/** The merchant's `strings` (the element hands them over parsed) over the language's own. Unknown keys and non-strings are ignored. */
+export function withOverrides(base: Strings, overrides: Partial<Strings> | null): Strings {
+  if (!overrides || typeof overrides !== 'object') return base;
   const merged = { ...base };
-  for (const [key, value] of Object.entries(parsed)) if (key in EN && typeof value === 'string') merged[key as keyof Strings] = value;
+  for (const [key, value] of Object.entries(overrides)) if (key in EN && typeof value === 'string') merged[key as keyof Strings] = value;
   return merged;
 }

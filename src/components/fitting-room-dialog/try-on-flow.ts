@@ -1,18 +1,13 @@
 import { atom } from 'nanostores';
-import type { JobView } from '../../contract.js';
 import { ProxyClient, ProxyError } from '../../client/proxy-client.js';
+import type { JobCreated } from '../../contract.js';
+import type { Variant } from '../../events.js';
 import { PhotoError } from '../../photo/photo-error.js';
 import { preparePhotoOffThread } from '../../photo/prepare-off-thread.js';
 import type { PhotoCheck } from '../../photo/preflight.js';
 import { CONSENT_VERSION, hasConsent, mayHaveSavedPhoto, saveConsent } from './consent.js';
+import { isBusy, reportsProgress, transition, type FlowAction, type FlowState, type PhotoSource, type Stage, type TryOnResult } from './flow-state.js';
 import type { FailureCode } from './messages.js';
-
-/** One option of the product, given to `<fitting-room variants='[…]'>`. */
-export interface Variant {
-  id: string;
-  name: string;
-  garment: string;
-}
 
 export interface ProductContext {
   endpoint: string;
@@ -22,24 +17,6 @@ export interface ProductContext {
   variantId?: string;
 }
 
-/** How the photo came in. */
-export type PhotoSource = 'camera' | 'file' | 'drop' | 'paste' | 'saved';
-/** Said on the photo step after something sent the shopper back there. */
-export type Notice = 'camera-denied' | 'camera-missing' | 'deleted';
-export type Stage = 'preparing' | 'uploading' | 'queued' | 'generating';
-
-export type FlowState =
-  | { step: 'consent' }
-  | { step: 'photo'; notice?: Notice }
-  | { step: 'camera' }
-  | { step: 'preparing' }
-  | { step: 'review'; checks: PhotoCheck[] }
-  | { step: 'uploading'; progress: number }
-  | { step: 'queued' }
-  | { step: 'generating'; progress?: number }
-  | { step: 'result'; before: string; after: string; jobId: string; preview: boolean; variantId?: string }
-  | { step: 'error'; code: FailureCode };
-
 export type FlowEvent =
   | { type: 'consent'; version: number }
   | { type: 'photo'; source: PhotoSource; checks: PhotoCheck['code'][] }
@@ -48,9 +25,8 @@ export type FlowEvent =
   | { type: 'result'; jobId: string }
   | { type: 'error'; code: FailureCode; message: string };
 
-const BUSY_STEPS: FlowState['step'][] = ['preparing', 'uploading', 'queued', 'generating'];
-
-interface Photo {
+/** A photo prepared on this device, with an object URL to show it. */
+export interface Photo {
   blob: Blob;
   width: number;
   height: number;
@@ -58,32 +34,33 @@ interface Photo {
 }
 
 /**
- * The try-on state machine of one dialog: consent → photo (→ camera) → preparing (→ review
- * when the preflight has advice) → uploading → queued → generating → result, or error. The
- * dialog renders `$state`; this class owns every side effect, so closing the dialog
- * (`release`) stops all of them in one place.
+ * One dialog's try-on. Its state lives in nanostores atoms (`$state` and the rest), which the
+ * dialog renders; which step follows which is decided by `transition` (flow-state.ts). Nothing
+ * is derived through `computed`: its lifecycle code would cost ~440 B gzip of the try-on budget.
+ * It owns every side effect — the proxy client, the prepared photo, the running job and their
+ * clean-up — so closing the dialog (`release`) stops all of them in one place.
  */
 export class TryOnFlow {
   readonly $state = atom<FlowState>(hasConsent() ? { step: 'photo' } : { step: 'consent' });
-  /** "Remember my photo on this device": opt-in, set by the photo step's checkbox. */
-  remember = false;
+  /** The photo of the current run, prepared on this device. */
+  readonly $photo = atom<Photo | undefined>();
   /** The remembered photo, once loaded from this device. */
-  saved?: Photo;
+  readonly $saved = atom<Photo | undefined>();
+  /** "Remember my photo on this device": opt-in, set by the photo step's checkbox. */
+  readonly $remember = atom(false);
   /** A variant picked inside the dialog; otherwise the element's own garment and variant-id. */
-  variant?: Variant;
+  readonly $variant = atom<Variant | undefined>();
+  /** How long the proxy keeps photos, in seconds, once a session says so. */
+  readonly $retention = atom<number | undefined>();
   /** Where the current photo came from, so "another photo" can go back there. */
   lastSource?: PhotoSource;
   #client?: ProxyClient;
   #endpoint?: string;
   #run?: AbortController;
-  #photo?: Photo;
   #personRef?: string;
   /** Jobs of this dialog whose photo or result may still be stored by the proxy. */
   #jobs = new Set<string>();
   #current?: string;
-  #resultUrl?: string;
-  /** The result image, for download and Web Share. */
-  resultImage?: Blob;
 
   constructor(
     private readonly product: () => ProductContext,
@@ -100,53 +77,57 @@ export class TryOnFlow {
     return this.#client;
   }
 
-  get photoUrl() {
-    return this.#photo?.url;
-  }
-
   acceptConsent() {
     saveConsent();
     this.emit({ type: 'consent', version: CONSENT_VERSION });
-    this.$state.set({ step: 'photo' });
+    this.#apply({ type: 'consented' });
+  }
+
+  /** Asks the proxy how long it keeps photos (this opens the session), once. */
+  async loadRetention(): Promise<void> {
+    if (this.$retention.get()) return;
+    try {
+      this.$retention.set(await this.client.retentionSeconds());
+    } catch {
+      // The consent still works without the retention line; the upload will report the problem.
+    }
   }
 
   /** Loads the remembered photo, if this device has one (no network: nothing is uploaded until the shopper taps). */
   async loadSaved(): Promise<void> {
-    if (this.saved || !mayHaveSavedPhoto()) return;
+    if (this.$saved.get() || !mayHaveSavedPhoto()) return;
     try {
       const saved = await (await import('../../photo/photo-store.js')).loadSavedPhoto();
-      if (saved && !this.saved) this.saved = { ...saved, url: URL.createObjectURL(saved.blob) };
-      this.remember ||= !!saved;
+      if (saved && !this.$saved.get()) this.$saved.set({ ...saved, url: URL.createObjectURL(saved.blob) });
+      if (saved) this.$remember.set(true);
     } catch {
       // IndexedDB unavailable (private mode): the shopper picks a photo as usual.
     }
-    this.$state.set({ ...this.$state.get() });
   }
 
   openCamera() {
     this.#restart();
-    this.$state.set({ step: 'camera' });
+    this.#apply({ type: 'camera-opened' });
   }
 
   /** The camera could not start (denied, missing): back to the file picker, saying why. */
   cameraFailed(notice: 'camera-denied' | 'camera-missing') {
-    this.$state.set({ step: 'photo', notice });
+    this.#apply({ type: 'camera-failed', notice });
   }
 
   /** Prepares the chosen photo on the device, checks it, then runs the try-on with it. */
   async choosePhoto(file: Blob, source: PhotoSource = 'file') {
     const run = this.#restart();
     this.#forgetPhoto();
-    this.$state.set({ step: 'preparing' });
-    this.emit({ type: 'progress', stage: 'preparing' });
+    this.#apply({ type: 'photo-chosen' });
     try {
       const prepared = await preparePhotoOffThread(file);
       if (run.signal.aborted) return;
-      this.#photo = { blob: prepared.blob, width: prepared.width, height: prepared.height, url: URL.createObjectURL(prepared.blob) };
+      this.$photo.set({ blob: prepared.blob, width: prepared.width, height: prepared.height, url: URL.createObjectURL(prepared.blob) });
       this.lastSource = source;
       this.emit({ type: 'photo', source, checks: prepared.checks.map((check) => check.code) });
-      if (prepared.checks.length) return this.$state.set({ step: 'review', checks: prepared.checks });
-      await this.#tryOn(run.signal);
+      this.#apply({ type: 'photo-prepared', checks: prepared.checks });
+      if (!prepared.checks.length) await this.#tryOn(run.signal);
     } catch (error) {
       this.#fail(error, run.signal);
     }
@@ -159,10 +140,11 @@ export class TryOnFlow {
 
   /** One tap on the remembered photo: it is uploaded now, not before. */
   async useSaved() {
-    if (!this.saved) return;
+    const saved = this.$saved.get();
+    if (!saved) return;
     const run = this.#restart();
     this.#forgetPhoto();
-    this.#photo = { ...this.saved, url: URL.createObjectURL(this.saved.blob) };
+    this.$photo.set({ ...saved, url: URL.createObjectURL(saved.blob) });
     this.lastSource = 'saved';
     this.emit({ type: 'photo', source: 'saved', checks: [] });
     try {
@@ -174,7 +156,7 @@ export class TryOnFlow {
 
   /** Runs again with the same photo: after a failure, or for another variant. */
   async retry() {
-    if (!this.#photo) return this.$state.set({ step: 'photo' });
+    if (!this.$photo.get()) return this.#apply({ type: 'back-to-photo' });
     const run = this.#restart();
     try {
       await this.#tryOn(run.signal);
@@ -185,20 +167,20 @@ export class TryOnFlow {
 
   /** Tries another variant on the same photo: the proxy already has it (`personRef`), so nothing is uploaded again. */
   switchVariant(variant: Variant) {
-    this.variant = variant;
+    this.$variant.set(variant);
     return this.retry();
   }
 
   anotherPhoto() {
     this.#restart();
     this.#forgetPhoto();
-    this.$state.set({ step: 'photo' });
+    this.#apply({ type: 'back-to-photo' });
   }
 
   /** The shopper pressed Cancel: stop the run, delete its server copies, and offer the photo step. */
   cancel() {
     this.#restart();
-    this.$state.set({ step: 'photo' });
+    this.#apply({ type: 'back-to-photo' });
   }
 
   /** "Delete my photo": the copy on this device and every copy this dialog made on the server, at once. */
@@ -207,14 +189,15 @@ export class TryOnFlow {
     const jobs = [...this.#jobs];
     this.#jobs.clear();
     this.#forgetPhoto();
-    if (this.saved) URL.revokeObjectURL(this.saved.url);
-    this.saved = undefined;
-    this.remember = false;
+    const saved = this.$saved.get();
+    if (saved) URL.revokeObjectURL(saved.url);
+    this.$saved.set(undefined);
+    this.$remember.set(false);
     await Promise.all([
       ...jobs.map((id) => this.#client?.deleteJob(id)),
       import('../../photo/photo-store.js').then((store) => store.deleteSavedPhoto()).catch(() => undefined),
     ]);
-    this.$state.set({ step: 'photo', notice: 'deleted' });
+    this.#apply({ type: 'back-to-photo', notice: 'deleted' });
   }
 
   /**
@@ -222,12 +205,11 @@ export class TryOnFlow {
    * A finished result stays on this device only, so reopening shows it again.
    */
   release() {
-    const { step } = this.$state.get();
     this.#run?.abort();
     for (const id of this.#jobs) void this.#client?.deleteJob(id);
     this.#jobs.clear();
     this.#personRef = undefined;
-    if (step !== 'result' && step !== 'consent') this.$state.set({ step: 'photo' });
+    this.#apply({ type: 'closed' });
   }
 
   /** Forgets everything: used when the element leaves the page. */
@@ -238,14 +220,14 @@ export class TryOnFlow {
   }
 
   async #tryOn(signal: AbortSignal): Promise<void> {
-    const photo = this.#photo!;
-    if (this.remember && this.saved?.blob !== photo.blob) void this.#remember(photo);
+    const photo = this.$photo.get()!;
+    if (this.$remember.get() && this.$saved.get()?.blob !== photo.blob) void this.#remember(photo);
     const product = this.product();
-    const variant = this.variant;
+    const variant = this.$variant.get();
     const client = this.client;
     const person = this.#personRef ? { personRef: this.#personRef } : { person: photo.blob };
-    this.#progress({ step: 'uploading', progress: 0 });
-    let created;
+    this.#apply({ type: 'upload-progress', progress: 0 });
+    let created: JobCreated;
     try {
       created = await client.createJob(
         {
@@ -255,7 +237,7 @@ export class TryOnFlow {
           productId: product.productId,
           variantId: variant?.id ?? product.variantId,
         },
-        { signal, onUploadProgress: (progress) => this.#progress({ step: 'uploading', progress }) },
+        { signal, onUploadProgress: (progress) => this.#apply({ type: 'upload-progress', progress }) },
       );
     } catch (error) {
       // The stored photo expired or belongs to an ended session: upload it again, once.
@@ -267,57 +249,58 @@ export class TryOnFlow {
     this.#current = created.id;
     this.#jobs.add(created.id);
     this.emit({ type: 'submit', jobId: created.id, reusedPhoto: 'personRef' in person });
-    this.#progress({ step: 'queued' });
-    const final = await client.watchJob(created.id, (view) => this.#onUpdate(view), signal);
+    this.#apply({ type: 'job-created' });
+    const final = await client.watchJob(created.id, (view) => this.#apply({ type: 'job-update', view }), signal);
     if (final.status !== 'succeeded') throw new ProxyError(final.error?.code ?? 'TRYON_FAILED', final.error?.message ?? '', true);
     const image = await client.fetchResult(final, signal);
     if (signal.aborted) return;
-    this.resultImage = image;
-    this.#resultUrl = URL.createObjectURL(image);
-    this.$state.set({
-      step: 'result',
+    const result: Omit<TryOnResult, 'step'> = {
       before: photo.url,
-      after: this.#resultUrl,
+      after: URL.createObjectURL(image),
+      image,
       jobId: created.id,
       preview: !!final.preview,
       variantId: variant?.id ?? product.variantId,
-    });
+    };
+    this.#apply({ type: 'succeeded', result });
     this.emit({ type: 'result', jobId: created.id });
   }
 
   async #remember(photo: Photo) {
     try {
       await (await import('../../photo/photo-store.js')).savePhoto({ blob: photo.blob, width: photo.width, height: photo.height });
-      if (this.saved) URL.revokeObjectURL(this.saved.url);
-      this.saved = { ...photo, url: URL.createObjectURL(photo.blob) };
+      const saved = this.$saved.get();
+      if (saved) URL.revokeObjectURL(saved.url);
+      this.$saved.set({ ...photo, url: URL.createObjectURL(photo.blob) });
     } catch {
       // Storage full or blocked: the try-on goes on; the photo just isn't remembered.
     }
   }
 
-  #onUpdate(view: JobView) {
-    if (view.status === 'queued') this.#progress({ step: 'queued' });
-    else if (view.status === 'running') this.#progress({ step: 'generating', progress: view.progress });
-  }
-
-  #progress(state: Extract<FlowState, { step: Stage }>) {
+  /** Moves to the state that follows `action`; each progress report of a run is also a `progress` event. */
+  #apply(action: FlowAction) {
+    const previous = this.$state.get();
+    const state = transition(previous, action);
+    if (state === previous) return;
     this.$state.set(state);
-    const progress = 'progress' in state ? state.progress : undefined;
-    this.emit({ type: 'progress', stage: state.step, percent: progress == null ? undefined : Math.round(progress * 100) });
+    if (isBusy(state) && reportsProgress(action)) {
+      const progress = 'progress' in state ? state.progress : undefined;
+      this.emit({ type: 'progress', stage: state.step, percent: progress == null ? undefined : Math.round(progress * 100) });
+    }
   }
 
   #fail(error: unknown, signal: AbortSignal) {
     if (signal.aborted) return;
     const code = error instanceof ProxyError || error instanceof PhotoError ? error.code : 'INTERNAL';
     if (code === 'INTERNAL') console.error('[fitting-room]', error);
-    this.$state.set({ step: 'error', code });
+    this.#apply({ type: 'failed', code });
     this.emit({ type: 'error', code, message: error instanceof Error ? error.message : String(error) });
   }
 
   /** Aborts the current run (deleting its job if it never finished) and starts a new one. */
   #restart(): AbortController {
     this.#run?.abort();
-    if (this.#current && BUSY_STEPS.includes(this.$state.get().step)) {
+    if (this.#current && isBusy(this.$state.get())) {
       void this.#client?.deleteJob(this.#current);
       this.#jobs.delete(this.#current);
     }
@@ -328,14 +311,14 @@ export class TryOnFlow {
   }
 
   #forgetResult() {
-    if (this.#resultUrl) URL.revokeObjectURL(this.#resultUrl);
-    this.#resultUrl = undefined;
-    this.resultImage = undefined;
+    const state = this.$state.get();
+    if (state.step === 'result') URL.revokeObjectURL(state.after);
   }
 
   #forgetPhoto() {
-    if (this.#photo) URL.revokeObjectURL(this.#photo.url);
-    this.#photo = undefined;
+    const photo = this.$photo.get();
+    if (photo) URL.revokeObjectURL(photo.url);
+    this.$photo.set(undefined);
     this.#personRef = undefined;
   }
 }

@@ -1,8 +1,10 @@
 import type { ReactiveControllerHost } from 'lit';
 import type { Strings } from './messages.js';
-import type { FlowState, TryOnFlow, Variant } from './try-on-flow.js';
+import type { Variant } from '../../events.js';
+import type { FlowState } from './flow-state.js';
+import type { TryOnFlow } from './try-on-flow.js';
 
-/** What the lazy views (camera, result) may use of the dialog. Types only. */
+/** What the views (photo; the lazy camera and result) may use of the dialog. Types only. */
 export interface ViewHost extends ReactiveControllerHost {
   readonly flow: TryOnFlow;
   readonly t: Strings;
@@ -13,6 +15,8 @@ export interface ViewHost extends ReactiveControllerHost {
   downloadName(variantId?: string): string;
   addToCart(): void;
   announce(text: string): void;
+  /** How long the proxy keeps the photo, as a line for the step; nothing until the session has said. */
+  retentionNote(key: 'consentRetention' | 'retentionNote'): unknown;
 }
 
 export interface View {

@@ -1,4 +1,5 @@
 import type { FittingRoomDialog } from '../fitting-room-dialog/fitting-room-dialog.component.js';
+import { defineAttributeProperties, OBSERVED_ATTRIBUTES, type FittingRoomAttributes } from './attributes.js';
 import type { Discovered } from './discover.js';
 import { loaderStyles } from './fitting-room.styles.js';
 import { concerns, trackVariants, type VariantUpdate } from './variant-tracking.js';
@@ -17,22 +18,6 @@ const connected = new Set<FittingRoom>();
 
 let sheet: CSSStyleSheet | undefined;
 const SVG_NS = 'http://www.w3.org/2000/svg';
-
-const ATTRIBUTES = {
-  endpoint: 'endpoint',
-  garment: 'garment',
-  category: 'category',
-  productId: 'product-id',
-  variantId: 'variant-id',
-  label: 'label',
-  locale: 'locale',
-  privacyUrl: 'privacy-url',
-  discover: 'discover',
-  theme: 'theme',
-  hint: 'hint',
-} as const;
-/** Attributes holding JSON; their properties take and give the parsed value. */
-const JSON_ATTRIBUTES = ['variants', 'strings'] as const;
 
 const HANGER_PATH = 'M12 7a2 2 0 1 1 2-2c0 1-1 1.6-2 2.2v1.3M12 8.5 3.4 14.7A1.3 1.3 0 0 0 4.2 17h15.6a1.3 1.3 0 0 0 .8-2.3L12 8.5';
 
@@ -54,9 +39,9 @@ const HANGER_PATH = 'M12 7a2 2 0 1 1 2-2c0 1-1 1.6-2 2.2v1.3M12 8.5 3.4 14.7A1.3
  * @attr privacy-url - Link to the merchant's privacy notice, shown with the consent.
  * @attr theme - The dialog's colours: `light`, `dark` or `auto` (default; follows prefers-color-scheme).
  * @attr hint - Shows a small dismissible "See it on you" bubble at the button; its value, if any, is the text.
- * @attr variants - JSON `[{"id","name","garment"}]`: variants the shopper can switch to on the result,
+ * @attr {Variant[] | null} variants - JSON `[{"id","name","garment"}]`: variants the shopper can switch to on the result,
  *   re-using the photo without uploading it again. Also a property taking the array.
- * @attr strings - JSON overriding any dialog string by key (see messages.ts). Also a property taking the object.
+ * @attr {Partial<Strings> | null} strings - JSON overriding any dialog string by key (see messages.ts). Also a property taking the object.
  * @attr discover - `off` turns off zero-configuration: no product discovery from the page
  *   (JSON-LD, `og:image`, Shopify product JSON) and no following of the theme's variant changes.
  *
@@ -81,24 +66,9 @@ const HANGER_PATH = 'M12 7a2 2 0 1 1 2-2c0 1-1 1.6-2 2.2v1.3M12 8.5 3.4 14.7A1.3
  * @cssproperty --fitting-room-font - Font family.
  * @cssproperty --fitting-room-display - `display` of the element (default `inline-block`; `none` hides it).
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the attribute properties are defined on the prototype from the table in attributes.ts.
 export class FittingRoom extends HTMLElement {
-  static observedAttributes = [...Object.values(ATTRIBUTES), ...JSON_ATTRIBUTES];
-
-  declare endpoint: string | null;
-  declare garment: string | null;
-  declare category: string | null;
-  declare productId: string | null;
-  declare variantId: string | null;
-  declare label: string | null;
-  declare locale: string | null;
-  declare privacyUrl: string | null;
-  declare discover: string | null;
-  declare theme: string | null;
-  declare hint: string | null;
-  /** Variants the shopper can switch between in the result: `[{id, name, garment}]`. */
-  declare variants: { id: string; name: string; garment: string }[] | null;
-  /** Overrides of the dialog's strings by key, e.g. `{ "title": "Virtual fitting" }`. */
-  declare strings: Record<string, string> | null;
+  static observedAttributes = OBSERVED_ATTRIBUTES;
 
   #button?: HTMLButtonElement;
   #dialog?: FittingRoomDialog;
@@ -213,29 +183,8 @@ export class FittingRoom extends HTMLElement {
   }
 }
 
-for (const [property, attribute] of Object.entries(ATTRIBUTES)) {
-  Object.defineProperty(FittingRoom.prototype, property, {
-    get(this: HTMLElement) {
-      return this.getAttribute(attribute) ?? discovered.get(this)?.[property as keyof Discovered] ?? null;
-    },
-    set(this: HTMLElement, value: string | null | undefined) {
-      if (value == null) this.removeAttribute(attribute);
-      else this.setAttribute(attribute, value);
-    },
-  });
-}
-for (const attribute of JSON_ATTRIBUTES) {
-  Object.defineProperty(FittingRoom.prototype, attribute, {
-    get(this: HTMLElement) {
-      try {
-        return JSON.parse(this.getAttribute(attribute)!);
-      } catch {
-        return null;
-      }
-    },
-    set(this: HTMLElement, value: unknown) {
-      if (value == null) this.removeAttribute(attribute);
-      else this.setAttribute(attribute, typeof value === 'string' ? value : JSON.stringify(value));
-    },
-  });
-}
+defineAttributeProperties(FittingRoom.prototype, (element, property) => discovered.get(element)?.[property as keyof Discovered]);
+
+// The attribute properties, typed from the same table that defines them.
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the class.
+export interface FittingRoom extends FittingRoomAttributes {}

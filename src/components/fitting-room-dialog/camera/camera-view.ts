@@ -1,4 +1,6 @@
 import { css, html, nothing, type ReactiveController } from 'lit';
+import { atom } from 'nanostores';
+import { StoreController } from '../store-controller.js';
 import type { View, ViewHost } from '../views.js';
 
 type Facing = 'user' | 'environment';
@@ -13,28 +15,32 @@ const RATIO = 3 / 4;
  * tracks stop whenever the shopper leaves this step or closes the dialog (`stop`).
  */
 export class CameraView implements View, ReactiveController {
-  #stream?: MediaStream;
-  #facing: Facing = 'user';
-  #cameras = 0;
+  readonly #stream = atom<MediaStream | undefined>();
+  readonly #facing = atom<Facing>('user');
+  /** How many cameras the device has: a switch button when there is more than one. */
+  readonly #cameras = atom(0);
+  /** The timer's seconds left, 0 when none runs. */
+  readonly #count = atom(0);
   #timer = false;
-  #count = 0;
   #countdown?: ReturnType<typeof setTimeout>;
   #starting?: Promise<void>;
   #active = false;
 
   constructor(private readonly host: ViewHost) {
     host.addController(this);
+    new StoreController(host, this.#stream, this.#facing, this.#cameras, this.#count);
   }
 
   /** The live stream, for tests and for the dialog's clean-up. */
   get stream() {
-    return this.#stream;
+    return this.#stream.get();
   }
 
   hostUpdated() {
     const video = this.host.renderRoot.querySelector<HTMLVideoElement>('video.live');
-    if (video && this.#stream && video.srcObject !== this.#stream) {
-      video.srcObject = this.#stream;
+    const stream = this.#stream.get();
+    if (video && stream && video.srcObject !== stream) {
+      video.srcObject = stream;
       void video.play().catch(() => undefined);
     }
   }
@@ -45,16 +51,18 @@ export class CameraView implements View, ReactiveController {
       void this.#start();
     }
     const t = this.host.t;
+    const stream = this.#stream.get();
+    const count = this.#count.get();
     return html`
       <div class="camera" part="camera">
-        <video class="live ${this.#facing === 'user' ? 'mirror' : ''}" playsinline muted autoplay aria-hidden="true"></video>
+        <video class="live ${this.#facing.get() === 'user' ? 'mirror' : ''}" playsinline muted autoplay aria-hidden="true"></video>
         <svg class="guide" viewBox="0 0 300 400" preserveAspectRatio="xMidYMid meet" aria-hidden="true">
           <path
             d="M150 34c-17 0-29 13-29 31s12 33 29 33 29-15 29-33-12-31-29-31zm-30 70c-22 4-38 14-42 36l-13 92c-1 9 13 12 15 3l15-78 4 64-7 130c0 10 17 11 18 1l13-118h14l13 118c1 10 18 9 18-1l-7-130 4-64 15 78c2 9 16 6 15-3l-13-92c-4-22-20-32-42-36l-15 6z"
           />
         </svg>
-        ${this.#count ? html`<span class="count" aria-hidden="true">${this.#count}</span>` : nothing}
-        <p class="guide-text">${this.#stream ? t.cameraGuide : t.cameraStarting}</p>
+        ${count ? html`<span class="count" aria-hidden="true">${count}</span>` : nothing}
+        <p class="guide-text">${stream ? t.cameraGuide : t.cameraStarting}</p>
       </div>
       <div class="camera-actions">
         <button part="secondary-button" @click=${() => this.host.flow.anotherPhoto()}>${t.back}</button>
@@ -62,13 +70,13 @@ export class CameraView implements View, ReactiveController {
           class="primary shutter"
           part="primary-button"
           data-autofocus
-          ?disabled=${!this.#stream}
-          aria-disabled=${this.#count ? 'true' : 'false'}
+          ?disabled=${!stream}
+          aria-disabled=${count ? 'true' : 'false'}
           @click=${() => this.#shoot()}
         >
           ${t.capture}
         </button>
-        ${this.#cameras > 1 ? html`<button part="secondary-button" @click=${() => this.#switch()}>${t.switchCamera}</button>` : nothing}
+        ${this.#cameras.get() > 1 ? html`<button part="secondary-button" @click=${() => this.#switch()}>${t.switchCamera}</button>` : nothing}
       </div>
       <label class="check timer">
         <input type="checkbox" part="checkbox" .checked=${this.#timer} @change=${(e: Event) => (this.#timer = (e.target as HTMLInputElement).checked)} />
@@ -81,9 +89,8 @@ export class CameraView implements View, ReactiveController {
   stop() {
     this.#active = false;
     clearTimeout(this.#countdown);
-    this.#count = 0;
-    for (const track of this.#stream?.getTracks() ?? []) track.stop();
-    this.#stream = undefined;
+    this.#count.set(0);
+    this.#closeStream();
     const video = this.host.renderRoot.querySelector<HTMLVideoElement>('video.live');
     if (video) video.srcObject = null;
   }
@@ -99,17 +106,16 @@ export class CameraView implements View, ReactiveController {
       if (!navigator.mediaDevices?.getUserMedia) throw new DOMException('', 'NotFoundError');
       const stream = await navigator.mediaDevices.getUserMedia({
         audio: false,
-        video: { facingMode: { ideal: this.#facing }, width: { ideal: 1920 }, height: { ideal: 1920 } },
+        video: { facingMode: { ideal: this.#facing.get() }, width: { ideal: 1920 }, height: { ideal: 1920 } },
       });
       if (!this.#active) {
         // The shopper left while the permission prompt was up.
         for (const track of stream.getTracks()) track.stop();
         return;
       }
-      this.#stream = stream;
+      this.#stream.set(stream);
       const devices = await navigator.mediaDevices.enumerateDevices().catch(() => []);
-      this.#cameras = devices.filter((device) => device.kind === 'videoinput').length;
-      this.host.requestUpdate();
+      this.#cameras.set(devices.filter((device) => device.kind === 'videoinput').length);
       await this.host.updateComplete;
       this.host.renderRoot.querySelector<HTMLElement>('.shutter')?.focus();
     } catch (error) {
@@ -120,26 +126,28 @@ export class CameraView implements View, ReactiveController {
   }
 
   async #switch() {
-    this.#facing = this.#facing === 'user' ? 'environment' : 'user';
-    for (const track of this.#stream?.getTracks() ?? []) track.stop();
-    this.#stream = undefined;
-    this.host.requestUpdate();
+    this.#facing.set(this.#facing.get() === 'user' ? 'environment' : 'user');
+    this.#closeStream();
     await this.#start();
   }
 
+  #closeStream() {
+    for (const track of this.#stream.get()?.getTracks() ?? []) track.stop();
+    this.#stream.set(undefined);
+  }
+
   #shoot() {
-    if (this.#count || !this.#stream) return;
+    if (this.#count.get() || !this.#stream.get()) return;
     if (!this.#timer) return void this.#capture();
     const tick = (n: number) => {
-      this.#count = n;
+      this.#count.set(n);
       this.host.announce(n ? String(n) : '');
       if (!n) return void this.#capture();
       this.#countdown = setTimeout(() => tick(n - 1), 1000);
     };
     this.host.announce(this.host.t.countdown.replace('{seconds}', '3'));
-    this.#count = 3;
+    this.#count.set(3);
     this.#countdown = setTimeout(() => tick(2), 1000);
-    this.host.requestUpdate();
   }
 
   /** The frame as it was seen (centre 3:4), never mirrored: text on clothes must read the right way round. */

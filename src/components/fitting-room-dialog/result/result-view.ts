@@ -1,11 +1,20 @@
 import { css, html, nothing, type ReactiveController } from 'lit';
+import { atom } from 'nanostores';
+import type { FlowState, TryOnResult } from '../flow-state.js';
 import { format } from '../messages.js';
-import type { FlowState } from '../try-on-flow.js';
+import { StoreController } from '../store-controller.js';
 import type { View, ViewHost } from '../views.js';
 
-type Result = Extract<FlowState, { step: 'result' }>;
-
 const MAX_ZOOM = 4;
+
+/** Where the comparison stands: the split in percent from the inline start, the zoom, and the pan in pixels. */
+interface Compare {
+  split: number;
+  zoom: number;
+  x: number;
+  y: number;
+}
+const UNZOOMED: Compare = { split: 50, zoom: 1, x: 0, y: 0 };
 
 /**
  * The result (a lazy chunk): before/after comparison you can drag (pointer events: mouse,
@@ -14,10 +23,7 @@ const MAX_ZOOM = 4;
  * file where the browser can), add to cart, another photo, another variant.
  */
 export class ResultView implements View, ReactiveController {
-  #split = 50;
-  #zoom = 1;
-  #x = 0;
-  #y = 0;
+  readonly #compare = atom(UNZOOMED);
   #jobId?: string;
   #file?: File;
   #pointers = new Map<number, { x: number; y: number }>();
@@ -26,21 +32,29 @@ export class ResultView implements View, ReactiveController {
 
   constructor(private readonly host: ViewHost) {
     host.addController(this);
+    new StoreController(host, this.#compare);
+  }
+
+  /** A new result starts unzoomed, in the middle (before the render that shows it). */
+  hostUpdate() {
+    const state = this.host.flow.$state.get();
+    if (state.step === 'result' && state.jobId !== this.#jobId) this.#reset(state);
   }
 
   /** Through the CSSOM, not a style attribute: allowed under a CSP without 'unsafe-inline'. */
   hostUpdated() {
     const compare = this.host.renderRoot.querySelector<HTMLElement>('.compare');
     if (!compare) return;
-    compare.style.setProperty('--split', `${this.#split}%`);
-    compare.style.setProperty('--zoom', String(this.#zoom));
-    compare.style.setProperty('--x', `${this.#x}px`);
-    compare.style.setProperty('--y', `${this.#y}px`);
+    const { split, zoom, x, y } = this.#compare.get();
+    compare.style.setProperty('--split', `${split}%`);
+    compare.style.setProperty('--zoom', String(zoom));
+    compare.style.setProperty('--x', `${x}px`);
+    compare.style.setProperty('--y', `${y}px`);
   }
 
   render(state: FlowState) {
     if (state.step !== 'result') return nothing;
-    if (state.jobId !== this.#jobId) this.#reset(state);
+    const { split, zoom } = this.#compare.get();
     const { t } = this.host;
     const variants = this.host.variants();
     const product = this.host.productName();
@@ -48,7 +62,7 @@ export class ResultView implements View, ReactiveController {
     return html`
       ${state.preview ? html`<p class="badge">${t.previewBadge}</p>` : nothing}
       <div
-        class="compare ${this.#zoom > 1 ? 'zoomed' : ''}"
+        class="compare ${zoom > 1 ? 'zoomed' : ''}"
         part="compare"
         @pointerdown=${this.#down}
         @pointermove=${this.#move}
@@ -67,15 +81,15 @@ export class ResultView implements View, ReactiveController {
           max="100"
           step="1"
           data-autofocus
-          .value=${String(this.#split)}
+          .value=${String(split)}
           aria-label=${t.compareLabel}
-          aria-valuetext=${format(t.compareValue, { percent: 100 - this.#split })}
+          aria-valuetext=${format(t.compareValue, { percent: 100 - split })}
           @input=${(event: Event) => this.#setSplit(Number((event.target as HTMLInputElement).value))}
         />
         <span class="track"><span class="handle"></span></span>
         <div class="zoom">
-          <button part="secondary-button" @click=${() => this.#zoomBy(1.5)} ?disabled=${this.#zoom >= MAX_ZOOM}>${t.zoomIn}</button>
-          <button part="secondary-button" @click=${() => this.#zoomBy(1 / 1.5)} ?disabled=${this.#zoom <= 1}>${t.zoomOut}</button>
+          <button part="secondary-button" @click=${() => this.#zoomBy(1.5)} ?disabled=${zoom >= MAX_ZOOM}>${t.zoomIn}</button>
+          <button part="secondary-button" @click=${() => this.#zoomBy(1 / 1.5)} ?disabled=${zoom <= 1}>${t.zoomOut}</button>
         </div>
       </div>
       ${variants.length > 1
@@ -103,14 +117,12 @@ export class ResultView implements View, ReactiveController {
     `;
   }
 
-  #reset(state: Result) {
-    this.#jobId = state.jobId;
-    this.#split = 50;
-    this.#zoom = 1;
-    this.#x = this.#y = 0;
+  #reset(result: TryOnResult) {
+    this.#jobId = result.jobId;
+    this.#compare.set(UNZOOMED);
     // From the flow's Blob, not fetch(blob:…): a strict connect-src does not allow blob: URLs.
-    const blob = this.host.flow.resultImage;
-    this.#file = blob && new File([blob], this.host.downloadName(state.variantId), { type: blob.type || 'image/jpeg' });
+    const { image } = result;
+    this.#file = new File([image], this.host.downloadName(result.variantId), { type: image.type || 'image/jpeg' });
   }
 
   async #share(product: string) {
@@ -122,24 +134,25 @@ export class ResultView implements View, ReactiveController {
   }
 
   #setSplit(value: number) {
-    this.#split = Math.max(0, Math.min(100, Math.round(value)));
-    this.host.requestUpdate();
+    this.#compare.set({ ...this.#compare.get(), split: Math.max(0, Math.min(100, Math.round(value))) });
   }
 
   #zoomBy(factor: number) {
-    this.#zoom = Math.max(1, Math.min(MAX_ZOOM, this.#zoom * factor));
-    if (this.#zoom === 1) this.#x = this.#y = 0;
-    this.#clamp();
-    this.host.requestUpdate();
+    const { zoom, x, y } = this.#compare.get();
+    const next = Math.max(1, Math.min(MAX_ZOOM, zoom * factor));
+    this.#panTo(next, next === 1 ? 0 : x, next === 1 ? 0 : y);
   }
 
-  #clamp() {
+  /** Zooms and pans, keeping the image over the whole frame. */
+  #panTo(zoom: number, x: number, y: number) {
     const box = this.host.renderRoot.querySelector('.compare')?.getBoundingClientRect();
-    if (!box) return;
-    const maxX = ((this.#zoom - 1) * box.width) / 2;
-    const maxY = ((this.#zoom - 1) * box.height) / 2;
-    this.#x = Math.max(-maxX, Math.min(maxX, this.#x));
-    this.#y = Math.max(-maxY, Math.min(maxY, this.#y));
+    if (box) {
+      const maxX = ((zoom - 1) * box.width) / 2;
+      const maxY = ((zoom - 1) * box.height) / 2;
+      x = Math.max(-maxX, Math.min(maxX, x));
+      y = Math.max(-maxY, Math.min(maxY, y));
+    }
+    this.#compare.set({ ...this.#compare.get(), zoom, x, y });
   }
 
   /** Where the pointer is, as a split percentage from the inline start (right-to-left aware). */
@@ -159,8 +172,9 @@ export class ResultView implements View, ReactiveController {
       this.#pinch = this.#distance();
       return;
     }
-    const nearHandle = Math.abs(this.#splitAt(event) - this.#split) < 8;
-    this.#drag = this.#zoom > 1 && !nearHandle ? 'pan' : 'split';
+    const { split, zoom } = this.#compare.get();
+    const nearHandle = Math.abs(this.#splitAt(event) - split) < 8;
+    this.#drag = zoom > 1 && !nearHandle ? 'pan' : 'split';
     if (this.#drag === 'split') this.#setSplit(this.#splitAt(event));
     event.preventDefault();
   };
@@ -176,10 +190,8 @@ export class ResultView implements View, ReactiveController {
     } else if (this.#drag === 'split') {
       this.#setSplit(this.#splitAt(event));
     } else if (this.#drag === 'pan') {
-      this.#x += event.clientX - last.x;
-      this.#y += event.clientY - last.y;
-      this.#clamp();
-      this.host.requestUpdate();
+      const { zoom, x, y } = this.#compare.get();
+      this.#panTo(zoom, x + event.clientX - last.x, y + event.clientY - last.y);
     }
   };
 
