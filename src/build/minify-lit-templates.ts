@@ -1,18 +1,18 @@
 /**
  * Build-time minification of the widget's template literals. The bundler's minifier leaves the
- * text of template literals alone, so the indentation of every Lit `css`…`` and `html`…``
- * template would ship to shop pages as-is. This plugin rewrites only their static text, never
- * a `${}` expression, with rules that keep what the browser renders exactly the same:
+ * text of template literals alone, so the indentation of every Lit `css` and `html` template
+ * would ship to shop pages as written. This plugin rewrites only their static text (as the tag
+ * receives it, escapes resolved), never a `${}` expression, so that the browser gets the same:
  *
- * - `css` templates (Lit's `css` tag, or an untagged template marked with a leading
- *   comment, e.g. `/* css *\/ `…``): comments dropped, whitespace runs → one space, no space next to
- *   `{ } ; ,` or after `:`. Spaces before `:` stay (`a :hover` is not `a:hover`), and quoted strings are
- *   copied as they are.
+ * - `css` templates (Lit's `css` tag, or an untagged template right after a `css` block comment,
+ *   for sheets built without Lit): comments dropped, whitespace runs → one space, no space next
+ *   to `{ } ; ,`, after `:` or before `!important`, no `;` before `}`. A space before `:` stays
+ *   (`a :hover` is not `a:hover`), and quoted strings are copied as they are.
  * - `html` and `svg` templates: a whitespace run that contains a line break becomes one space
  *   (HTML renders both alike; no template of ours uses `white-space: pre` or `<pre>`).
  *
- * Templates are found with the parser (tags are the `css`/`html`/`svg` imported from Lit), not
- * by pattern over source text.
+ * Templates are found with the parser (the tags are the `css`, `html` and `svg` imported from
+ * Lit, under whatever local name), not by pattern over source text.
  */
 import MagicString from 'magic-string';
 import { parseSync, Visitor, type ESTree, type Plugin } from 'vite';
@@ -29,45 +29,50 @@ const CSS_MARKER = /^\/\*\s*css\s*\*\/\s*$/;
 const CSS_SPACE_FREE = new Set(['{', '}', ';', ',']);
 /** Nor does one after a colon (`color: red`); one before it does (`a :hover`), and stays. */
 const spaceFreeAfter = (char: string) => CSS_SPACE_FREE.has(char) || char === ':';
+/** Nor one before `!important`. */
+const spaceFreeBefore = (token: string) => CSS_SPACE_FREE.has(token) || token === '!';
 const CSS_WHITESPACE = /[ \t\n\r\f]/;
 const NAME_CHAR = /[\w\-\u0080-\uffff\\]/;
 
 /**
- * Minifies the raw text of one static piece of a CSS template.
- * @param raw the template element's raw source text (escapes as written)
+ * Minifies one static piece of a CSS template.
+ * @param text the piece as the tag receives it (escapes resolved)
  * @returns null when a comment or a quoted string runs into an expression: the template is then best left alone
  */
-export function minifyCssPiece(raw: string, { first, last }: Piece = { first: true, last: true }): string | null {
+export function minifyCssPiece(text: string, { first, last }: Piece = { first: true, last: true }): string | null {
   let out = '';
-  // The last character emitted on its own ('' after a string or an escape, which are never space-free).
+  // The last token emitted if it was one character ('' after a string or an escape, which are never space-free).
   let previous = first ? '{' : '';
   let space = false;
   const emit = (token: string) => {
-    if (space && !spaceFreeAfter(previous) && !CSS_SPACE_FREE.has(token)) out += ' ';
+    if (space && !spaceFreeAfter(previous) && !spaceFreeBefore(token)) out += ' ';
+    // The last declaration of a block needs no semicolon.
+    if (token === '}' && previous === ';') out = out.slice(0, -1);
     space = false;
     out += token;
     previous = token.length === 1 ? token : '';
   };
-  for (let index = 0; index < raw.length; ) {
-    const char = raw[index];
+  for (let index = 0; index < text.length; ) {
+    const char = text[index];
     if (CSS_WHITESPACE.test(char)) {
-      while (index < raw.length && CSS_WHITESPACE.test(raw[index])) index++;
+      while (index < text.length && CSS_WHITESPACE.test(text[index])) index++;
       space = true;
-    } else if (raw.startsWith('/*', index)) {
-      const end = raw.indexOf('*/', index + 2);
+    } else if (text.startsWith('/*', index)) {
+      const end = text.indexOf('*/', index + 2);
       if (end < 0) return null;
       index = end + 2;
       // `a/**/b` are two tokens; joined they would be one.
-      if (!space && NAME_CHAR.test(out.at(-1) ?? '') && NAME_CHAR.test(raw[index] ?? '')) space = true;
+      if (!space && NAME_CHAR.test(out.at(-1) ?? '') && NAME_CHAR.test(text[index] ?? '')) space = true;
     } else if (char === '"' || char === "'") {
       let end = index + 1;
-      while (end < raw.length && raw[end] !== char) end += raw[end] === '\\' ? 2 : 1;
-      if (end >= raw.length) return null;
-      emit(raw.slice(index, end + 1));
+      while (end < text.length && text[end] !== char) end += text[end] === '\\' ? 2 : 1;
+      if (end >= text.length) return null;
+      emit(text.slice(index, end + 1));
       index = end + 1;
     } else {
+      // An escape (`\:`, `\31 `) is one token with the character after it.
       const length = char === '\\' ? 2 : 1;
-      emit(raw.slice(index, index + length));
+      emit(text.slice(index, index + length));
       index += length;
     }
   }
@@ -75,10 +80,13 @@ export function minifyCssPiece(raw: string, { first, last }: Piece = { first: tr
   return out;
 }
 
-/** Minifies the raw text of one static piece of an HTML (or SVG) template. */
-export function minifyHtmlPiece(raw: string): string {
-  return raw.replace(/[ \t\r\n\f]*[\r\n][ \t\r\n\f]*/g, ' ');
+/** Minifies one static piece of an HTML (or SVG) template: whitespace with a line break → one space. */
+export function minifyHtmlPiece(text: string): string {
+  return text.replace(/[ \t\r\n\f]*[\r\n][ \t\r\n\f]*/g, ' ');
 }
+
+/** Template source for a piece's text: what the tag will receive back. */
+const toTemplateSource = (text: string) => text.replace(/[\\`\r]|\$\{/g, (special) => (special === '\r' ? '\\r' : `\\${special}`));
 
 /** The local names under which a module imports Lit's `css`, `html` and `svg` tags. */
 function litTags(program: ESTree.Program): Map<string, 'css' | 'html'> {
@@ -125,16 +133,15 @@ export function minifyLitTemplates(code: string, id: string) {
 
   const output = new MagicString(code);
   for (const [template, kind] of templates) {
-    const pieces = pieceSpans(template);
-    const raws = pieces.map(([start, end]) => code.slice(start, end));
-    // A backslash before a line break is a line continuation: its text is not what it looks like.
-    if (raws.some((raw) => /\\\r?\n/.test(raw))) continue;
-    const minified = raws.map((raw, index) => (kind === 'css' ? minifyCssPiece(raw, { first: index === 0, last: index === raws.length - 1 }) : minifyHtmlPiece(raw)));
+    const texts = template.quasis.map((quasi) => quasi.value.cooked);
+    // A template with an invalid escape is left as it is (only a tag that reads the raw text could use it).
+    if (texts.some((text) => text == null)) continue;
+    const minified = texts.map((text, index) => (kind === 'css' ? minifyCssPiece(text!, { first: index === 0, last: index === texts.length - 1 }) : minifyHtmlPiece(text!)));
     if (minified.includes(null)) continue;
-    pieces.forEach(([start, end], index) => {
+    pieceSpans(template).forEach(([start, end], index) => {
       const text = minified[index]!;
-      if (text === raws[index]) return;
-      if (text) output.overwrite(start, end, text);
+      if (text === texts[index]) return;
+      if (text) output.overwrite(start, end, toTemplateSource(text));
       else output.remove(start, end);
     });
   }
