@@ -112,35 +112,52 @@ function pieceSpans(template: ESTree.TemplateLiteral): [number, number][] {
   return template.quasis.map((quasi) => (delimited ? [quasi.start + 1, quasi.end - (quasi.tail ? 1 : 2)] : [quasi.start, quasi.end]));
 }
 
-/**
- * Rewrites the static text of every Lit template (and `/* css *\/`-marked template) in a module.
- * @returns the new code with its source map, or null when nothing changed
- */
-export function minifyLitTemplates(code: string, id: string) {
+/** A template the plugin minifies: its kind, and the text of each piece as the tag receives it (null for an invalid escape). */
+export interface FoundTemplate {
+  kind: 'css' | 'html';
+  texts: (string | null)[];
+  node: ESTree.TemplateLiteral;
+}
+
+/** The Lit templates of a module (and its `css`-marked ones), in source order. */
+export function findTemplates(code: string, id: string): FoundTemplate[] {
   const { program, comments } = parseSync(id, code);
   const tags = litTags(program);
   const cssMarked = (start: number) => comments.some((comment) => comment.end <= start && CSS_MARKER.test(code.slice(comment.start, start)));
-  const templates: [ESTree.TemplateLiteral, 'css' | 'html'][] = [];
+  const templates: FoundTemplate[] = [];
+  const found = (node: ESTree.TemplateLiteral, kind: 'css' | 'html') => templates.push({ kind, node, texts: node.quasis.map((quasi) => quasi.value.cooked) });
   new Visitor({
     TaggedTemplateExpression(node) {
       const kind = node.tag.type === 'Identifier' ? tags.get(node.tag.name) : undefined;
-      if (kind) templates.push([node.quasi, kind]);
+      if (kind) found(node.quasi, kind);
     },
     TemplateLiteral(node) {
-      if (comments.length && cssMarked(node.start)) templates.push([node, 'css']);
+      if (comments.length && cssMarked(node.start)) found(node, 'css');
     },
   }).visit(program);
+  return templates.sort((one, other) => one.node.start - other.node.start);
+}
 
+/** The minified text of each piece of a template, or null when the template is best left as it is. */
+export function minifyTemplate({ kind, texts }: FoundTemplate): string[] | null {
+  // An invalid escape: only a tag that reads the raw text could use the template; not Lit's.
+  if (texts.some((text) => text == null)) return null;
+  const minified = texts.map((text, index) => (kind === 'css' ? minifyCssPiece(text!, { first: index === 0, last: index === texts.length - 1 }) : minifyHtmlPiece(text!)));
+  return minified.includes(null) ? null : (minified as string[]);
+}
+
+/**
+ * Rewrites the static text of every Lit template (and `css`-marked template) in a module.
+ * @returns the new code with its source map, or null when nothing changed
+ */
+export function minifyLitTemplates(code: string, id: string) {
   const output = new MagicString(code);
-  for (const [template, kind] of templates) {
-    const texts = template.quasis.map((quasi) => quasi.value.cooked);
-    // A template with an invalid escape is left as it is (only a tag that reads the raw text could use it).
-    if (texts.some((text) => text == null)) continue;
-    const minified = texts.map((text, index) => (kind === 'css' ? minifyCssPiece(text!, { first: index === 0, last: index === texts.length - 1 }) : minifyHtmlPiece(text!)));
-    if (minified.includes(null)) continue;
-    pieceSpans(template).forEach(([start, end], index) => {
-      const text = minified[index]!;
-      if (text === texts[index]) return;
+  for (const template of findTemplates(code, id)) {
+    const minified = minifyTemplate(template);
+    if (!minified) continue;
+    pieceSpans(template.node).forEach(([start, end], index) => {
+      const text = minified[index];
+      if (text === template.texts[index]) return;
       if (text) output.overwrite(start, end, toTemplateSource(text));
       else output.remove(start, end);
     });
