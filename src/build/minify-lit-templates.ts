@@ -8,8 +8,9 @@
  *   for sheets built without Lit): comments dropped, whitespace runs → one space, no space next
  *   to `{ } ; ,`, after `:` or before `!important`, no `;` before `}`. A space before `:` stays
  *   (`a :hover` is not `a:hover`), and quoted strings are copied as they are.
- * - `html` and `svg` templates: a whitespace run that contains a line break becomes one space
- *   (HTML renders both alike; no template of ours uses `white-space: pre` or `<pre>`).
+ * - `html` and `svg` templates: comments dropped (those in text, not in a tag or `<style>`), and a
+ *   whitespace run that contains a line break becomes one space (HTML renders both alike; no
+ *   template of ours uses `white-space: pre` or `<pre>`).
  *
  * Templates are found with the parser (the tags are the `css`, `html` and `svg` imported from
  * Lit, under whatever local name), not by pattern over source text.
@@ -80,9 +81,60 @@ export function minifyCssPiece(text: string, { first, last }: Piece = { first: t
   return out;
 }
 
-/** Minifies one static piece of an HTML (or SVG) template: whitespace with a line break → one space. */
-export function minifyHtmlPiece(text: string): string {
-  return text.replace(/[ \t\r\n\f]*[\r\n][ \t\r\n\f]*/g, ' ');
+/** Elements whose content is text, not markup: a `<!--` in them is no comment. */
+const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title']);
+
+/**
+ * Removes the comments of an HTML (or SVG) template that lie within one piece, where the
+ * markup has text (not inside a tag, an attribute value, or a `<style>`/`<script>`): a comment
+ * node renders nothing. Reads the pieces in order, as the context runs across expressions.
+ */
+function withoutHtmlComments(texts: string[]): string[] {
+  let context: 'text' | 'tag' | '"' | "'" | 'comment' | 'raw' = 'text';
+  let tagName = '';
+  return texts.map((text) => {
+    let out = '';
+    let index = 0;
+    const copyThrough = (end: number) => {
+      out += text.slice(index, end);
+      index = end;
+    };
+    while (index < text.length) {
+      if (context === 'text') {
+        const open = text.indexOf('<', index);
+        if (open < 0) return out + text.slice(index);
+        copyThrough(open);
+        if (text.startsWith('<!--', open)) {
+          const close = text.indexOf('-->', open + 4);
+          if (close >= 0) index = close + 3;
+          else context = 'comment';
+        } else {
+          // `a < b` is text; `<p`, `</p` and `<!x` open a tag.
+          if (/^<[a-zA-Z/!?]/.test(text.slice(open, open + 2))) context = 'tag';
+          tagName = /^<([a-zA-Z][\w-]*)/.exec(text.slice(open))?.[1].toLowerCase() ?? '';
+          copyThrough(open + 1);
+        }
+      } else if (context === 'tag') {
+        const next = text.slice(index).search(/["'>]/);
+        if (next < 0) return out + text.slice(index);
+        const char = text[index + next];
+        copyThrough(index + next + 1);
+        context = char === '>' ? (RAW_TEXT.has(tagName) ? 'raw' : 'text') : (char as '"' | "'");
+      } else {
+        const closing = context === 'comment' ? '-->' : context === 'raw' ? `</${tagName}` : context;
+        const at = context === 'raw' ? text.toLowerCase().indexOf(closing, index) : text.indexOf(closing, index);
+        if (at < 0) return out + text.slice(index);
+        copyThrough(at + (context === 'raw' ? 0 : closing.length));
+        context = context === 'comment' ? 'text' : context === 'raw' ? 'text' : 'tag';
+      }
+    }
+    return out;
+  });
+}
+
+/** Minifies the pieces of an HTML (or SVG) template: no comments, and whitespace with a line break → one space. */
+export function minifyHtmlPieces(texts: string[]): string[] {
+  return withoutHtmlComments(texts).map((text) => text.replace(/[ \t\r\n\f]*[\r\n][ \t\r\n\f]*/g, ' '));
 }
 
 /** Template source for a piece's text: what the tag will receive back. */
@@ -142,7 +194,8 @@ export function findTemplates(code: string, id: string): FoundTemplate[] {
 export function minifyTemplate({ kind, texts }: FoundTemplate): string[] | null {
   // An invalid escape: only a tag that reads the raw text could use the template; not Lit's.
   if (texts.some((text) => text == null)) return null;
-  const minified = texts.map((text, index) => (kind === 'css' ? minifyCssPiece(text!, { first: index === 0, last: index === texts.length - 1 }) : minifyHtmlPiece(text!)));
+  if (kind === 'html') return minifyHtmlPieces(texts as string[]);
+  const minified = texts.map((text, index) => minifyCssPiece(text!, { first: index === 0, last: index === texts.length - 1 }));
   return minified.includes(null) ? null : (minified as string[]);
 }
 

@@ -97,3 +97,20 @@ export const view = (items: string[], note?: string) => html\` <ul class="list" 
     expect(result.code.split('\n')[2]).toBe('export const after = 1;');
   });
 });
+
+describe('comments in html templates', () => {
+  const html = (template: string) => minified(`import { html } from 'lit';\nhtml\`${template}\`;`).split('\n')[1];
+
+  it('drops a comment in the text of a template, with its line breaks', () => {
+    expect(html('<label>\n  <!-- why: a note for developers,\n  two lines -->\n  <input type="file" />\n</label>')).toBe('html`<label> <input type="file" /> </label>`;');
+  });
+
+  it('keeps what only looks like a comment: in an attribute value, in a style element, after a less-than sign in text', () => {
+    expect(html('<p title="<!-- not a comment -->">1 < 2 <!-- gone --></p>')).toBe('html`<p title="<!-- not a comment -->">1 < 2 </p>`;');
+    expect(html('<style>p::before { content: "<!-- kept -->" }</style><!-- gone -->')).toBe('html`<style>p::before { content: "<!-- kept -->" }</style>`;');
+  });
+
+  it('keeps a comment that runs across an expression, and reads the context across expressions', () => {
+    expect(html('<!-- ${1} --><p class="${2} <!-- kept -->">${3}<!-- gone --></p>')).toBe('html`<!-- ${1} --><p class="${2} <!-- kept -->">${3}</p>`;');
+  });
+});
