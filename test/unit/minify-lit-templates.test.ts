@@ -23,9 +23,12 @@ export const styles = css\`
   }
 \`;
 `;
-    expect(minified(source)).toBe(`import { css } from 'lit';
-export const styles = css\`:host{display:block;font:600 15px/1 system-ui,sans-serif!important}nav a :hover,nav a:focus-visible{inline-size:calc(100% - 2 * 8px);content:'  two  spaces '}@media screen and (min-width:600px){:host{padding:0 16px}}\`;
-`);
+    const sheet = [
+      ':host{display:block;font:600 15px/1 system-ui,sans-serif!important}',
+      "nav a :hover,nav a:focus-visible{inline-size:calc(100% - 2 * 8px);content:'  two  spaces '}",
+      '@media screen and (min-width:600px){:host{padding:0 16px}}',
+    ].join('');
+    expect(minified(source)).toBe(`import { css } from 'lit';\nexport const styles = css\`${sheet}\`;\n`);
   });
 
   it('keeps a descendant pseudo-class apart from its ancestor', () => {
