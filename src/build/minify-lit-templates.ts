@@ -24,7 +24,9 @@ interface Piece {
   last: boolean;
 }
 
+/** Where Lit's tags come from. */
 const LIT_MODULES = new Set(['lit', 'lit-html', 'lit-element', 'lit-element/lit-element.js', 'lit-html/static.js']);
+/** The block comment `css` right before an untagged template: a style sheet built without Lit (the loader's). */
 const CSS_MARKER = /^\/\*\s*css\s*\*\/\s*$/;
 /** A space next to these never separates two CSS tokens that would otherwise merge. */
 const CSS_SPACE_FREE = new Set(['{', '}', ';', ',']);
