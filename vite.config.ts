@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Plugin } from 'vite';
 import { defineConfig, type ViteUserConfig as UserConfig } from 'vitest/config';
+import { minifyLitTemplatesPlugin } from './src/build/minify-lit-templates.js';
 
 /**
  * `virtual:libheif-wasm` → the URL of libheif's .wasm, emitted as a file next to the chunks.
@@ -29,7 +30,8 @@ const names = { entryFileNames: '[name]-[hash].js', chunkFileNames: '[name]-[has
 const widget: UserConfig = {
   // Relative URLs for chunks, the photo worker and the .wasm: the widget works from any path.
   base: './',
-  plugins: [libheifWasm],
+  // The templates' indentation is not for shop pages (src/build/minify-lit-templates.ts).
+  plugins: [libheifWasm, minifyLitTemplatesPlugin],
   // The photo worker (src/photo/photo.worker.ts) is a module worker file of its own, same origin as the widget.
   worker: { format: 'es', plugins: () => [libheifWasm], rolldownOptions: { output: { ...names, minify: true } } },
   // Library mode leaves `process.env.NODE_ENV` in place; shop pages have no `process`.
