@@ -1,6 +1,7 @@
 import type { Category, JobError, JobStatus, JobView } from '../contract.js';
 import { TERMINAL_STATUSES } from '../contract.js';
-import { ApiError } from './errors.js';
+import { sha256Hex } from '../shared/sha256.js';
+import { JobServiceError } from './job-errors.js';
 import { JobIds } from './job-ids.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
@@ -131,19 +132,24 @@ export class JobService {
     return /^[A-Za-z0-9_-]{16,64}$/.test(ref) && (await this.#state.get(keys.person(ref))) === sessionId;
   }
 
+  /** Refuses (`person-ref-missing`) a `ref` that is not a stored photo of this session. */
+  async requirePerson(sessionId: string, ref: string): Promise<void> {
+    if (!(await this.hasPerson(sessionId, ref))) throw new JobServiceError('person-ref-missing');
+  }
+
   /** Returns the job an `Idempotency-Key` already made in this session, or undefined. */
   async findIdempotent(sessionId: string, key: string | undefined, fingerprint: string): Promise<JobRecord | undefined> {
     if (!key) return undefined;
     const entry = await this.#readJson<{ jobId: string; fingerprint: string }>(keys.idempotency(sessionId, key));
     if (!entry) return undefined;
-    if (entry.fingerprint !== fingerprint) throw new ApiError('IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was already used for a different request.', { retryable: false });
+    if (entry.fingerprint !== fingerprint) throw new JobServiceError('idempotency-conflict');
     return this.#readJson<JobRecord>(keys.job(entry.jobId));
   }
 
   /** Refuses new jobs while the provider account is out of credits. */
   async assertAvailable(): Promise<void> {
     const until = Number(await this.#state.get(keys.unavailable));
-    if (until > Date.now()) throw new ApiError('PROVIDER_UNAVAILABLE', 'Try-on is unavailable right now.', { retryable: false, retryAfter: (until - Date.now()) / 1000 });
+    if (until > Date.now()) throw new JobServiceError('provider-paused', (until - Date.now()) / 1000);
   }
 
   /** Starts a job; returns at once (the upstream work runs in the background). */
@@ -151,7 +157,7 @@ export class JobService {
     const { provider, metrics, store } = this.options;
     await this.assertAvailable();
     const person = (await this.hasPerson(sessionId, input.personRef)) ? await store.get(input.personRef) : undefined;
-    if (!person) throw new ApiError('PERSON_REF_NOT_FOUND', 'That photo is no longer stored; upload it again.', { retryable: false });
+    if (!person) throw new JobServiceError('person-ref-missing');
 
     const runKey = await hashParts([provider.name, input.category, person.bytes, ...input.garments.map((garment) => garment.bytes)]);
     const existing = await this.#readJson<RunRecord>(keys.run(runKey));
@@ -177,11 +183,11 @@ export class JobService {
     return (await this.#readJson<JobRecord>(keys.job(job.id))) ?? job;
   }
 
-  /** The session's job, or JOB_NOT_FOUND — the same answer for a missing id and someone else's. */
+  /** The session's job, or `not-found` — the same answer for a missing id and someone else's. */
   async get(sessionId: string, id: string): Promise<JobRecord> {
-    await this.#ids.open(id, sessionId);
+    if (!(await this.#ids.open(id, sessionId))) throw new JobServiceError('not-found');
     const job = await this.#readJson<JobRecord>(keys.job(id));
-    if (!job || job.sessionId !== sessionId) throw new ApiError('JOB_NOT_FOUND', 'No such try-on job in this session.', { retryable: false });
+    if (!job || job.sessionId !== sessionId) throw new JobServiceError('not-found');
     if (!isTerminal(job.status)) await this.#adoptIfOrphaned(job.runKey);
     return job;
   }
@@ -204,7 +210,7 @@ export class JobService {
   async result(sessionId: string, id: string) {
     const job = await this.get(sessionId, id);
     const blob = job.status === 'succeeded' && job.resultKey ? await this.options.store.get(job.resultKey) : undefined;
-    if (!blob) throw new ApiError('RESULT_NOT_FOUND', 'This try-on has no image (yet, or any more).', { retryable: false });
+    if (!blob) throw new JobServiceError('result-missing');
     return blob;
   }
 
@@ -296,7 +302,7 @@ export class JobService {
     if (count > limit) {
       const midnight = Date.parse(`${day}T00:00:00Z`) + 86_400_000;
       this.options.log.warn('budget.daily_limit_reached', { limit, day });
-      throw new ApiError('DAILY_LIMIT_REACHED', 'Try-on has reached its limit for today on this shop.', { retryable: false, retryAfter: (midnight - now) / 1000 });
+      throw new JobServiceError('daily-cap', (midnight - now) / 1000);
     }
   }
 
@@ -477,6 +483,5 @@ async function hashParts(parts: (string | Uint8Array)[]): Promise<string> {
     buffer.set(part, offset + 8);
     offset += 8 + part.byteLength;
   }
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', buffer));
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return sha256Hex(buffer);
 }
