@@ -10,7 +10,7 @@ import { Metrics } from './metrics.js';
 import { accessLog } from './middleware/access-log.js';
 import { authenticate } from './middleware/authenticate.js';
 import { cors } from './middleware/cors.js';
-import { requestContext } from './middleware/request-context.js';
+import { requestContext, type RequestContextEnv } from './middleware/request-context.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import type { ProviderAdapter } from './providers/types.js';
 import { PublicMedia } from './public-media.js';
@@ -99,8 +99,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
     // Everything under /jobs and /results needs a session, unknown paths there included.
     .use('/jobs', session)
     .use('/jobs/*', session)
-    .use('/results/*', session)
-    .onError(handleErrors(log));
+    .use('/results/*', session);
 
   const appProxy = config.shopifyAppProxySecret && shopifyAppProxy({ secret: config.shopifyAppProxySecret, onReject: (reason) => log.info('app_proxy.rejected', { reason }) });
   api.route('/', sessionRoutes({ signer, limiter, limit: config.limits.sessionsPerIp, allowedOrigins: config.allowedOrigins, retentionSeconds: config.retentionSeconds, guard: appProxy || undefined }));
@@ -109,9 +108,11 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
   api.route('/', eventRoutes({ jobs, streams }));
   api.route('/', resultRoutes({ jobs }));
 
-  const root = new Hono();
+  const root = new Hono<RequestContextEnv>();
   root.route(config.basePath || '/', api);
   root.notFound((c) => errorResponse(c, new ApiError('NOT_FOUND', 'No such endpoint.', { retryable: false })));
+  // On the root, not on `api`: a sub-app's own error handler would wrap each of its handlers in one more compose.
+  root.onError(handleErrors(log));
 
   return {
     // The second argument is the runtime's own (Node's incoming request, a Worker's env): peerAddress reads it.

@@ -27,7 +27,7 @@ export function authenticate({ signer, allowedOrigins }: AuthenticateOptions): M
       throw new ApiError('ORIGIN_MISMATCH', 'This session token belongs to another site.', { retryable: false });
     }
     c.set('session', claims);
-    await next();
+    return next();
   };
 }
 

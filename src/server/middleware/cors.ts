@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { respond, responseHeaders } from './response-headers.js';
 
 export interface CorsOptions {
   /** Origins whose pages may call the proxy; the only ones `access-control-allow-origin` names. */
@@ -18,21 +19,19 @@ export interface CorsOptions {
  */
 export function cors({ allowedOrigins, allowMethods, allowHeaders, exposeHeaders, maxAge }: CorsOptions): MiddlewareHandler {
   const exposed = exposeHeaders.join(',');
-  const preflight: [string, string][] = [
-    ['access-control-max-age', String(maxAge)],
-    ['access-control-allow-methods', allowMethods.join(',')],
-    ['access-control-allow-headers', allowHeaders.join(',')],
-    ['vary', 'Origin, Access-Control-Request-Headers'],
-  ];
-  return async (c, next) => {
+  const preflight = {
+    'access-control-max-age': String(maxAge),
+    'access-control-allow-methods': allowMethods.join(','),
+    'access-control-allow-headers': allowHeaders.join(','),
+    vary: 'Origin, Access-Control-Request-Headers',
+  };
+  return (c, next) => {
+    const headers = responseHeaders(c);
     const origin = c.req.header('origin');
-    if (origin && allowedOrigins.includes(origin)) c.header('access-control-allow-origin', origin);
-    c.header('access-control-expose-headers', exposed);
-    if (c.req.method === 'OPTIONS') {
-      for (const [name, value] of preflight) c.header(name, value);
-      return c.body(null, 204);
-    }
-    c.header('vary', 'Origin');
-    await next();
+    if (origin && allowedOrigins.includes(origin)) headers['access-control-allow-origin'] = origin;
+    headers['access-control-expose-headers'] = exposed;
+    if (c.req.method === 'OPTIONS') return Promise.resolve(respond(c, null, 204, preflight));
+    headers.vary = 'Origin';
+    return next();
   };
 }

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { clientAddress } from '../rate-limit.js';
 import { base64url } from '../session.js';
+import { responseHeaders } from './response-headers.js';
 
 /** What `requestContext` puts on every request's context. */
 export type RequestContextEnv = { Variables: { requestId: string; client: string } };
@@ -18,12 +19,12 @@ export interface RequestContextOptions {
  */
 export function requestContext({ trustedProxies, peerAddress }: RequestContextOptions): MiddlewareHandler<RequestContextEnv> {
   const nextRequestId = requestIds();
-  return async (c, next) => {
+  return (c, next) => {
     const requestId = nextRequestId();
     c.set('requestId', requestId);
     c.set('client', clientAddress(peerAddress?.(c.req.raw, c.env), c.req.header('x-forwarded-for'), trustedProxies));
-    c.header('x-request-id', requestId);
-    await next();
+    responseHeaders(c)['x-request-id'] = requestId;
+    return next();
   };
 }
 

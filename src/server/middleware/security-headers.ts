@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { responseHeaders } from './response-headers.js';
 
 export interface SecurityHeadersOptions {
   /** HSTS: on in production; off in development, where the proxy runs on plain http://localhost. */
@@ -9,23 +10,23 @@ export interface SecurityHeadersOptions {
  * The headers every answer carries: the proxy serves JSON, images and an event stream to
  * scripts, never pages, so nothing it sends may be sniffed, framed, or leak a referrer.
  *
- * They are set before the route runs, so they are part of the response the route builds
- * (no second Response is made afterwards). `cache-control: no-store` is a default: a route
- * that answers with a cache policy of its own (results, media, the event stream) replaces it.
+ * They are prepared before the route runs (response-headers.ts), so they are part of the
+ * response the route builds: no second Response is made afterwards. `cache-control: no-store`
+ * is a default: a route that answers with a cache policy of its own replaces it.
  */
 export function securityHeaders({ strictTransportSecurity }: SecurityHeadersOptions): MiddlewareHandler {
-  const headers: [string, string][] = [
-    ['x-content-type-options', 'nosniff'],
-    ['referrer-policy', 'no-referrer'],
-    ['x-frame-options', 'DENY'],
-    ['content-security-policy', "default-src 'none'; frame-ancestors 'none'"],
-    ['cross-origin-opener-policy', 'same-origin'],
-    ...(strictTransportSecurity ? [['strict-transport-security', 'max-age=31536000; includeSubDomains'] as [string, string]] : []),
+  const headers: Record<string, string> = {
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'x-frame-options': 'DENY',
+    'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+    'cross-origin-opener-policy': 'same-origin',
+    ...(strictTransportSecurity && { 'strict-transport-security': 'max-age=31536000; includeSubDomains' }),
     // Photos and results are personal: nothing is stored by a browser or a shared cache unless a route says so.
-    ['cache-control', 'no-store'],
-  ];
-  return async (c, next) => {
-    for (const [name, value] of headers) c.header(name, value);
-    await next();
+    'cache-control': 'no-store',
+  };
+  return (c, next) => {
+    Object.assign(responseHeaders(c), headers);
+    return next();
   };
 }

@@ -3,6 +3,7 @@ import { ApiError } from '../errors.js';
 import { JobServiceError, type JobRefusal } from '../job-errors.js';
 import type { Logger } from '../log.js';
 import type { RequestContextEnv } from '../middleware/request-context.js';
+import { respond } from '../middleware/response-headers.js';
 
 /** The contract's answer to each refusal of the job service: code, message, whether retrying may help. */
 const REFUSALS: Record<JobRefusal, [ApiError['code'], string, boolean]> = {
@@ -22,7 +23,7 @@ export function apiErrorOf(error: JobServiceError): ApiError {
 
 /** The error envelope as this request's response, with the headers the middleware prepared for it. */
 export function errorResponse(c: Context, error: ApiError): Response {
-  return c.body(JSON.stringify(error.toEnvelope()), error.status as 400, error.headers());
+  return respond(c, JSON.stringify(error.toEnvelope()), error.status, error.headers());
 }
 
 /** `app.onError`: the contract's errors as they are, refusals mapped, anything else logged and answered as INTERNAL. */

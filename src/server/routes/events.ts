@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { JobEventStreams } from '../event-streams.js';
 import type { JobEvent, JobService } from '../jobs.js';
 import type { SessionEnv } from '../middleware/authenticate.js';
+import { respond } from '../middleware/response-headers.js';
 
 const EVENT_STREAM_HEADERS = {
   'content-type': 'text/event-stream',
@@ -19,7 +20,7 @@ export function eventRoutes({ jobs, streams }: { jobs: JobService; streams: JobE
     const job = await jobs.get(sessionId, c.req.param('id'));
     const lastEventId = c.req.header('last-event-id');
     const body = streams.open(job, sessionId, (history) => resumePoint(lastEventId, history));
-    return c.body(body, 200, EVENT_STREAM_HEADERS);
+    return respond(c, body, 200, EVENT_STREAM_HEADERS);
   });
 }
 

@@ -9,6 +9,7 @@ import type { JobInput, JobRecord, JobService } from '../jobs.js';
 import type { Logger } from '../log.js';
 import type { SessionEnv } from '../middleware/authenticate.js';
 import type { RequestContextEnv } from '../middleware/request-context.js';
+import { respond, respondJson } from '../middleware/response-headers.js';
 import type { Limit, RateLimiter } from '../rate-limit.js';
 import { errorResponse } from './errors.js';
 
@@ -45,7 +46,7 @@ export function jobRoutes({ jobs, limiter, limits, provider, cleanImage, imageLi
       const idempotencyKey = c.req.header('idempotency-key')?.slice(0, 200);
       const fingerprint = await fingerprintOf(fields);
       const existing = await jobs.findIdempotent(session.sid, idempotencyKey, fingerprint);
-      if (existing) return c.json(created(existing), 202);
+      if (existing) return respondJson(c, created(existing), 202);
 
       let personRef: string;
       if (fields.person) {
@@ -63,12 +64,12 @@ export function jobRoutes({ jobs, limiter, limits, provider, cleanImage, imageLi
       const input = { personRef, garments, category: fields.category, productId: fields.productId, variantId: fields.variantId };
       const job = await jobs.create(session.sid, input, idempotencyKey ? { key: idempotencyKey, fingerprint } : undefined);
       log.info('job.created', { requestId: c.get('requestId'), job: job.id, provider: provider.name, category: fields.category, garments: garments.length });
-      return c.json(created(job), 202);
+      return respondJson(c, created(job), 202);
     })
-    .get('/jobs/:id', async (c) => c.json(jobs.view(await jobs.get(c.get('session').sid, c.req.param('id')))))
+    .get('/jobs/:id', async (c) => respondJson(c, jobs.view(await jobs.get(c.get('session').sid, c.req.param('id')))))
     .delete('/jobs/:id', async (c) => {
       await jobs.delete(c.get('session').sid, c.req.param('id'));
-      return c.body(null, 204);
+      return respond(c, null, 204);
     });
 }
 

@@ -3,6 +3,7 @@ import type { SessionGrant } from '../../contract.js';
 import { ApiError } from '../errors.js';
 import { bearerToken } from '../middleware/authenticate.js';
 import type { RequestContextEnv } from '../middleware/request-context.js';
+import { respond, respondJson } from '../middleware/response-headers.js';
 import type { Limit, RateLimiter } from '../rate-limit.js';
 import type { SessionSigner } from '../session.js';
 
@@ -24,7 +25,7 @@ export function sessionRoutes({ signer, limiter, limit, allowedOrigins, retentio
     app.use('/session', async (c, next) => {
       const refusal = await guard(c, next);
       // Made without the context, the refusal lacks the headers prepared for every answer: add them.
-      if (refusal) return c.body(await refusal.arrayBuffer(), refusal);
+      if (refusal) return respond(c, await refusal.arrayBuffer(), refusal.status, Object.fromEntries(refusal.headers));
     });
   }
   return app.post('/session', async (c) => {
@@ -38,6 +39,6 @@ export function sessionRoutes({ signer, limiter, limit, allowedOrigins, retentio
     const previous = renewing ? await signer.verify(renewing, { allowExpired: true }).catch(() => undefined) : undefined;
     const { token, claims } = await signer.issue(origin, previous && previous.origin === origin ? previous : undefined);
     const grant: SessionGrant = { token, expiresAt: new Date(claims.exp * 1000).toISOString(), retentionSeconds };
-    return c.json(grant);
+    return respondJson(c, grant);
   });
 }
