@@ -16,7 +16,7 @@ import type { ProviderAdapter } from './providers/types.js';
 import { PublicMedia } from './public-media.js';
 import { RateLimiter } from './rate-limit.js';
 import { errorResponse, handleErrors } from './routes/errors.js';
-import { eventRoutes } from './routes/events.js';
+import { type DirectResponses, eventRoutes } from './routes/events.js';
 import { jobRoutes } from './routes/jobs.js';
 import { opsRoutes } from './routes/ops.js';
 import { resultRoutes } from './routes/results.js';
@@ -39,6 +39,8 @@ export interface ProxyDependencies {
   /** The TCP peer's address of a request (the runtime knows it; the Request does not). */
   peerAddress?: (request: Request, env: unknown) => string | undefined;
   metrics?: Metrics;
+  /** Response objects of the runtime that event streams write to directly (the Node entry passes Node's). */
+  directResponses?: DirectResponses;
 }
 
 export interface Proxy {
@@ -105,7 +107,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
   api.route('/', sessionRoutes({ signer, limiter, limit: config.limits.sessionsPerIp, allowedOrigins: config.allowedOrigins, retentionSeconds: config.retentionSeconds, guard: appProxy || undefined }));
   api.route('/', opsRoutes({ provider, state, metrics, metricsToken: config.metricsToken, store, media }));
   api.route('/', jobRoutes({ jobs, limiter, limits: config.limits, provider, cleanImage, imageLimits, garmentPolicy, log }));
-  api.route('/', eventRoutes({ jobs, streams }));
+  api.route('/', eventRoutes({ jobs, streams, direct: deps.directResponses }));
   api.route('/', resultRoutes({ jobs }));
 
   const root = new Hono<RequestContextEnv>();

@@ -1,9 +1,22 @@
 import { TERMINAL_STATUSES } from '../contract.js';
-import type { JobEvent, JobRecord, JobService } from './jobs.js';
+import type { JobEvent, JobService } from './jobs.js';
 import type { Logger } from './log.js';
 
 /** What the streams need of the job service. */
 export type JobFeed = Pick<JobService, 'listen' | 'eventsAfter' | 'get'>;
+
+/** Where an open stream's text goes: a web ReadableStream, or on Node the HTTP response itself. */
+export interface EventSink {
+  write(text: string): unknown;
+  /** Ends the response after the terminal event. */
+  end(): unknown;
+}
+
+/** An open stream, as its opener sees it. */
+export interface OpenEventStream {
+  /** The client went away: stop, without writing or ending anything. */
+  cancel(): void;
+}
 
 export interface StreamTiming {
   /** A quiet stream gets a comment this often, so proxies and browsers keep it open. */
@@ -18,9 +31,9 @@ const TIMING: StreamTiming = { heartbeatMs: 15_000, orphanCheckMs: 3_000, tickMs
 const encoder = new TextEncoder();
 
 /**
- * The open `text/event-stream` bodies of job events. Each is a plain ReadableStream fed by
- * its job's subscription: an event is written when it is published, with no loop, timer or
- * pipe per stream. One timer over all open streams sends heartbeats and the orphan checks.
+ * The open event streams of jobs (`GET /jobs/{id}/events`). Each is fed by its job's
+ * subscription: an event is written when it is published, with no loop, timer or pipe per
+ * stream. One timer over all open streams sends the heartbeats and the orphan checks.
  */
 export class JobEventStreams {
   readonly #open = new Set<JobEventStream>();
@@ -38,22 +51,28 @@ export class JobEventStreams {
   }
 
   /**
-   * The job's events as a `text/event-stream` body, from the event after `resumeAfter(history)`
-   * (history: every event published so far), to the job's terminal event; then it closes.
+   * Writes the job's events to `sink` as server-sent events, starting after event
+   * `resumeAfter(history)` (history: every event published so far), up to the job's terminal
+   * event; then ends it.
    */
-  open(job: JobRecord, sessionId: string, resumeAfter: (history: JobEvent[]) => number): ReadableStream<Uint8Array> {
-    let stream: JobEventStream;
+  open(jobId: string, sessionId: string, resumeAfter: (history: JobEvent[]) => number, sink: EventSink): OpenEventStream {
+    const stream = new JobEventStream(jobId, sessionId, sink, (closed) => this.#remove(closed));
+    this.#add(stream);
+    stream.start(this.jobs, resumeAfter).catch((error) => {
+      this.log.error('events.failed', { job: jobId, error });
+      stream.close();
+    });
+    return stream;
+  }
+
+  /** `open` as a web ReadableStream body (for runtimes whose response cannot be written to directly). */
+  readable(jobId: string, sessionId: string, resumeAfter: (history: JobEvent[]) => number): ReadableStream<Uint8Array> {
+    let stream: OpenEventStream;
     return new ReadableStream<Uint8Array>({
       start: (controller) => {
-        stream = new JobEventStream(job, sessionId, controller, () => this.#remove(stream));
-        this.#add(stream);
-        void stream.start(this.jobs, resumeAfter).catch((error) => {
-          this.log.error('events.failed', { job: job.id, error });
-          stream.close();
-        });
+        stream = this.open(jobId, sessionId, resumeAfter, { write: (text) => controller.enqueue(encoder.encode(text)), end: () => controller.close() });
       },
-      // The client went away.
-      cancel: () => stream.close({ cancelled: true }),
+      cancel: () => stream.cancel(),
     });
   }
 
@@ -79,9 +98,9 @@ export class JobEventStreams {
       if (now - stream.quietSince < orphanCheckMs) continue;
       stream.quietSince = now;
       // A quiet stream may be waiting on a watcher whose instance has gone: reading the job takes it over (once per job).
-      if (!checked.has(stream.job.id)) {
-        checked.add(stream.job.id);
-        void this.jobs.get(stream.sessionId, stream.job.id).catch(() => undefined);
+      if (!checked.has(stream.jobId)) {
+        checked.add(stream.jobId);
+        void this.jobs.get(stream.sessionId, stream.jobId).catch(() => undefined);
       }
       if (now - stream.lastWrite >= heartbeatMs) stream.write(': heartbeat\n\n', now);
     }
@@ -89,7 +108,7 @@ export class JobEventStreams {
 }
 
 /** One open stream: replays what it missed, then relays each live event until the terminal one. */
-class JobEventStream {
+class JobEventStream implements OpenEventStream {
   /** The id of the last event sent. */
   #sent = 0;
   /** Live events that arrive while the history is read; undefined once it has been sent. */
@@ -101,18 +120,19 @@ class JobEventStream {
   quietSince = this.lastWrite;
 
   constructor(
-    readonly job: JobRecord,
+    readonly jobId: string,
     readonly sessionId: string,
-    private readonly controller: ReadableStreamDefaultController<Uint8Array>,
-    private readonly onClose: () => void,
+    private readonly sink: EventSink,
+    private readonly onClosed: (stream: JobEventStream) => void,
   ) {}
 
   async start(jobs: JobFeed, resumeAfter: (history: JobEvent[]) => number) {
+    const job = { id: this.jobId };
     // Subscribe before reading the history, so nothing published in between is missed; ids drop duplicates.
-    const unsubscribe = await jobs.listen(this.job, (event) => this.#deliver(event));
+    const unsubscribe = await jobs.listen(job, (event) => this.#deliver(event));
     if (this.#closed) return void (await unsubscribe());
     this.#unsubscribe = unsubscribe;
-    const history = await jobs.eventsAfter(this.job, 0);
+    const history = await jobs.eventsAfter(job, 0);
     this.#sent = resumeAfter(history);
     const live = this.#backlog!;
     this.#backlog = undefined;
@@ -121,16 +141,26 @@ class JobEventStream {
 
   write(text: string, now = Date.now()) {
     if (this.#closed) return;
-    this.controller.enqueue(encoder.encode(text));
+    this.sink.write(text);
     this.lastWrite = now;
   }
 
-  close({ cancelled = false } = {}) {
-    if (this.#closed) return;
+  /** Ends the response (after the terminal event, or when the stream cannot go on). */
+  close() {
+    if (this.#stop()) this.sink.end();
+  }
+
+  cancel() {
+    this.#stop();
+  }
+
+  /** False when already stopped. */
+  #stop(): boolean {
+    if (this.#closed) return false;
     this.#closed = true;
-    if (!cancelled) this.controller.close();
     void this.#unsubscribe?.().catch(() => undefined);
-    this.onClose();
+    this.onClosed(this);
+    return true;
   }
 
   #deliver(event: JobEvent) {

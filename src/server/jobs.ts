@@ -197,13 +197,13 @@ export class JobService {
   }
 
   /** Published events after event id `after` (0 = from the start). */
-  async eventsAfter(job: JobRecord, after: number): Promise<JobEvent[]> {
+  async eventsAfter(job: Pick<JobRecord, 'id'>, after: number): Promise<JobEvent[]> {
     const items = await this.#state.range(keys.events(job.id), Math.max(0, after));
     return items.map((item, index) => ({ id: after + index + 1, view: JSON.parse(item) as JobView }));
   }
 
   /** Calls `listener` with every new event of the job, from any instance; returns the unsubscribe function. */
-  listen(job: JobRecord, listener: (event: JobEvent) => void): Promise<() => Promise<void>> {
+  listen(job: Pick<JobRecord, 'id'>, listener: (event: JobEvent) => void): Promise<() => Promise<void>> {
     return this.#state.subscribe(keys.job(job.id), (message) => listener(JSON.parse(message) as JobEvent));
   }
 
