@@ -45,11 +45,11 @@ export function eventRoutes({ jobs, streams, direct }: EventRouteOptions) {
     const resumeAfter = (history: JobEvent[]) => resumePoint(lastEventId, history);
 
     const response = direct?.of(c.env);
-    if (!response) return respond(c, streams.readable(job.id, sessionId, resumeAfter), 200, EVENT_STREAM_HEADERS);
+    if (!direct || !response) return respond(c, streams.readable(job.id, sessionId, resumeAfter), 200, EVENT_STREAM_HEADERS);
     response.writeHead(200, Object.assign(responseHeaders(c), EVENT_STREAM_HEADERS));
     const stream = streams.open(job.id, sessionId, resumeAfter, response);
     response.once('close', () => stream.cancel());
-    return direct!.sent;
+    return direct.sent;
   });
 }
 
