@@ -103,8 +103,13 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
     .use('/jobs/*', session)
     .use('/results/*', session);
 
-  const appProxy = config.shopifyAppProxySecret ? shopifyAppProxy({ secret: config.shopifyAppProxySecret, onReject: (reason) => log.info('app_proxy.rejected', { reason }) }) : undefined;
-  api.route('/', sessionRoutes({ signer, limiter, limit: config.limits.sessionsPerIp, allowedOrigins: config.allowedOrigins, retentionSeconds: config.retentionSeconds, guard: appProxy }));
+  const appProxy = config.shopifyAppProxySecret
+    ? shopifyAppProxy({ secret: config.shopifyAppProxySecret, onReject: (reason) => log.info('app_proxy.rejected', { reason }) })
+    : undefined;
+  api.route(
+    '/',
+    sessionRoutes({ signer, limiter, limit: config.limits.sessionsPerIp, allowedOrigins: config.allowedOrigins, retentionSeconds: config.retentionSeconds, guard: appProxy }),
+  );
   api.route('/', opsRoutes({ provider, state, metrics, metricsToken: config.metricsToken, store, media }));
   api.route('/', jobRoutes({ jobs, limiter, limits: config.limits, provider, cleanImage, imageLimits, garmentPolicy, log }));
   api.route('/', eventRoutes({ jobs, streams, direct: deps.directResponses }));

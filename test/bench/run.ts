@@ -51,9 +51,15 @@ if (flags.only === 'proxy') {
   const { status, sse, create } = await measureProxyPart();
   const print = (line: string) => process.stdout.write(`${line}\n`);
   print(`GET /jobs/{id}: proxy ${status.proxyRps} req/s, bare ${status.bareRps}, hono ${status.honoRps}: proxy ${status.ratio}× bare, hono ${status.honoRatio}× bare`);
-  print(`SSE: ${sse.streams} streams, per stream ${round(sse.perStreamHeapBytes / 1024, 1)} KB heap, ${round(sse.perStreamRssBytes / 1024, 1)} KB RSS; sockets after close ${sse.socketsAfterClose}`);
+  print(
+    `SSE: ${sse.streams} streams, per stream ${round(sse.perStreamHeapBytes / 1024, 1)} KB heap, ${round(sse.perStreamRssBytes / 1024, 1)} KB RSS; sockets after close ${sse.socketsAfterClose}`,
+  );
   print(`POST /jobs: ${create.requestsPerSecond} req/s, p50 ${create.p50Ms} ms, non-2xx ${create.non2xx}, errors ${create.errors}`);
-  print(`load average ${loadavg().map((value) => round(value, 2)).join(' ')}`);
+  print(
+    `load average ${loadavg()
+      .map((value) => round(value, 2))
+      .join(' ')}`,
+  );
   process.exit(0);
 }
 

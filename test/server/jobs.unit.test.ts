@@ -178,7 +178,9 @@ describe('JobService', () => {
     expect(await refusalOf(jobs.get('session-a', 'not.an-id'))).toBe('not-found');
     expect(await refusalOf(jobs.requirePerson('session-b', job.personRef))).toBe('person-ref-missing');
 
-    const capped = await jobs.create('session-a', { personRef: await jobs.keepPerson('session-a', { ...PHOTO, bytes: new Uint8Array([0xff, 0xd8, 0xff, 4]) }), garments: [GARMENT], category: 'top' }).catch((error: unknown) => error);
+    const capped = await jobs
+      .create('session-a', { personRef: await jobs.keepPerson('session-a', { ...PHOTO, bytes: new Uint8Array([0xff, 0xd8, 0xff, 4]) }), garments: [GARMENT], category: 'top' })
+      .catch((error: unknown) => error);
     expect(capped).toBeInstanceOf(JobServiceError);
     expect((capped as JobServiceError).reason).toBe('daily-cap');
     expect((capped as JobServiceError).retryAfterSeconds).toBeGreaterThan(0);

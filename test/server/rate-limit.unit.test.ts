@@ -25,7 +25,12 @@ describe('RateLimiter', () => {
     const limiter = new RateLimiter(new MemoryState(), metrics);
     for (let i = 0; i < 3; i++) await limiter.take(limit, 'session-a', T0 + i);
     const error = await refusal(limiter.take(limit, 'session-a', T0 + 5));
-    expect({ code: error.code, status: error.status, retryable: error.retryable, retryAfter: error.options.retryAfter }).toEqual({ code: 'RATE_LIMITED', status: 429, retryable: true, retryAfter: 50 });
+    expect({ code: error.code, status: error.status, retryable: error.retryable, retryAfter: error.options.retryAfter }).toEqual({
+      code: 'RATE_LIMITED',
+      status: 429,
+      retryable: true,
+      retryAfter: 50,
+    });
     expect(error.headers()['retry-after']).toBe('50');
     expect(metrics.rateLimited.get({ limit: 'jobs-per-session' })).toBe(1);
   });
@@ -54,7 +59,12 @@ describe('RateLimiter', () => {
   it('fails closed: an unreachable shared state refuses with 503 TEMPORARILY_UNAVAILABLE', async () => {
     const unreachable = { increment: () => Promise.reject(new Error('ECONNREFUSED')) } as unknown as SharedState;
     const error = await refusal(new RateLimiter(unreachable, new Metrics()).take(limit, 'session-a', T0));
-    expect({ code: error.code, status: error.status, retryable: error.retryable, retryAfter: error.options.retryAfter }).toEqual({ code: 'TEMPORARILY_UNAVAILABLE', status: 503, retryable: true, retryAfter: 5 });
+    expect({ code: error.code, status: error.status, retryable: error.retryable, retryAfter: error.options.retryAfter }).toEqual({
+      code: 'TEMPORARILY_UNAVAILABLE',
+      status: 503,
+      retryable: true,
+      retryAfter: 5,
+    });
   });
 });
 

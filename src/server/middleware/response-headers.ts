@@ -13,8 +13,10 @@ export type ResponseHeadersEnv = { Variables: { responseHeaders: Record<string, 
 
 /** This request's prepared headers, to add to (made on first use). */
 export function responseHeaders(c: Context): Record<string, string> {
-  let headers = c.get('responseHeaders') as Record<string, string> | undefined;
-  if (!headers) c.set('responseHeaders', (headers = {}));
+  const prepared = c.get('responseHeaders') as Record<string, string> | undefined;
+  if (prepared) return prepared;
+  const headers: Record<string, string> = {};
+  c.set('responseHeaders', headers);
   return headers;
 }
 
