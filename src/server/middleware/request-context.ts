@@ -1,6 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
 import { clientAddress } from '../rate-limit.js';
-import { base64url } from '../session.js';
 import { responseHeaders } from './response-headers.js';
 
 /** What `requestContext` puts on every request's context. */
@@ -28,22 +27,24 @@ export function requestContext({ trustedProxies, peerAddress }: RequestContextOp
   };
 }
 
-const ID_BYTES = 8;
+const ID_LENGTH = 11;
 const IDS_PER_FILL = 512;
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 /**
- * 64 random bits per id, base64url. The random bytes are drawn for 512 ids at a time: asking
- * the system for 8 bytes on every request costs more than the rest of a status answer.
+ * 11 base64url characters, 6 random bits each. The random bytes are drawn for 512 ids at a
+ * time: asking the system for them on every request costs more than the rest of a status answer.
  */
 function requestIds(): () => string {
-  const pool = new Uint8Array(ID_BYTES * IDS_PER_FILL);
+  const pool = new Uint8Array(ID_LENGTH * IDS_PER_FILL);
   let used = pool.length;
   return () => {
     if (used === pool.length) {
       crypto.getRandomValues(pool);
       used = 0;
     }
-    used += ID_BYTES;
-    return base64url(pool.subarray(used - ID_BYTES, used));
+    let id = '';
+    for (const end = used + ID_LENGTH; used < end; used++) id += ALPHABET[pool[used]! & 63];
+    return id;
   };
 }
