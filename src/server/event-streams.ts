@@ -1,5 +1,6 @@
 import { TERMINAL_STATUSES } from '../contract.js';
-import type { JobEvent, JobService } from './jobs.js';
+import type { JobEvent } from './job-records.js';
+import type { JobService } from './jobs.js';
 import type { Logger } from './log.js';
 
 /** What the streams need of the job service. */

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { JobStatus } from '../../src/contract.js';
 import { type EventSink, type JobFeed, JobEventStreams } from '../../src/server/event-streams.js';
-import type { JobEvent, JobRecord } from '../../src/server/jobs.js';
+import type { JobEvent, JobRecord } from '../../src/server/job-records.js';
 import { silentLogger } from '../../src/server/log.js';
 import { resumePoint } from '../../src/server/routes/events.js';
 

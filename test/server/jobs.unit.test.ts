@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { JobStatus, JobView } from '../../src/contract.js';
 import { JobServiceError, type JobRefusal } from '../../src/server/job-errors.js';
-import { type JobRecord, JobService } from '../../src/server/jobs.js';
+import type { JobRecord } from '../../src/server/job-records.js';
+import { JobService } from '../../src/server/jobs.js';
 import { silentLogger } from '../../src/server/log.js';
 import { Metrics } from '../../src/server/metrics.js';
 import type { ProviderAdapter, ProviderUpdate, TryOnRequest } from '../../src/server/providers/types.js';

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { EventSink, JobEventStreams } from '../event-streams.js';
-import type { JobEvent, JobService } from '../jobs.js';
+import type { JobEvent } from '../job-records.js';
+import type { JobService } from '../jobs.js';
 import type { SessionEnv } from '../middleware/authenticate.js';
 import { respond, responseHeaders } from '../middleware/response-headers.js';
 
