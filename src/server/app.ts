@@ -83,7 +83,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
   });
   const garmentPolicy: GarmentFetchPolicy = { allowedHosts: config.garmentHosts, allowHttp: config.dev, maxBytes: config.maxImageBytes, fetch: deps.fetch };
   const streams = new JobEventStreams(jobs, log);
-  const session = authenticate({ signer, allowedOrigins: config.allowedOrigins });
+  const requireSession = authenticate({ signer, allowedOrigins: config.allowedOrigins });
 
   const api = new Hono()
     .use(requestContext({ trustedProxies: config.trustedProxies, peerAddress: deps.peerAddress }))
@@ -99,9 +99,9 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
       }),
     )
     // Everything under /jobs and /results needs a session, unknown paths there included.
-    .use('/jobs', session)
-    .use('/jobs/*', session)
-    .use('/results/*', session);
+    .use('/jobs', requireSession)
+    .use('/jobs/*', requireSession)
+    .use('/results/*', requireSession);
 
   const appProxy = config.shopifyAppProxySecret
     ? shopifyAppProxy({ secret: config.shopifyAppProxySecret, onReject: (reason) => log.info('app_proxy.rejected', { reason }) })
