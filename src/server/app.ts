@@ -5,6 +5,7 @@ import { streamSSE } from 'hono/streaming';
 import { CATEGORIES, TERMINAL_STATUSES, type Category, type JobCreated, type SessionGrant } from '../contract.js';
 import type { ProxyConfig } from './config.js';
 import { ApiError } from './errors.js';
+import { OpenStreams, resumePoint, streamLimitsFrom } from './event-stream-policy.js';
 import { fetchGarment, type GarmentFetchPolicy } from './garment-source.js';
 import type { ImageCleaner } from './images.js';
 import { JobService, type JobEvent, type JobInput, type JobRecord } from './jobs.js';
@@ -59,6 +60,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
   const { provider, store, log, cleanImage, state } = deps;
   const metrics = deps.metrics ?? new Metrics();
   const limiter = new RateLimiter(state, metrics);
+  const openStreams = new OpenStreams(streamLimitsFrom(config.env), metrics);
   const signer = new SessionSigner(config.secret, config.tokenTtlSeconds, config.retentionSeconds);
   const media = config.publicUrl ? new PublicMedia(config.publicUrl) : undefined;
   const limits = { maxBytes: config.maxImageBytes, maxPixels: config.maxImagePixels };
@@ -210,22 +212,25 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
 
   api.get('/jobs/:id/events', async (c) => {
     const job = await jobs.get(c.get('session').sid, c.req.param('id'));
-    const lastEventId = Number.parseInt(c.req.header('last-event-id') ?? '', 10);
+    const release = openStreams.claim(c.get('session').sid, c.get('client'));
     c.header('x-accel-buffering', 'no');
     return streamSSE(c, async (stream) => {
+      // Past its lifetime a stream ends cleanly; the client reconnects with Last-Event-ID.
+      const endsAt = Date.now() + openStreams.limits.lifetimeMs;
       // Subscribe before replaying, so nothing published in between is missed; ids drop duplicates.
       const live: JobEvent[] = [];
       let wake: (() => void) | undefined;
-      const unsubscribe = await jobs.listen(job, (event) => {
-        live.push(event);
-        wake?.();
-      });
+      let unsubscribe: (() => Promise<void>) | undefined;
       stream.onAbort(() => wake?.());
       try {
+        unsubscribe = await jobs.listen(job, (event) => {
+          live.push(event);
+          wake?.();
+        });
         const history = await jobs.eventsAfter(job, 0);
-        // A new stream starts from the current state; a resumed one after the last event it saw.
-        let sent = Number.isInteger(lastEventId) && lastEventId >= 0 ? lastEventId : Math.max(0, history.length - 1);
-        const pending = history.filter((event) => event.id > sent);
+        // A new stream starts from the current state; a resumed one after the last event it saw; a finished job's ends at once.
+        const { after, replay: pending } = resumePoint(c.req.header('last-event-id'), history, jobs.view(job));
+        let sent = after;
         let lastWrite = Date.now();
         for (;;) {
           for (const event of pending.splice(0).concat(live.splice(0))) {
@@ -235,11 +240,11 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
             sent = event.id;
             if (TERMINAL_STATUSES.includes(event.view.status)) return;
           }
-          if (stream.aborted) return;
+          if (stream.aborted || Date.now() >= endsAt) return;
           let timer: ReturnType<typeof setTimeout> | undefined;
           const woken = await new Promise<boolean>((resolve) => {
             wake = () => resolve(true);
-            timer = setTimeout(() => resolve(false), ORPHAN_CHECK_MS);
+            timer = setTimeout(() => resolve(false), Math.min(ORPHAN_CHECK_MS, endsAt - Date.now()));
             if (live.length) resolve(true);
           });
           clearTimeout(timer);
@@ -254,7 +259,8 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
           }
         }
       } finally {
-        await unsubscribe();
+        release();
+        await unsubscribe?.();
       }
     });
   });
