@@ -7,8 +7,8 @@
  *
  *   npx tsx test/bench/abandoned-streams.ts [streams]
  *
- * Prints the proxy's RSS and heap before and with the streams open, how many requests got a
- * stream (200) or were turned away (429), and how many of the streams the proxy had ended.
+ * Prints the proxy's RSS, heap and open sockets before, then 2 s and 7 s after the streams
+ * were opened, and how many requests got a stream (200) or were turned away (429).
  */
 import { fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -100,10 +100,15 @@ async function main(streams: number) {
         statuses[status] = (statuses[status] ?? 0) + 1;
       }
     }
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    const open = await memory();
     const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-    console.log(JSON.stringify({ streams, statuses, before: { rss: mb(before.rss), heap: mb(before.heapUsed), sockets: before.sockets }, open: { rss: mb(open.rss), heap: mb(open.heapUsed), sockets: open.sockets }, rssDelta: mb(open.rss - before.rss), heapDelta: mb(open.heapUsed - before.heapUsed) }));
+    const delta = (bytes: number) => `${bytes >= 0 ? '+' : ''}${mb(bytes)}`;
+    const since = (now: Memory) => ({ rss: delta(now.rss - before.rss), heap: delta(now.heapUsed - before.heapUsed), sockets: now.sockets });
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const soon = await memory();
+    // Past Node's keep-alive timeout (5 s): an ended stream's idle connection is closed by then.
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    const later = await memory();
+    console.log(JSON.stringify({ streams, statuses, before: { rss: mb(before.rss), heap: mb(before.heapUsed), sockets: before.sockets }, after2s: since(soon), after7s: since(later) }));
   } finally {
     for (const socket of sockets) socket.destroy();
     child.kill('SIGTERM');
