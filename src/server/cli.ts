@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { serve } from '@hono/node-server';
 import { ConfigError, readConfig } from './config.js';
 import { createNodeProxy } from './node.js';
+import { serveWithEnvelopes } from './node-errors.js';
 
 /** `fitting-room-proxy`: the proxy alone on Node, configured by environment variables (README). */
 async function main() {
@@ -15,7 +15,7 @@ async function main() {
   }
   const proxy = await createNodeProxy(config);
   const port = Number(process.env.PORT || 8787);
-  const server = serve({ fetch: proxy.app.fetch, port, hostname: process.env.HOST }, (info) => {
+  const server = serveWithEnvelopes({ fetch: proxy.app.fetch, port, hostname: process.env.HOST }, (info) => {
     console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', event: 'listening', port: info.port, provider: config.provider, basePath: config.basePath || '/' }));
   });
   const stop = async () => {
