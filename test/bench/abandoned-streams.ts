@@ -15,6 +15,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import sharp from 'sharp';
 import type { JobCreated, JobView, SessionGrant } from '../../src/contract.js';
 
 const ORIGIN = 'https://shop.example';
@@ -35,16 +37,13 @@ function measure(): Memory {
 }
 
 async function server() {
-  const { serve } = await import('@hono/node-server');
-  const sharp = (await import('sharp')).default;
   const { readConfig } = await import('../../src/server/config.js');
   const { createNodeProxy } = await import('../../src/server/node.js');
   const { createLogger } = await import('../../src/server/log.js');
   const garment = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#1f2a44' } }).png().toBuffer();
-  const garments = await new Promise<string>((resolve) => {
-    const host = serve({ fetch: () => new Response(new Uint8Array(garment), { headers: { 'content-type': 'image/png' } }), port: 0, hostname: '127.0.0.1' }, (info) => resolve(`127.0.0.1:${info.port}`));
-    void host;
-  });
+  const garments = await new Promise<string>((resolve) =>
+    serve({ fetch: () => new Response(new Uint8Array(garment), { headers: { 'content-type': 'image/png' } }), port: 0, hostname: '127.0.0.1' }, (info) => resolve(`127.0.0.1:${info.port}`)),
+  );
   const config = readConfig(
     { FITTING_ROOM_SECRET: SECRET, FITTING_ROOM_ALLOWED_ORIGINS: ORIGIN, FITTING_ROOM_GARMENT_HOSTS: garments, FITTING_ROOM_DATA_DIR: process.env.DATA_DIR, FITTING_ROOM_SANDBOX_DURATION_MS: '50' },
     { dev: true },
@@ -84,7 +83,7 @@ async function main(streams: number) {
     const { token } = (await (await fetch(`${url}/session`, { method: 'POST', headers })).json()) as SessionGrant;
     const auth = { ...headers, authorization: `Bearer ${token}` };
     const form = new FormData();
-    form.append('person', new Blob([await (await import('sharp')).default({ create: { width: 300, height: 400, channels: 3, background: '#c9b8a0' } }).jpeg().toBuffer()]), 'me.jpg');
+    form.append('person', new Blob([await sharp({ create: { width: 300, height: 400, channels: 3, background: '#c9b8a0' } }).jpeg().toBuffer()]), 'me.jpg');
     form.append('garment', garment);
     const job = (await (await fetch(`${url}/jobs`, { method: 'POST', headers: auth, body: form })).json()) as JobCreated;
     for (let view: JobView | undefined; view?.status !== 'succeeded'; await new Promise((resolve) => setTimeout(resolve, 100))) {
