@@ -213,7 +213,7 @@ describe('requests the Node adapter refuses get the error envelope', () => {
     expectEnvelope(await rawExchange(proxy.url, `GET /healthz HTTP/1.1\r\nHost: proxy\r\nX-Filler: ${'a'.repeat(64 * 1024)}\r\nConnection: close\r\n\r\n`), 431);
   });
 
-  it('a request line that is not HTTP: 400 with the envelope', async () => {
+  it('a malformed header line: 400 with the envelope', async () => {
     expectEnvelope(await rawExchange(proxy.url, 'GET / HTTP/1.1\r\nHost: proxy\r\nBad Header Name: x\r\n\r\n'), 400);
   });
 
