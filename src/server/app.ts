@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import type { ProxyConfig } from './config.js';
 import { ApiError } from './errors.js';
-import { JobEventStreams } from './event-streams.js';
+import { OpenStreams } from './event-stream-policy.js';
+import { JobEventStreams, STREAM_TIMING } from './event-streams.js';
 import type { GarmentFetchPolicy } from './garment-source.js';
 import type { ImageCleaner } from './images.js';
 import { JobService } from './jobs.js';
@@ -82,7 +83,8 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
     cleanResult: (image) => cleanImage(image.bytes, { ...imageLimits, maxBytes: 4 * imageLimits.maxBytes }, 'result'),
   });
   const garmentPolicy: GarmentFetchPolicy = { allowedHosts: config.garmentHosts, allowHttp: config.dev, maxBytes: config.maxImageBytes, fetch: deps.fetch };
-  const streams = new JobEventStreams(jobs, log);
+  const streams = new JobEventStreams(jobs, log, { ...STREAM_TIMING, lifetimeMs: config.streams.lifetimeMs });
+  const openStreams = new OpenStreams(config.streams, metrics);
   const requireSession = authenticate({ signer, allowedOrigins: config.allowedOrigins });
 
   const api = new Hono()
@@ -112,7 +114,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
   );
   api.route('/', opsRoutes({ provider, state, metrics, metricsToken: config.metricsToken, store, media }));
   api.route('/', jobRoutes({ jobs, limiter, limits: config.limits, provider, cleanImage, imageLimits, garmentPolicy, log }));
-  api.route('/', eventRoutes({ jobs, streams, direct: deps.directResponses }));
+  api.route('/', eventRoutes({ jobs, streams, openStreams, direct: deps.directResponses }));
   api.route('/', resultRoutes({ jobs }));
 
   const root = new Hono<RequestContextEnv>();

@@ -1,4 +1,5 @@
-import { ConfigError, flag, limit, list, nonNegative, parseUrl } from './config-values.js';
+import { ConfigError, flag, limit, list, nonNegative, parseUrl, positive, wholeNumber } from './config-values.js';
+import { DEFAULT_STREAM_LIMITS, type StreamLimits } from './event-stream-policy.js';
 import type { Limit } from './rate-limit.js';
 
 export { ConfigError };
@@ -39,6 +40,8 @@ export interface ProxyConfig {
     jobsPerOrigin: Limit;
     sessionsPerIp: Limit;
   };
+  /** Open event streams per session and per address, and their lifetime (event-stream-policy.ts). */
+  streams: StreamLimits;
   /** Upstream try-on runs per UTC day across all instances; 0 = no cap. Cache hits are free. */
   dailyJobLimit: number;
   /** Bearer token for `GET /metrics`; open when unset. */
@@ -116,6 +119,11 @@ export function readConfig(env: Env, { dev = false }: { dev?: boolean } = {}): P
       jobsPerIp: limit('jobs-per-ip', env.FITTING_ROOM_JOBS_PER_IP, 60, 600),
       jobsPerOrigin: limit('jobs-per-origin', env.FITTING_ROOM_JOBS_PER_ORIGIN, 2000, 600),
       sessionsPerIp: limit('sessions-per-ip', env.FITTING_ROOM_SESSIONS_PER_IP, 60, 600),
+    },
+    streams: {
+      perSession: wholeNumber(env.FITTING_ROOM_STREAMS_PER_SESSION, DEFAULT_STREAM_LIMITS.perSession, 'FITTING_ROOM_STREAMS_PER_SESSION'),
+      perAddress: wholeNumber(env.FITTING_ROOM_STREAMS_PER_IP, DEFAULT_STREAM_LIMITS.perAddress, 'FITTING_ROOM_STREAMS_PER_IP'),
+      lifetimeMs: 1000 * positive(env.FITTING_ROOM_STREAM_LIFETIME_S, DEFAULT_STREAM_LIMITS.lifetimeMs / 1000, 'FITTING_ROOM_STREAM_LIFETIME_S'),
     },
     dailyJobLimit: nonNegative(env.FITTING_ROOM_DAILY_JOB_LIMIT, 0, 'FITTING_ROOM_DAILY_JOB_LIMIT'),
     metricsToken: env.FITTING_ROOM_METRICS_TOKEN || undefined,

@@ -1,4 +1,5 @@
 import { TERMINAL_STATUSES } from '../contract.js';
+import type { ResumePoint } from './event-stream-policy.js';
 import type { JobEvent } from './job-records.js';
 import type { JobService } from './jobs.js';
 import type { Logger } from './log.js';
@@ -19,6 +20,16 @@ export interface OpenEventStream {
   cancel(): void;
 }
 
+/** What a stream is for, and where it starts. */
+export interface StreamRequest {
+  jobId: string;
+  sessionId: string;
+  /** Where to start, given every event published so far (event-stream-policy.ts, `resumePoint`). */
+  resume(history: JobEvent[]): ResumePoint;
+  /** Called once when the stream stops for any reason (gives back its place in OpenStreams). */
+  onClose?(): void;
+}
+
 export interface StreamTiming {
   /** A quiet stream gets a comment this often, so proxies and browsers keep it open. */
   heartbeatMs: number;
@@ -26,9 +37,11 @@ export interface StreamTiming {
   orphanCheckMs: number;
   /** The one shared timer's period: how late a heartbeat or check may come. */
   tickMs: number;
+  /** A stream ends cleanly after this long, terminal or not; the client reconnects with Last-Event-ID. */
+  lifetimeMs: number;
 }
 
-const TIMING: StreamTiming = { heartbeatMs: 15_000, orphanCheckMs: 3_000, tickMs: 1_000 };
+export const STREAM_TIMING: StreamTiming = { heartbeatMs: 15_000, orphanCheckMs: 3_000, tickMs: 1_000, lifetimeMs: 5 * 60_000 };
 const encoder = new TextEncoder();
 
 /**
@@ -43,7 +56,7 @@ export class JobEventStreams {
   constructor(
     private readonly jobs: JobFeed,
     private readonly log: Logger,
-    private readonly timing: StreamTiming = TIMING,
+    private readonly timing: StreamTiming = STREAM_TIMING,
   ) {}
 
   /** Streams currently open. */
@@ -52,26 +65,25 @@ export class JobEventStreams {
   }
 
   /**
-   * Writes the job's events to `sink` as server-sent events, starting after event
-   * `resumeAfter(history)` (history: every event published so far), up to the job's terminal
-   * event; then ends it.
+   * Writes the job's events to `sink` as server-sent events, from where `request.resume`
+   * says, up to the job's terminal event or the stream's lifetime; then ends it.
    */
-  open(jobId: string, sessionId: string, resumeAfter: (history: JobEvent[]) => number, sink: EventSink): OpenEventStream {
-    const stream = new JobEventStream(jobId, sessionId, sink, (closed) => this.#remove(closed));
+  open(request: StreamRequest, sink: EventSink): OpenEventStream {
+    const stream = new JobEventStream(request, sink, (closed) => this.#remove(closed));
     this.#add(stream);
-    stream.start(this.jobs, resumeAfter).catch((error) => {
-      this.log.error('events.failed', { job: jobId, error });
+    stream.start(this.jobs).catch((error) => {
+      this.log.error('events.failed', { job: request.jobId, error });
       stream.close();
     });
     return stream;
   }
 
   /** `open` as a web ReadableStream body (for runtimes whose response cannot be written to directly). */
-  readable(jobId: string, sessionId: string, resumeAfter: (history: JobEvent[]) => number): ReadableStream<Uint8Array> {
+  readable(request: StreamRequest): ReadableStream<Uint8Array> {
     let stream: OpenEventStream;
     return new ReadableStream<Uint8Array>({
       start: (controller) => {
-        stream = this.open(jobId, sessionId, resumeAfter, { write: (text) => controller.enqueue(encoder.encode(text)), end: () => controller.close() });
+        stream = this.open(request, { write: (text) => controller.enqueue(encoder.encode(text)), end: () => controller.close() });
       },
       cancel: () => stream.cancel(),
     });
@@ -93,9 +105,13 @@ export class JobEventStreams {
   }
 
   #tick(now = Date.now()) {
-    const { heartbeatMs, orphanCheckMs } = this.timing;
+    const { heartbeatMs, orphanCheckMs, lifetimeMs } = this.timing;
     const checked = new Set<string>();
     for (const stream of this.#open) {
+      if (now - stream.openedAt >= lifetimeMs) {
+        stream.close();
+        continue;
+      }
       if (now - stream.quietSince < orphanCheckMs) continue;
       stream.quietSince = now;
       // A quiet stream may be waiting on a watcher whose instance has gone: reading the job takes it over (once per job).
@@ -116,28 +132,36 @@ class JobEventStream implements OpenEventStream {
   #backlog: JobEvent[] | undefined = [];
   #unsubscribe: (() => Promise<void>) | undefined;
   #closed = false;
-  lastWrite = Date.now();
+  readonly openedAt = Date.now();
+  lastWrite = this.openedAt;
   /** Since the last event or orphan check. */
   quietSince = this.lastWrite;
 
   constructor(
-    readonly jobId: string,
-    readonly sessionId: string,
+    private readonly request: StreamRequest,
     private readonly sink: EventSink,
     private readonly onClosed: (stream: JobEventStream) => void,
   ) {}
 
-  async start(jobs: JobFeed, resumeAfter: (history: JobEvent[]) => number) {
+  get jobId() {
+    return this.request.jobId;
+  }
+
+  get sessionId() {
+    return this.request.sessionId;
+  }
+
+  async start(jobs: JobFeed) {
     const job = { id: this.jobId };
     // Subscribe before reading the history, so nothing published in between is missed; ids drop duplicates.
     const unsubscribe = await jobs.listen(job, (event) => this.#deliver(event));
     if (this.#closed) return void (await unsubscribe());
     this.#unsubscribe = unsubscribe;
-    const history = await jobs.eventsAfter(job, 0);
-    this.#sent = resumeAfter(history);
+    const { after, replay } = this.request.resume(await jobs.eventsAfter(job, 0));
+    this.#sent = after;
     const live = this.#backlog!;
     this.#backlog = undefined;
-    for (const event of history.concat(live)) this.#send(event);
+    for (const event of replay.concat(live)) this.#send(event);
   }
 
   write(text: string, now = Date.now()) {
@@ -161,6 +185,7 @@ class JobEventStream implements OpenEventStream {
     this.#closed = true;
     void this.#unsubscribe?.().catch(() => undefined);
     this.onClosed(this);
+    this.request.onClose?.();
     return true;
   }
 

@@ -51,7 +51,7 @@ export async function fetchGarment(raw: string, policy: GarmentFetchPolicy, sign
     if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {
       await response.body?.cancel();
       if (hop >= MAX_REDIRECTS) throw new ApiError('GARMENT_FETCH_FAILED', 'The garment image URL redirects too many times.');
-      url = checkGarmentUrl(new URL(response.headers.get('location')!, url).href, policy);
+      url = checkGarmentUrl(redirectTarget(response.headers.get('location')!, url), policy);
       continue;
     }
     if (!response.ok || !response.body) {
@@ -59,6 +59,15 @@ export async function fetchGarment(raw: string, policy: GarmentFetchPolicy, sign
       throw new ApiError('GARMENT_FETCH_FAILED', `The garment image answered HTTP ${response.status}.`);
     }
     return readLimited(response, policy.maxBytes);
+  }
+}
+
+/** Where a redirect leads; a Location that is no URL cannot be checked against the allow-list, so it is refused like a host outside it. */
+function redirectTarget(location: string, from: URL): string {
+  try {
+    return new URL(location, from).href;
+  } catch {
+    throw new ApiError('GARMENT_HOST_NOT_ALLOWED', `The garment image at ${from.host} redirects to an address that is not a valid URL.`);
   }
 }
 

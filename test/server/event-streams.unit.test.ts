@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { JobStatus } from '../../src/contract.js';
+import type { JobStatus, JobView } from '../../src/contract.js';
 import { type EventSink, type JobFeed, JobEventStreams } from '../../src/server/event-streams.js';
 import type { JobEvent, JobRecord } from '../../src/server/job-records.js';
 import { silentLogger } from '../../src/server/log.js';
-import { resumePoint } from '../../src/server/routes/events.js';
+import { resumePoint } from '../../src/server/event-stream-policy.js';
 
 /** Event streams on their own: a job feed in memory, a sink that records, and the clock under the test's control. */
 
@@ -47,8 +47,9 @@ function recorder(): EventSink & { text: string; ended: boolean } {
   };
 }
 
-const timing = { heartbeatMs: 15_000, orphanCheckMs: 3_000, tickMs: 1_000 };
-const fromStart = (history: JobEvent[]) => resumePoint(undefined, history);
+const timing = { heartbeatMs: 15_000, orphanCheckMs: 3_000, tickMs: 1_000, lifetimeMs: 300_000 };
+const running: JobView = { id: 'job-1', status: 'running' };
+const request = (resume = (history: JobEvent[]) => resumePoint(undefined, history, running)) => ({ jobId: 'job-1', sessionId: 'session-a', resume });
 const settle = () => vi.advanceTimersByTimeAsync(0);
 
 beforeEach(() => vi.useFakeTimers());
@@ -61,7 +62,7 @@ describe('JobEventStreams', () => {
     publish('running', 0.1);
     const streams = new JobEventStreams(jobs, silentLogger, timing);
     const sink = recorder();
-    streams.open('job-1', 'session-a', fromStart, sink);
+    streams.open(request(), sink);
     await settle();
     publish('running', 0.5);
     publish('succeeded');
@@ -80,7 +81,7 @@ describe('JobEventStreams', () => {
     const { jobs, publish } = feed();
     for (const progress of [0.1, 0.2, 0.3]) publish('running', progress);
     const sink = recorder();
-    new JobEventStreams(jobs, silentLogger, timing).open('job-1', 'session-a', (history) => resumePoint('1', history), sink);
+    new JobEventStreams(jobs, silentLogger, timing).open(request((history) => resumePoint('1', history, running)), sink);
     await settle();
     expect(sink.text.match(/^id: \d+$/gm)).toEqual(['id: 2', 'id: 3']);
   });
@@ -90,8 +91,8 @@ describe('JobEventStreams', () => {
     publish('running', 0.1);
     const streams = new JobEventStreams(jobs, silentLogger, timing);
     const [first, second] = [recorder(), recorder()];
-    streams.open('job-1', 'session-a', fromStart, first);
-    streams.open('job-1', 'session-a', fromStart, second);
+    streams.open(request(), first);
+    streams.open(request(), second);
     await settle();
 
     await vi.advanceTimersByTimeAsync(2_000);
@@ -111,7 +112,7 @@ describe('JobEventStreams', () => {
     publish('running', 0.1);
     const streams = new JobEventStreams(jobs, silentLogger, timing);
     const sink = recorder();
-    const stream = streams.open('job-1', 'session-a', fromStart, sink);
+    const stream = streams.open(request(), sink);
     await settle();
     const before = sink.text;
 
@@ -124,7 +125,7 @@ describe('JobEventStreams', () => {
   it('as a web ReadableStream: the same bytes, closed after the terminal event', async () => {
     const { jobs, publish } = feed();
     publish('queued');
-    const body = new JobEventStreams(jobs, silentLogger, timing).readable('job-1', 'session-a', fromStart);
+    const body = new JobEventStreams(jobs, silentLogger, timing).readable(request());
     await settle();
     publish('failed');
     const text = await new Response(body).text();

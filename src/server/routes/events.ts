@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
-import type { EventSink, JobEventStreams } from '../event-streams.js';
-import type { JobEvent } from '../job-records.js';
+import { type OpenStreams, resumePoint } from '../event-stream-policy.js';
+import type { EventSink, JobEventStreams, StreamRequest } from '../event-streams.js';
 import type { JobService } from '../jobs.js';
 import type { SessionEnv } from '../middleware/authenticate.js';
+import type { RequestContextEnv } from '../middleware/request-context.js';
 import { respond, responseHeaders } from '../middleware/response-headers.js';
 
 /** A response object of the runtime that a route may write to itself (Node's `ServerResponse`). */
@@ -21,6 +22,8 @@ export interface DirectResponses {
 export interface EventRouteOptions {
   jobs: JobService;
   streams: JobEventStreams;
+  /** How many streams a session and an address may hold open. */
+  openStreams: OpenStreams;
   /**
    * On Node, streams are written straight to the response: a web ReadableStream, the reader
    * that pumps it and their promises cost about three times the memory of the socket itself.
@@ -38,24 +41,20 @@ const EVENT_STREAM_HEADERS = {
 };
 
 /** `GET /jobs/{id}/events`: the job's updates as server-sent events; behind `authenticate`. */
-export function eventRoutes({ jobs, streams, direct }: EventRouteOptions) {
-  return new Hono<SessionEnv>().get('/jobs/:id/events', async (c) => {
+export function eventRoutes({ jobs, streams, openStreams, direct }: EventRouteOptions) {
+  return new Hono<SessionEnv & RequestContextEnv>().get('/jobs/:id/events', async (c) => {
     const sessionId = c.get('session').sid;
     const job = await jobs.get(sessionId, c.req.param('id'));
+    // After the lookup, so an unknown id takes no place.
+    const release = openStreams.claim(sessionId, c.get('client'));
     const lastEventId = c.req.header('last-event-id');
-    const resumeAfter = (history: JobEvent[]) => resumePoint(lastEventId, history);
+    const request: StreamRequest = { jobId: job.id, sessionId, resume: (history) => resumePoint(lastEventId, history, jobs.view(job)), onClose: release };
 
     const response = direct?.of(c.env);
-    if (!direct || !response) return respond(c, streams.readable(job.id, sessionId, resumeAfter), 200, EVENT_STREAM_HEADERS);
+    if (!direct || !response) return respond(c, streams.readable(request), 200, EVENT_STREAM_HEADERS);
     response.writeHead(200, Object.assign(responseHeaders(c), EVENT_STREAM_HEADERS));
-    const stream = streams.open(job.id, sessionId, resumeAfter, response);
+    const stream = streams.open(request, response);
     response.once('close', () => stream.cancel());
     return direct.sent;
   });
-}
-
-/** The id of the last event a stream has seen: a reconnecting EventSource's `Last-Event-ID`; a new stream starts at the job's current state. */
-export function resumePoint(lastEventIdHeader: string | undefined, history: readonly JobEvent[]): number {
-  const lastEventId = Number.parseInt(lastEventIdHeader ?? '', 10);
-  return Number.isInteger(lastEventId) && lastEventId >= 0 ? lastEventId : Math.max(0, history.length - 1);
 }
