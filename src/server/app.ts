@@ -57,7 +57,7 @@ export interface Proxy {
 
 /**
  * The proxy as one web-standard fetch handler (Hono): the widget ↔ proxy contract of
- * README "The contract". Node, edge and serverless entries wrap this same app.
+ * server/README.md, "The contract". Node, edge and serverless entries wrap this same app.
  *
  * Here the parts are made and wired: the services, the middleware every request passes
  * (middleware/), and the routes (routes/), each a small Hono app of its own.

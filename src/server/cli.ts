@@ -3,7 +3,7 @@ import { ConfigError, readConfig, type ProxyConfig } from './config.js';
 import { serveWithEnvelopes } from './node-errors.js';
 import { createNodeProxy, type NodeProxy } from './node.js';
 
-/** `fitting-room-proxy`: the proxy alone on Node, configured by environment variables (README). */
+/** `fitting-room-proxy`: the proxy alone on Node, configured by environment variables (server/README.md). */
 async function main() {
   let config: ProxyConfig;
   let proxy: NodeProxy;

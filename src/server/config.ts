@@ -5,7 +5,7 @@ import type { Limit } from './rate-limit.js';
 export { ConfigError };
 
 /**
- * The proxy's whole configuration, read once from environment variables (see README,
+ * The proxy's whole configuration, read once from environment variables (see server/README.md,
  * "Run the proxy"). Everything else takes a `ProxyConfig`, so tests and embedders can
  * build one without touching `process.env`.
  */
