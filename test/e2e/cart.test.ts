@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,16 @@ import { shopperPhoto, startHost, type Host } from './embed/host.js';
  * on WooCommerce (its AJAX add, `added_to_cart`), a sold-out answer, and `preventDefault()`.
  */
 const ARTIFACTS = fileURLToPath(new URL('../.artifacts/', import.meta.url));
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core on the widget (its dialog included, through the open shadow roots): the ids of the rules it breaks. */
+async function axeViolations(page: Page) {
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Element): Promise<{ violations: { id: string }[] }> } }).axe;
+    return (await axe.run(document.querySelector('fitting-room')!)).violations.map((violation) => violation.id);
+  });
+}
 
 let host: Host;
 let browser: Browser;
@@ -64,6 +75,7 @@ describe('native add to cart', () => {
       { action: 'add', lines: [{ merchandiseId: 'gid://shopify/ProductVariant/4002', quantity: 1 }], totalQuantity: 1 },
     ]);
     await page.screenshot({ path: `${ARTIFACTS}cart-added.png` });
+    expect(await axeViolations(page)).toEqual([]);
     expect(await page.getByRole('dialog').isVisible(), 'the dialog stays open on its confirmation').toBe(true);
     expect(errors).toEqual([]);
     await context.close();
@@ -82,6 +94,7 @@ describe('native add to cart', () => {
     expect(await page.locator('.cart-count-bubble').textContent()).toBe('0');
     expect(await dialog.getByRole('link', { name: 'View cart' }).count()).toBe(0);
     await page.screenshot({ path: `${ARTIFACTS}cart-sold-out.png` });
+    expect(await axeViolations(page)).toEqual([]);
     // 422 is the platform's refusal, not a page error.
     expect(errors.filter((error) => !error.includes('422'))).toEqual([]);
     await context.close();
