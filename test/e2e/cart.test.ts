@@ -115,6 +115,27 @@ describe('native add to cart', () => {
     await context.close();
   });
 
+  it('Shopify, a theme that configured Shopify.actions.updateCart: the action adds the line (no Ajax call), its userErrors are told', async () => {
+    requests.shopify.length = 0;
+    const { page, context, errors, dialog } = await resultOn('/products/wool-coat');
+    await dialog.getByRole('button', { name: 'Add to cart' }).click();
+    await dialog.getByRole('link', { name: 'View cart' }).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { updateCartCalls: unknown[] }).updateCartCalls)).toEqual([
+      { lines: [{ merchandiseId: 'gid://shopify/ProductVariant/4002', quantity: 1 }] },
+    ]);
+    expect(await page.locator('.cart-count-bubble').textContent()).toBe('1');
+    expect(requests.shopify, 'no Ajax add beside the action').toEqual([]);
+    await context.close();
+
+    const soldOut = await resultOn('/products/wool-coat', (page) => page.locator('fitting-room').evaluate((element, id) => element.setAttribute('variant-id', id), SOLD_OUT_VARIANT));
+    await soldOut.dialog.getByRole('button', { name: 'Add to cart' }).click();
+    await soldOut.dialog.getByRole('alert').waitFor();
+    expect(await soldOut.dialog.getByRole('alert').textContent()).toContain('sold out');
+    expect(await soldOut.page.locator('.cart-count-bubble').textContent()).toBe('0');
+    expect([...errors, ...soldOut.errors]).toEqual([]);
+    await soldOut.context.close();
+  });
+
   it('WooCommerce: adds the variation through ?wc-ajax=add_to_cart and triggers added_to_cart, so the mini-cart refreshes', async () => {
     requests.woo.length = 0;
     const { page, context, errors, dialog } = await resultOn('/woo/product/everyday-tee/');

@@ -69,6 +69,23 @@ export interface CartRequests {
   woo: Record<string, string>[];
 }
 
+/**
+ * A theme that configured Shopify's standard `updateCart` action: it adds the lines
+ * itself and updates its cart count; `isDefault()` is false. Calls are recorded in `window.updateCartCalls`.
+ */
+const CONFIGURED_ACTIONS = `
+window.updateCartCalls = [];
+const updateCart = async (payload) => {
+  window.updateCartCalls.push(payload);
+  const line = payload.lines[0];
+  if (line.merchandiseId.endsWith('/${SOLD_OUT_VARIANT}')) return { cart: null, userErrors: [{ code: 'MERCHANDISE_OUT_OF_STOCK', field: ['lines'], message: 'The product is already sold out.' }] };
+  const count = document.querySelector('.cart-count-bubble');
+  count.textContent = String(Number(count.textContent) + line.quantity);
+  return { cart: { id: 'gid://shopify/Cart/c1', totalQuantity: Number(count.textContent) }, userErrors: [] };
+};
+updateCart.isDefault = () => false;
+window.Shopify = { shop: 'fitting-room-test.myshopify.com', routes: { root: '/' }, actions: { updateCart } };`;
+
 export function registerCartPages(host: Host): CartRequests {
   const requests: CartRequests = { shopify: [], woo: [] };
   const image = `${host.url}/images/tee-navy.png`;
@@ -76,6 +93,22 @@ export function registerCartPages(host: Host): CartRequests {
   const section = (id: string, inner: string) => `<div id="shopify-section-${id}" class="shopify-section">${inner}</div>`;
 
   host.page('/cdn/shop/t/2/assets/cart-notification.js', { html: CART_NOTIFICATION, type: 'text/javascript' });
+  host.page('/cdn/shop/t/3/assets/actions.js', { html: CONFIGURED_ACTIONS, type: 'text/javascript' });
+  host.page(
+    '/products/wool-coat',
+    shell(
+      'Wool Coat – a theme with configured actions',
+      '<script src="/cdn/shop/t/3/assets/actions.js"></script>',
+      `<header><a href="/cart" id="cart-icon-bubble">Cart <span class="cart-count-bubble">0</span></a></header>
+<main><h1>Wool Coat</h1>
+  <fitting-room endpoint="/fitting-room" garment="${image}" category="outerwear" product-id="9003" variant-id="4002"></fitting-room>
+</main>`,
+    ),
+  );
+  host.page('/products/wool-coat.js', {
+    html: JSON.stringify({ id: 9003, title: 'Wool Coat', type: 'Coats', featured_image: image, variants: [{ id: 4002, featured_image: { src: image } }] }),
+    type: 'application/json',
+  });
   host.page(
     '/products/linen-shirt',
     shell(
