@@ -83,8 +83,12 @@ describe('native add to cart', () => {
 
   it('Shopify: a sold-out variant reaches the shopper as a clear message, and nothing is added', async () => {
     requests.shopify.length = 0;
+    // The shopper picks the sold-out colour: the theme sets the product form's id and says so.
     const { page, context, errors, dialog } = await resultOn('/products/linen-shirt', (page) =>
-      page.locator('fitting-room').evaluate((element, id) => element.setAttribute('variant-id', id), SOLD_OUT_VARIANT),
+      page.locator('input[name=id]').evaluate((input: HTMLInputElement, id) => {
+        input.value = id;
+        input.dispatchEvent(new Event('change', { bubbles: true }));
+      }, SOLD_OUT_VARIANT),
     );
     await dialog.getByRole('button', { name: 'Add to cart' }).click();
     const alert = dialog.getByRole('alert');

@@ -317,6 +317,20 @@ describe('<fitting-room> zero configuration', () => {
     expect(element.variantId, 'a combination without a variant').to.equal('3');
   });
 
+  it('follows a product form whose [name=id] a theme set by property, with neither a change nor a standard event', async () => {
+    container = mount(`
+      <product-info>
+        <script type="application/json" data-product-json>${JSON.stringify({ id: 5, variants: [{ id: 51, featured_image: { src: 'https://shop.example/sand.png' } }, { id: 52, featured_image: { src: 'https://shop.example/navy.png' } }] })}</script>
+        <form action="/cart/add" method="post"><input type="hidden" name="id" value="51"></form>
+        <fitting-room garment="https://shop.example/sand.png" variant-id="51"></fitting-room>
+      </product-info>`);
+    const element = container.querySelector('fitting-room')!;
+    (container.querySelector('[name=id]') as HTMLInputElement).value = '52';
+    await intent(element);
+    await waitFor(() => element.variantId === '52', 'the variant the form holds');
+    expect(element.garment).to.equal('https://shop.example/navy.png');
+  });
+
   it('follows WooCommerce’s found_variation and reset_image (jQuery), per product', async () => {
     container = mount(`
       <div class="product"><form class="variations_form cart"></form><fitting-room garment="https://shop.example/hoodie.png" product-id="10"></fitting-room></div>

@@ -31,6 +31,8 @@ export interface Discovered {
   endpoint?: string;
   /** The image of the element's current `variant-id`, when the page tells it. */
   variantImage?: string;
+  /** The variant the product form holds now, when it differs from the element's: a theme set it without telling. */
+  movedVariant?: string;
 }
 
 type Json = Record<string, unknown> & { [key: string]: any };
@@ -229,9 +231,13 @@ export async function discover(element: Element, variantId?: string | null): Pro
   const form = nearest(element, 'form[action*="/cart/add"] [name=id],[name=id][form]')[0] as HTMLInputElement | undefined;
   const wooVariation = nearest(element, 'form.variations_form [name=variation_id]')[0] as HTMLInputElement | undefined;
 
+  // The product form holds what the theme's own "Add to cart" adds. A theme that set its `[name=id]`
+  // by property (no `change`, no standard event) leaves it differing from what the element was told.
+  const told = variantId ?? str(url.searchParams.get('variant'));
+  const moved = told && str(form?.value) && form!.value !== told ? form!.value : undefined;
   const variant =
-    variantId ??
-    str(url.searchParams.get('variant')) ??
+    moved ??
+    told ??
     str(form?.value) ??
     str(wooVariation?.value) ??
     str(analytics?.selectedVariantId);
@@ -278,5 +284,6 @@ export async function discover(element: Element, variantId?: string | null): Pro
     // On Shopify the proxy sits behind the App Proxy at /apps/fitting-room.
     endpoint: globals.Shopify ? '/apps/fitting-room' : '/fitting-room',
     variantImage: variantOnly,
+    movedVariant: moved,
   };
 }

@@ -149,6 +149,7 @@ export class FittingRoom extends HTMLElement {
     try {
       const found = await (await loadDiscovery()).discover(this, this.getAttribute('variant-id'));
       discovered.set(this, found);
+      if (found.movedVariant) this.#followVariant({ source: this, variantId: found.movedVariant, garment: found.variantImage });
       if (this.#stale && found.variantImage) {
         this.#stale = false;
         this.setAttribute('garment', found.variantImage);
