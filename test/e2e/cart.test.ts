@@ -68,8 +68,9 @@ describe('native add to cart', () => {
     expect(await link.getAttribute('href')).toBe('/cart');
     await expect.poll(() => page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.shadowRoot?.activeElement?.textContent)).toBe('View cart');
     expect(await dialog.locator('.cart-status').textContent()).toBe('Added to your cart. View cart');
-    expect(requests.shopify).toEqual([{ items: [{ id: 4002, quantity: 1 }], sections: ['cart-notification-product', 'cart-icon-bubble'], sections_url: '/products/linen-shirt' }]);
+    expect(requests.shopify).toEqual([{ id: '4002', quantity: '1', sections: 'cart-notification-product,cart-icon-bubble', sections_url: '/products/linen-shirt' }]);
     expect(await page.locator('.cart-count-bubble').textContent()).toBe('1');
+    expect(await page.locator('cart-notification .added').textContent()).toBe('Linen Shirt – Red');
     expect(await page.locator('cart-notification').evaluate((element) => element.classList.contains('active'))).toBe(true);
     await expect.poll(() => page.evaluate(() => (window as unknown as { cartEvents: unknown[] }).cartEvents)).toEqual([
       { action: 'add', lines: [{ merchandiseId: 'gid://shopify/ProductVariant/4002', quantity: 1 }], totalQuantity: 1 },

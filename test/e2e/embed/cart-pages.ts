@@ -19,11 +19,16 @@ export const SOLD_OUT_VARIANT = '4003';
 /** Dawn's cart notification in short: asks for its sections, shows them, opens. */
 const CART_NOTIFICATION = `
 customElements.define('cart-notification', class extends HTMLElement {
-  getSectionsToRender() { return [{ id: 'cart-notification-product' }, { id: 'cart-icon-bubble' }]; }
+  getSectionsToRender() {
+    return [{ id: 'cart-notification-product', selector: '[id="cart-notification-product-' + this.cartItemKey + '"]' }, { id: 'cart-icon-bubble', selector: '.shopify-section' }];
+  }
   renderContents(state) {
-    const inner = (html) => new DOMParser().parseFromString(html, 'text/html').querySelector('.shopify-section').innerHTML;
-    document.getElementById('cart-icon-bubble').innerHTML = inner(state.sections['cart-icon-bubble']);
-    this.querySelector('.product').innerHTML = inner(state.sections['cart-notification-product']);
+    // Like Dawn's: the added line's key picks its part of the product section.
+    this.cartItemKey = state.key;
+    for (const section of this.getSectionsToRender()) {
+      const html = new DOMParser().parseFromString(state.sections[section.id], 'text/html');
+      document.getElementById(section.id).innerHTML = html.querySelector(section.selector).innerHTML;
+    }
     this.classList.add('active');
   }
 });
@@ -116,7 +121,7 @@ export function registerCartPages(host: Host): CartRequests {
       `<script>window.Shopify = { shop: 'fitting-room-test.myshopify.com', routes: { root: '/' } };</script>
 <script src="/cdn/shop/t/2/assets/cart-notification.js" defer></script>`,
       `<header><a href="/cart" id="cart-icon-bubble">Cart <span class="cart-count-bubble">0</span></a>
-  <cart-notification><div class="product"></div></cart-notification></header>
+  <cart-notification><div id="cart-notification-product"></div></cart-notification></header>
 <main><h1>Linen Shirt</h1>
   <form method="post" action="/cart/add"><input type="hidden" name="id" value="4002"><button type="submit" name="add">Add to cart</button></form>
   <fitting-room endpoint="/fitting-room" garment="${image}" category="top" product-id="9002" variant-id="4002"></fitting-room>
@@ -124,20 +129,25 @@ export function registerCartPages(host: Host): CartRequests {
     ),
   );
   host.post('/cart/add.js', async (request) => {
-    const body = (await request.json()) as { items: { id: number; quantity: number }[]; sections?: string[] };
+    // Shopify's Ajax API takes a form post (as a theme's product form sends it) or JSON.
+    const form = await request.formData();
+    const body = Object.fromEntries([...form].map(([key, value]) => [key, String(value)]));
     requests.shopify.push(body);
-    const [item] = body.items;
+    const item = { id: Number(body.id), quantity: Number(body.quantity ?? 1) };
     if (String(item.id) === SOLD_OUT_VARIANT) {
       return Response.json({ status: 422, message: 'Cart Error', description: 'The product ‘Linen Shirt - Green’ is already sold out.' }, { status: 422 });
     }
     shopifyCount += item.quantity;
+    const key = `${item.id}:abc`;
     const sections = Object.fromEntries(
-      (body.sections ?? []).map((id) => [
+      (body.sections ?? '').split(',').filter(Boolean).map((id) => [
         id,
-        id === 'cart-icon-bubble' ? section(id, `Cart <span class="cart-count-bubble">${shopifyCount}</span>`) : section(id, '<p>Linen Shirt – Red</p>'),
+        id === 'cart-icon-bubble'
+          ? section(id, `Cart <span class="cart-count-bubble">${shopifyCount}</span>`)
+          : section(id, `<div id="cart-notification-product-${key}"><p class="added">Linen Shirt – Red</p></div>`),
       ]),
     );
-    return Response.json({ id: item.id, key: `${item.id}:abc`, quantity: item.quantity, title: 'Linen Shirt - Red', sections });
+    return Response.json({ id: item.id, key, quantity: item.quantity, title: 'Linen Shirt - Red', sections });
   });
   // Discovery asks Shopify's product endpoint for the variants' images, as on a real shop.
   host.page('/products/linen-shirt.js', {

@@ -56,11 +56,18 @@ export async function addOnShopify(shopify: ShopifyGlobal, variantId: string, so
   const sections = dawnCart?.getSectionsToRender?.().map((section) => section.id) ?? [ICON_SECTION];
   let settle!: (result: { cart: object | null; userErrors?: { message: string }[] }) => void;
   announceLinesUpdate(source, merchandiseId, new Promise((resolve) => (settle = resolve)));
+  // As a product form posts it: one line, so Shopify answers with that line (its `key`, which
+  // Dawn's notification looks for) and the requested sections.
+  const form = new FormData();
+  form.append('id', variantId);
+  form.append('quantity', '1');
+  form.append('sections', sections.join(','));
+  form.append('sections_url', location.pathname);
   const response = await fetch(`${root}cart/add.js`, {
     method: 'POST',
     credentials: 'same-origin',
-    headers: { 'content-type': 'application/json', accept: 'application/json', 'x-requested-with': 'XMLHttpRequest' },
-    body: JSON.stringify({ items: [{ id: Number(variantId) || variantId, quantity: 1 }], sections, sections_url: location.pathname }),
+    headers: { accept: 'application/json', 'x-requested-with': 'XMLHttpRequest' },
+    body: form,
   }).catch(() => undefined);
   const body = await response?.json().catch(() => undefined);
   if (!response?.ok) {
