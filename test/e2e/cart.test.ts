@@ -153,4 +153,15 @@ describe('native add to cart', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('WooCommerce: a variable product without a chosen variation is refused, and the shopper is told to choose first', async () => {
+    requests.woo.length = 0;
+    const { context, errors, dialog } = await resultOn('/woo/product/hoodie/');
+    await dialog.getByRole('button', { name: 'Add to cart' }).click();
+    await dialog.getByRole('alert').waitFor();
+    expect(await dialog.getByRole('alert').textContent()).toContain('Please choose the options (such as size or colour) on the product page first');
+    expect(requests.woo).toEqual([{ product_id: '50', quantity: '1' }]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

@@ -174,10 +174,25 @@ export function registerCartPages(host: Host): CartRequests {
 </div></main>`,
     ),
   );
+  // A variable product whose variation the shopper has not chosen yet: WooCommerce refuses its parent.
+  host.page(
+    '/woo/product/hoodie/',
+    shell(
+      'Hoodie – WooCommerce',
+      `<script src="/woo/wp-includes/js/jquery/jquery.min.js"></script>
+<script>var wc_add_to_cart_params = {"wc_ajax_url":"\\/woo\\/?wc-ajax=%%endpoint%%","cart_url":"\\/woo\\/cart\\/"};</script>`,
+      `<main><div id="product-50" class="product type-product post-50 product-type-variable">
+  <h1 class="product_title entry-title">Hoodie</h1>
+  <form class="variations_form cart" method="post" data-product_id="50"><input type="hidden" name="variation_id" class="variation_id" value=""></form>
+  <fitting-room endpoint="/fitting-room" garment="${host.url}/images/tee-green.png" category="top" product-id="50"></fitting-room>
+</div></main>`,
+    ),
+  );
   host.post('/woo/', async (request) => {
     if (new URL(request.url).searchParams.get('wc-ajax') !== 'add_to_cart') return new Response('0', { status: 400 });
     const form = Object.fromEntries(new URLSearchParams(await request.text()));
     requests.woo.push(form);
+    if (form.product_id === '50') return Response.json({ error: true, product_url: '/woo/product/hoodie/' });
     return Response.json({
       fragments: { 'div.widget_shopping_cart_content': '<div class="widget_shopping_cart_content"><p class="mini-cart-count">1 item: Everyday Tee – Red</p></div>' },
       cart_hash: 'f00d',

@@ -12,6 +12,7 @@ export const CART_STRINGS = {
     cartSoldOut: 'Sorry, this option is sold out, so it wasn’t added to your cart.',
     cartLimit: 'Your cart already holds as many of this item as the shop allows, so no more were added.',
     cartRefused: 'The shop couldn’t add this item to your cart. It may be sold out, or your cart may already hold the most you can buy.',
+    cartOptions: 'Please choose the options (such as size or colour) on the product page first, then add it again.',
     cartFailed: 'We couldn’t reach the shop’s cart. Check your connection and try again.',
   },
   de: {
@@ -21,6 +22,7 @@ export const CART_STRINGS = {
     cartSoldOut: 'Diese Variante ist leider ausverkauft und wurde nicht in den Warenkorb gelegt.',
     cartLimit: 'Ihr Warenkorb enthält bereits so viele dieses Artikels, wie der Shop erlaubt. Es wurde keiner hinzugefügt.',
     cartRefused: 'Der Shop konnte diesen Artikel nicht in den Warenkorb legen. Er ist vielleicht ausverkauft, oder Ihr Warenkorb enthält schon die Höchstmenge.',
+    cartOptions: 'Bitte wählen Sie zuerst die Optionen (etwa Größe oder Farbe) auf der Produktseite und legen Sie den Artikel dann erneut in den Warenkorb.',
     cartFailed: 'Der Warenkorb des Shops ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es noch einmal.',
   },
   fr: {
@@ -30,6 +32,7 @@ export const CART_STRINGS = {
     cartSoldOut: 'Désolé, cette option est épuisée : elle n’a pas été ajoutée à votre panier.',
     cartLimit: 'Votre panier contient déjà la quantité maximale autorisée par la boutique pour cet article : rien n’a été ajouté.',
     cartRefused: 'La boutique n’a pas pu ajouter cet article à votre panier. Il est peut-être épuisé, ou votre panier en contient déjà le maximum.',
+    cartOptions: 'Choisissez d’abord les options (taille, couleur…) sur la page du produit, puis ajoutez-le à nouveau.',
     cartFailed: 'Impossible de joindre le panier de la boutique. Vérifiez votre connexion et réessayez.',
   },
   es: {
@@ -39,6 +42,7 @@ export const CART_STRINGS = {
     cartSoldOut: 'Lo sentimos, esta opción está agotada y no se ha añadido a tu carrito.',
     cartLimit: 'Tu carrito ya tiene la cantidad máxima de este artículo que permite la tienda; no se ha añadido más.',
     cartRefused: 'La tienda no ha podido añadir este artículo a tu carrito. Puede que esté agotado o que tu carrito ya tenga el máximo permitido.',
+    cartOptions: 'Elige primero las opciones (como la talla o el color) en la página del producto y vuelve a añadirlo.',
     cartFailed: 'No hemos podido conectar con el carrito de la tienda. Comprueba tu conexión e inténtalo de nuevo.',
   },
   ja: {
@@ -48,6 +52,7 @@ export const CART_STRINGS = {
     cartSoldOut: '申し訳ありません。この商品は売り切れのため、カートに追加されませんでした。',
     cartLimit: 'この商品はショップが認める上限数まですでにカートに入っているため、追加されませんでした。',
     cartRefused: 'ショップがこの商品をカートに追加できませんでした。売り切れか、カート内の数量が上限に達している可能性があります。',
+    cartOptions: '先に商品ページでオプション（サイズや色など）を選んでから、もう一度追加してください。',
     cartFailed: 'ショップのカートに接続できませんでした。接続を確認して、もう一度お試しください。',
   },
   ar: {
@@ -57,13 +62,14 @@ export const CART_STRINGS = {
     cartSoldOut: 'عذرًا، هذا الخيار نفد من المخزون، لذا لم تتم إضافته إلى سلتك.',
     cartLimit: 'تحتوي سلتك بالفعل على الحد الأقصى الذي يسمح به المتجر من هذا المنتج، لذا لم تتم إضافة المزيد.',
     cartRefused: 'تعذّر على المتجر إضافة هذا المنتج إلى سلتك. ربما نفد من المخزون، أو أن سلتك تحتوي بالفعل على الحد الأقصى المسموح به.',
+    cartOptions: 'يُرجى اختيار الخيارات (مثل المقاس أو اللون) في صفحة المنتج أولًا، ثم أضفه مرة أخرى.',
     cartFailed: 'تعذّر الوصول إلى سلة المتجر. تحقّق من اتصالك وحاول مرة أخرى.',
   },
 } as const;
 
 export type CartStrings = Record<keyof (typeof CART_STRINGS)['en'], string>;
 /** Why the shop did not add the item; each is one message. */
-export type CartRefusal = 'cartSoldOut' | 'cartLimit' | 'cartRefused' | 'cartFailed';
+export type CartRefusal = 'cartSoldOut' | 'cartLimit' | 'cartRefused' | 'cartOptions' | 'cartFailed';
 
 /** The strings for the dialog's `locale` (its language, e.g. `de` or `pt`), the merchant's overrides applied. */
 export function cartStrings(locale: string, overrides: unknown): CartStrings {

@@ -23,8 +23,9 @@ export async function addOnWooCommerce(params: WooParams, productId: string, var
   const response = await fetch(url, { method: 'POST', credentials: 'same-origin', body: form }).catch(() => undefined);
   const body = await response?.json().catch(() => undefined);
   if (!response?.ok || !body) return { refused: 'cartFailed' };
-  // Refused (out of stock, a limit, a missing option): WooCommerce keeps its reason as a notice for the next page.
-  if (body.error) return { refused: 'cartRefused' };
+  // Refused: WooCommerce keeps its reason as a notice for the next page. A variable product with
+  // no variation chosen yet is the one reason the page itself tells.
+  if (body.error) return { refused: !variantId && document.querySelector('form.variations_form') ? 'cartOptions' : 'cartRefused' };
   const $ = (window as unknown as { jQuery?: JQueryLike }).jQuery;
   $?.(document.body).trigger('added_to_cart', [body.fragments, body.cart_hash]);
   return { cartUrl: params.cart_url || '/cart/' };
