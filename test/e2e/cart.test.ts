@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, tryOn, watchErrors } from './embed/browser.js';
-import { registerCartPages, SOLD_OUT_VARIANT, type CartRequests } from './embed/cart-pages.js';
+import { LIMITED_VARIANT, registerCartPages, SOLD_OUT_VARIANT, type CartRequests } from './embed/cart-pages.js';
 import { shopperPhoto, startHost, type Host } from './embed/host.js';
 
 /**
@@ -102,6 +102,20 @@ describe('native add to cart', () => {
     expect(await axeViolations(page)).toEqual([]);
     // 422 is the platform's refusal, not a page error.
     expect(errors.filter((error) => !error.includes('422'))).toEqual([]);
+    await context.close();
+  });
+
+  it('Shopify: a quantity limit (422) reaches the shopper as a clear message', async () => {
+    const { page, context, dialog } = await resultOn('/products/linen-shirt', (page) =>
+      page.locator('input[name=id]').evaluate((input: HTMLInputElement, id) => {
+        input.value = id;
+        input.dispatchEvent(new Event('change', { bubbles: true }));
+      }, LIMITED_VARIANT),
+    );
+    await dialog.getByRole('button', { name: 'Add to cart' }).click();
+    await dialog.getByRole('alert').waitFor();
+    expect(await dialog.getByRole('alert').textContent()).toContain('Your cart already holds as many of this item as the shop allows, so no more were added.');
+    expect(await page.locator('.cart-count-bubble').textContent()).toBe('0');
     await context.close();
   });
 

@@ -15,6 +15,8 @@ import type { Host } from './host.js';
 import { RESERVE_RULE } from './pages.js';
 
 export const SOLD_OUT_VARIANT = '4003';
+/** A variant of which the cart already holds all the shop sells. */
+export const LIMITED_VARIANT = '4004';
 
 /** Dawn's cart notification in short: asks for its sections, shows them, opens. */
 const CART_NOTIFICATION = `
@@ -135,7 +137,11 @@ export function registerCartPages(host: Host): CartRequests {
     requests.shopify.push(body);
     const item = { id: Number(body.id), quantity: Number(body.quantity ?? 1) };
     if (String(item.id) === SOLD_OUT_VARIANT) {
-      return Response.json({ status: 422, message: 'Cart Error', description: 'The product ‘Linen Shirt - Green’ is already sold out.' }, { status: 422 });
+      // In the shop's language (a German shop here): the widget asks the product's availability rather than reading it.
+      return Response.json({ status: 422, message: 'Cart Error', description: 'Das Produkt „Linen Shirt - Green“ ist bereits ausverkauft.' }, { status: 422 });
+    }
+    if (String(item.id) === LIMITED_VARIANT) {
+      return Response.json({ status: 422, message: 'Cart Error', description: 'All 1 Linen Shirt - Blue are in your cart.' }, { status: 422 });
     }
     shopifyCount += item.quantity;
     const key = `${item.id}:abc`;
@@ -151,7 +157,7 @@ export function registerCartPages(host: Host): CartRequests {
   });
   // Discovery asks Shopify's product endpoint for the variants' images, as on a real shop.
   host.page('/products/linen-shirt.js', {
-    html: JSON.stringify({ id: 9002, title: 'Linen Shirt', type: 'Shirts', featured_image: image, variants: [{ id: 4002, featured_image: { src: image } }, { id: 4003, featured_image: { src: image } }] }),
+    html: JSON.stringify({ id: 9002, title: 'Linen Shirt', type: 'Shirts', featured_image: image, variants: [{ id: 4002, available: true, featured_image: { src: image } }, { id: 4003, available: false, featured_image: { src: image } }, { id: 4004, available: true, featured_image: { src: image } }] }),
     type: 'application/json',
   });
   host.page('/cart.js', {

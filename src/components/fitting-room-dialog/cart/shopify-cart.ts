@@ -25,7 +25,6 @@ interface ShopifyGlobal {
 interface DawnCart extends HTMLElement {
   getSectionsToRender?(): { id: string }[];
   renderContents?(state: unknown): void;
-  setActiveElement?(element: Element | null): void;
 }
 
 interface AjaxCart {
@@ -49,7 +48,7 @@ export async function addOnShopify(shopify: ShopifyGlobal, variantId: string, so
   const updateCart = shopify.actions?.updateCart;
   if (updateCart && updateCart.isDefault?.() === false) {
     const { userErrors = [] } = await updateCart({ lines: [{ merchandiseId, quantity: 1 }] });
-    return userErrors.length ? { refused: refusalOf(userErrors.map((error) => `${error.code} ${error.message}`).join(' '), 422) } : { cartUrl };
+    return userErrors.length ? { refused: refusalOf(userErrors.map((error) => `${error.code} ${error.message}`).join(' '), 'cartRefused') } : { cartUrl };
   }
 
   const dawnCart = document.querySelector<DawnCart>('cart-notification,cart-drawer');
@@ -73,7 +72,10 @@ export async function addOnShopify(shopify: ShopifyGlobal, variantId: string, so
   if (!response?.ok) {
     const reason = `${body?.message ?? ''} ${body?.description ?? ''}`;
     settle({ cart: null, userErrors: [{ message: reason.trim() || 'Cart Error' }] });
-    return { refused: response ? refusalOf(reason, response.status) : 'cartFailed' };
+    // 422: the cart declined (sold out, or a quantity limit: "All 3 … are in your cart"); 5xx or no answer: not reached.
+    const status = response?.status ?? 0;
+    if (status === 422 && (await soldOut(root, variantId))) return { refused: 'cartSoldOut' };
+    return { refused: refusalOf(reason, status === 422 ? 'cartLimit' : status >= 400 && status < 500 ? 'cartRefused' : 'cartFailed') };
   }
   refreshTheme(dawnCart, body);
   if (typeof publish == 'function' && typeof PUB_SUB_EVENTS == 'object' && PUB_SUB_EVENTS?.cartUpdate) {
@@ -83,11 +85,24 @@ export async function addOnShopify(shopify: ShopifyGlobal, variantId: string, so
   return { cartUrl };
 }
 
-/** Shopify answers 422 with a description in the shop's language; "sold out" is the one case it names. */
-function refusalOf(reason: string, status: number): CartRefusal {
+/** Whether the product page's variant is sold out, as `/products/<handle>.js` says (its 422 text is in the shop's language). */
+async function soldOut(root: string, variantId: string): Promise<boolean> {
+  const handle = /\/products\/([^/?#]+)/.exec(location.pathname)?.[1];
+  if (!handle) return false;
+  const product = await fetch(`${root}products/${handle}.js`, { credentials: 'same-origin' })
+    .then((response) => (response.ok ? (response.json() as Promise<{ variants?: { id?: number | string; available?: boolean }[] }>) : undefined))
+    .catch(() => undefined);
+  return product?.variants?.some((variant) => String(variant.id) === variantId && variant.available === false) ?? false;
+}
+
+/**
+ * What to tell the shopper: the Ajax API's description (in the shop's language) or the action's
+ * error codes name "sold out" and the quantity limits; anything else is `otherwise`.
+ */
+function refusalOf(reason: string, otherwise: CartRefusal): CartRefusal {
   if (/sold.?out|OUT_OF_STOCK/i.test(reason)) return 'cartSoldOut';
-  if (status === 422 || /MAXIMUM_EXCEEDED|NOT_ENOUGH_STOCK|INVALID_INCREMENT/i.test(reason)) return 'cartLimit';
-  return 'cartFailed';
+  if (/MAXIMUM_EXCEEDED|NOT_ENOUGH_STOCK|INVALID_INCREMENT/i.test(reason)) return 'cartLimit';
+  return otherwise;
 }
 
 function refreshTheme(dawnCart: DawnCart | null, state: { sections?: Record<string, string | null> }) {
