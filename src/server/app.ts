@@ -82,7 +82,10 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
     // Providers' images may carry metadata of their own; they leave the proxy as pixels only.
     cleanResult: (image) => cleanImage(image.bytes, { ...imageLimits, maxBytes: 4 * imageLimits.maxBytes }, 'result'),
   });
-  const garmentPolicy: GarmentFetchPolicy = { allowedHosts: config.garmentHosts, allowHttp: config.dev, maxBytes: config.maxImageBytes, fetch: deps.fetch };
+  const garmentPolicy: GarmentFetchPolicy = { allowedHosts: config.garmentHosts, allowHttp: config.allowHttpGarments, maxBytes: config.maxImageBytes, fetch: deps.fetch };
+  if (config.allowHttpGarments && !config.dev) {
+    log.warn('http-garments-allowed', { detail: 'FITTING_ROOM_ALLOW_HTTP_GARMENTS is on: garment images may come over plain http. For staging shops only.' });
+  }
   const streams = new JobEventStreams(jobs, log, { ...STREAM_TIMING, lifetimeMs: config.streams.lifetimeMs });
   const openStreams = new OpenStreams(config.streams, metrics);
   const requireSession = authenticate({ signer, allowedOrigins: config.allowedOrigins });

@@ -28,6 +28,8 @@ export interface ProxyConfig {
   dataDir: string;
   /** Development mode: plain-http garment URLs allowed, a secret generated when unset. */
   dev: boolean;
+  /** Garment images may come over plain http (`FITTING_ROOM_ALLOW_HTTP_GARMENTS`, or development): staging shops only. */
+  allowHttpGarments: boolean;
   /** Per uploaded image. */
   maxImageBytes: number;
   /** Decoded pixels per image, checked from the header before any full decode. */
@@ -111,6 +113,7 @@ export function readConfig(env: Env, { dev = false }: { dev?: boolean } = {}): P
     tokenTtlSeconds,
     dataDir: env.FITTING_ROOM_DATA_DIR || `${env.TMPDIR || '/tmp'}/fitting-room`,
     dev,
+    allowHttpGarments: flag(env.FITTING_ROOM_ALLOW_HTTP_GARMENTS, 'FITTING_ROOM_ALLOW_HTTP_GARMENTS') ?? dev,
     maxImageBytes: 10 * 1024 * 1024,
     maxImagePixels: 50_000_000,
     trustedProxies: list(env.FITTING_ROOM_TRUSTED_PROXIES),

@@ -57,8 +57,9 @@ const HANGER_PATH = 'M12 7a2 2 0 1 1 2-2c0 1-1 1.6-2 2.2v1.3M12 8.5 3.4 14.7A1.3
  * @event fitting-room:close - The dialog closed; work in flight was canceled. `detail: { productId, variantId }`.
  * @event fitting-room:result - A try-on image is ready. `detail: { productId, variantId, jobId }`.
  * @event fitting-room:error - The try-on could not be done. `detail: { productId, variantId, code, message }`.
- * @event fitting-room:add-to-cart - The shopper pressed "Add to cart" on a result. Cancelable:
- *   call `preventDefault()` to keep the dialog open. `detail: { productId, variantId }`.
+ * @event fitting-room:add-to-cart - The shopper pressed "Add to cart" on a result. `detail: { productId, variantId }`.
+ *   Unless canceled, on Shopify and WooCommerce the widget adds the variant to the shop's cart itself and confirms it
+ *   in the dialog (with a link to the cart); elsewhere the dialog closes. `preventDefault()` adds nothing and keeps the dialog open.
  *
  * @csspart button - The "Try it on" button.
  *
@@ -152,6 +153,7 @@ export class FittingRoom extends HTMLElement {
     try {
       const found = await (await loadDiscovery()).discover(this, this.getAttribute('variant-id'));
       discovered.set(this, found);
+      if (found.movedVariant) this.#followVariant({ source: this, variantId: found.movedVariant, garment: found.variantImage });
       if (this.#stale && found.variantImage) {
         this.#stale = false;
         this.setAttribute('garment', found.variantImage);
