@@ -26,6 +26,10 @@ export interface JobFields {
   category: string;
   productId?: string;
   variantId?: string;
+  /** The consent receipt (consent.ts): the version agreed to and the hash of the text shown. */
+  consentVersion?: string;
+  consentTextHash?: string;
+  consentLocale?: string;
 }
 
 export interface CreateJobOptions {
@@ -65,11 +69,8 @@ export class ProxyClient {
     return this.#withToken(async (token) => {
       const form = new FormData();
       if (fields.person) form.append('person', fields.person, 'photo.jpg');
-      if (fields.personRef) form.append('personRef', fields.personRef);
-      form.append('garment', fields.garment);
-      form.append('category', fields.category);
-      if (fields.productId) form.append('productId', fields.productId);
-      if (fields.variantId) form.append('variantId', fields.variantId);
+      // Every text field that has a value, in the order declared (garment and category always have one).
+      for (const [name, value] of Object.entries(fields)) if (value && typeof value === 'string') form.append(name, value);
       return uploadWithProgress(this.#url('jobs'), form, token, options);
     });
   }
