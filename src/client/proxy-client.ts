@@ -1,4 +1,4 @@
-import type { ErrorCode, ErrorEnvelope, JobCreated, JobView, SessionGrant } from '../contract.js';
+import type { ConsentReceiptFields, ErrorCode, ErrorEnvelope, JobCreated, JobView, SessionGrant } from '../contract.js';
 import { TERMINAL_STATUSES } from '../contract.js';
 import { sleep } from '../shared/sleep.js';
 import { parseEventStream } from './event-stream.js';
@@ -19,17 +19,13 @@ export class ProxyError extends Error {
   }
 }
 
-export interface JobFields {
+export interface JobFields extends ConsentReceiptFields {
   person?: Blob;
   personRef?: string;
   garment: string;
   category: string;
   productId?: string;
   variantId?: string;
-  /** The consent receipt (consent.ts): the version agreed to and the hash of the text shown. */
-  consentVersion?: string;
-  consentTextHash?: string;
-  consentLocale?: string;
 }
 
 export interface CreateJobOptions {

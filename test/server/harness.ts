@@ -123,6 +123,8 @@ export interface JobFormFields {
   garment?: string | Blob;
   category?: string;
   productId?: string;
+  /** More text fields, sent as they are (the consent receipt). */
+  extra?: Record<string, string>;
 }
 
 /** Speaks the contract to a test proxy the way the widget does, with one session token. */
@@ -153,6 +155,7 @@ export class ContractClient {
     else form.append('garment', garment, 'garment.png');
     form.append('category', fields.category ?? 'top');
     if (fields.productId) form.append('productId', fields.productId);
+    for (const [name, value] of Object.entries(fields.extra ?? {})) form.append(name, value);
     return form;
   }
 

@@ -1,3 +1,4 @@
+import type { ConsentReceiptFields } from '../../contract.js';
 import { sha256Hex } from '../../shared/sha256.js';
 
 /**
@@ -9,14 +10,6 @@ import { sha256Hex } from '../../shared/sha256.js';
  */
 export const CONSENT_VERSION = 2;
 const KEY = 'fitting-room:consent';
-
-/** What the widget sends with each job (README "The contract"): the proof of what was agreed to. */
-export interface ConsentReceipt {
-  consentVersion: string;
-  /** SHA-256 (hex) of the consent text as shown: its lines, after the merchant's overrides, joined by "\n". */
-  consentTextHash?: string;
-  consentLocale?: string;
-}
 
 interface Stored {
   version: number;
@@ -37,7 +30,7 @@ function stored(): Stored | undefined {
 export const hasConsent = () => stored()?.version === CONSENT_VERSION;
 
 /** The receipt of the consent given on this device, for the job form; empty when there is none. */
-export function consentReceipt(): ConsentReceipt | Record<string, never> {
+export function consentReceipt(): ConsentReceiptFields {
   const consent = stored();
   return consent?.version === CONSENT_VERSION ? { consentVersion: String(consent.version), consentTextHash: consent.hash, consentLocale: consent.locale } : {};
 }
