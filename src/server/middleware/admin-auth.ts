@@ -24,15 +24,17 @@ export type AdminEnv = RequestContextEnv & { Variables: { admin: { via: 'token' 
  * Guards the operator's endpoints (`/admin/*`): tools such as curl or a cron job send
  * `Authorization: Bearer <FITTING_ROOM_ADMIN_TOKEN>`. In this order:
  * 1. A request from a web page is refused (403): it carries an `Origin`, or a `Sec-Fetch-Site`
- *    of `cross-site` or `same-site`. No page can then make a shopper's or operator's browser
- *    read an export, whatever it holds.
+ *    other than `none` (what a browser sends when a person types the address). No page, not
+ *    even one on the proxy's own origin (a shop serving the proxy under its own domain), can
+ *    then make a browser read an export.
  * 2. Every attempt counts against `limit` per client address (429 past it).
  * 3. No bearer token is 401 (with `WWW-Authenticate: Bearer`); a wrong one is 403. Tokens are
  *    compared as SHA-256 digests byte by byte without an early exit: constant time, whatever
  *    their lengths.
  *
  * A later way in (a dashboard's login cookie) is one more branch before step 3 that sets
- * `admin.via`; steps 1 and 2 stay in front of every way in.
+ * `admin.via`. Step 2 stays in front of every way in; a dashboard's own same-origin requests
+ * will need step 1 relaxed for that branch only, with its own CSRF defence.
  */
 export function adminAuth({ token, limiter, limit, onReject }: AdminAuthOptions): MiddlewareHandler<AdminEnv> {
   const expected = token ? digest(token) : undefined;
@@ -41,7 +43,7 @@ export function adminAuth({ token, limiter, limit, onReject }: AdminAuthOptions)
     if (!expected) throw new ApiError('NOT_FOUND', 'No such endpoint.', { retryable: false });
     const client = c.get('client');
     const site = c.req.header('sec-fetch-site');
-    if (c.req.header('origin') !== undefined || site === 'cross-site' || site === 'same-site') {
+    if (c.req.header('origin') !== undefined || (site !== undefined && site !== 'none')) {
       onReject?.('browser', client);
       return deny(c, 403, 'ADMIN_BROWSER_REFUSED', 'The admin endpoints are for operators’ tools, not web pages.');
     }
