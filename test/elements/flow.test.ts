@@ -83,7 +83,7 @@ describe('the whole flow', () => {
     await expectNoAxeViolations(element);
     await waitFor(() => resultOf(element), 'the result');
     observer.disconnect();
-    expect([...announcements]).to.include.members(['Preparing your photo…', 'Your try-on is ready.']);
+    expect([...announcements]).to.include.members(['Preparing your photo…', 'Your try-on is ready. AI-generated']);
     await waitFor(() => (focused() as HTMLInputElement)?.type === 'range', 'focus on the comparison');
     await expectNoAxeViolations(element);
     await press('ArrowLeft');
