@@ -26,15 +26,16 @@ describe('GET /privacy', () => {
     const { response, html } = await page(proxy);
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(html).toMatch(/^<!doctype html><html lang="en" dir="ltr">/);
-    expect(html).toContain('<h1>Privacy notice: virtual try-on at Élan &lt;Mode&gt; &amp; &quot;Co&quot;</h1>');
+    expect(html).toContain('<title>Privacy notice: virtual try-on at Élan &lt;Mode&gt; &amp; &quot;Co&quot;</title>');
+    expect(html).toContain('<h1>Privacy notice: virtual try-on at <bdi>Élan &lt;Mode&gt; &amp; &quot;Co&quot;</bdi></h1>');
     expect(html).not.toContain('<Mode>');
-    expect(html).toContain('created by TryonAPI');
+    expect(html).toContain('created by <bdi>TryonAPI</bdi>');
     expect(html).toContain('an AI system creates an altered image of you');
-    expect(html).toContain('deleted 2 hours after');
-    expect(html).toContain('kept for 30 days');
-    expect(html).toContain('choose “Delete my photo”');
-    expect(html).toContain('DELETE /jobs/{id}');
-    expect(html).toContain('labelled “AI-generated”');
+    expect(html).toContain('deleted <bdi>2 hours</bdi> after');
+    expect(html).toContain('kept for <bdi>30 days</bdi>');
+    expect(html).toContain('choose “<bdi>Delete my photo</bdi>”');
+    expect(html).toContain('<code dir="ltr">DELETE /jobs/{id}</code>');
+    expect(html).toContain('labelled “<bdi>AI-generated</bdi>”');
   });
 
   it('is served under a strict CSP whose style hash matches the only style, and no script', async () => {
@@ -78,7 +79,9 @@ describe('GET /privacy', () => {
       const { html } = await page(sandbox);
       expect(html).toContain('your photo is sent to no other company');
       // The shop's name falls back to the first allowed origin's host.
-      expect(html).toContain('virtual try-on at shop.example');
+      expect(html).toContain('virtual try-on at <bdi>shop.example</bdi>');
+      // The default consent retention, said as a person says it.
+      expect(html).toContain('kept for <bdi>1 year</bdi>');
     } finally {
       await sandbox.close();
     }

@@ -46,30 +46,44 @@ export function pickLanguage(query: string | undefined, acceptLanguage: string |
 export function renderPrivacyPage(lang: string, facts: PrivacyFacts): string {
   const text = PRIVACY_TEXT[lang] ?? PRIVACY_TEXT.en!;
   const widget = WIDGET_STRINGS[lang] ?? EN;
-  const values = {
+  const values: Record<string, string> = {
     shop: facts.shopName,
     provider: facts.providerLabel,
     aiLabel: widget.aiLabel,
     remember: widget.remember,
     deletePhoto: widget.deletePhoto,
-    retention: formatDuration(facts.retentionSeconds, lang),
-    consentRetention: formatDuration(facts.consentRetentionSeconds, lang),
+    retention: spokenDuration(facts.retentionSeconds, lang),
+    consentRetention: spokenDuration(facts.consentRetentionSeconds, lang),
   };
-  const say = (template: string) => escapeHtml(format(template, values));
+  /** Plain text (the title): everything escaped. */
+  const plain = (template: string) => escapeHtml(format(template, values));
+  /** Markup: the template and each value escaped on their own; values isolated (<bdi>), so a Latin shop name keeps its order in Arabic. */
+  const say = (template: string) =>
+    escapeHtml(template)
+      .replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? `<bdi>${escapeHtml(values[name]!)}</bdi>` : whole))
+      .replace('DELETE /jobs/{id}', '<code dir="ltr">DELETE /jobs/{id}</code>');
   const section = (heading: string, ...paragraphs: string[]) => `<h2>${say(heading)}</h2>${paragraphs.map((paragraph) => `<p>${say(paragraph)}</p>`).join('')}`;
   const others = PRIVACY_LANGUAGES.filter((other) => other !== lang)
     .map((other) => `<li><a href="?lang=${other}" hreflang="${other}" lang="${other}">${escapeHtml(PRIVACY_TEXT[other]!.name)}</a></li>`)
     .join('');
   return (
     `<!doctype html><html lang="${lang}" dir="${lang === 'ar' ? 'rtl' : 'ltr'}"><head><meta charset="utf-8">` +
-    `<meta name="viewport" content="width=device-width, initial-scale=1"><title>${say(text.title)}</title><style>${PRIVACY_STYLE}</style></head>` +
+    `<meta name="viewport" content="width=device-width, initial-scale=1"><title>${plain(text.title)}</title><style>${PRIVACY_STYLE}</style></head>` +
     `<body><main><h1>${say(text.title)}</h1><p>${say(text.intro)}</p>` +
     section(text.whatHeading, text.what) +
     section(text.whoHeading, facts.sandbox ? text.whoSandbox : text.who) +
     section(text.howLongHeading, text.howLong, text.remembered, ...(facts.consentRetentionSeconds ? [text.consentRecord] : [])) +
     section(text.deleteHeading, text.delete, text.deleteApi) +
-    `</main><nav aria-labelledby="languages"><h2 id="languages">${say(text.languages)}</h2><ul>${others}</ul></nav></body></html>`
+    `</main><nav aria-labelledby="languages"><h2 id="languages">${plain(text.languages)}</h2><ul>${others}</ul></nav></body></html>`
   );
+}
+
+const YEAR_S = 365 * 86_400;
+
+/** "1 year" where a duration is whole years (the consent records' default), else the widget's own wording. */
+function spokenDuration(seconds: number, lang: string): string {
+  if (seconds < YEAR_S || seconds % YEAR_S) return formatDuration(seconds, lang);
+  return new Intl.NumberFormat(lang, { style: 'unit', unit: 'year', unitDisplay: 'long' }).format(seconds / YEAR_S);
 }
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
