@@ -20,7 +20,10 @@ let browser: Browser;
 beforeAll(async () => {
   await mkdir(shots, { recursive: true });
   demo = await startDemo({ port: 0, env: { ...process.env, FITTING_ROOM_SANDBOX_DURATION_MS: '600' } });
-  browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
 });
 
 afterAll(async () => {
@@ -29,7 +32,14 @@ afterAll(async () => {
 });
 
 const COPY = {
-  en: { open: 'Try it on', agree: /I agree/, next: 'Continue', ai: /An AI system will create an altered image of you/, label: 'AI-generated', download: 'Download' },
+  en: {
+    open: 'Try it on',
+    agree: /I agree/,
+    next: 'Continue',
+    ai: /An AI system will create an altered image of you/,
+    label: 'AI-generated',
+    download: 'Download',
+  },
   ar: { open: 'Try it on', agree: /أوافق/, next: 'متابعة', ai: /سيُنشئ نظام ذكاء اصطناعي صورة معدَّلة/, label: 'مُنشأة بالذكاء الاصطناعي', download: 'تنزيل' },
 };
 

@@ -87,7 +87,13 @@ describe('consent records', () => {
     expect(wrong.status).toBe(403);
     expect(await wrong.text()).not.toContain('session');
     // The right token, but sent by a page: a shop's page, or any other site's.
-    const pages: Record<string, string>[] = [{ origin: SHOP_ORIGIN }, { origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { 'sec-fetch-site': 'same-origin' }];
+    const pages: Record<string, string>[] = [
+      { origin: SHOP_ORIGIN },
+      { origin: 'https://evil.example' },
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+      { 'sec-fetch-site': 'same-origin' },
+    ];
     for (const headers of pages) {
       const fromPage = await exportConsents(proxy, '', { authorization: `Bearer ${ADMIN_TOKEN}`, ...headers });
       expect(fromPage.status, JSON.stringify(headers)).toBe(403);

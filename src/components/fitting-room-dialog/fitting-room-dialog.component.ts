@@ -79,6 +79,7 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     return direction(this.#locale) === 'rtl';
   }
 
+  /** The result's "AI-generated" label (the merchant's wording), or empty when `ai-label="off"`. */
   get aiLabel() {
     return this.host.aiLabel === 'off' ? '' : this.t.aiLabel;
   }

@@ -73,7 +73,7 @@ export class ResultView implements View, ReactiveController {
         <div class="layer before"><img class="before" src=${state.before} alt=${t.before} draggable="false" /></div>
         <div class="layer after"><img class="after" src=${state.after} alt=${[aiLabel, format(t.after, { product })].filter(Boolean).join(': ')} draggable="false" /></div>
         <span class="label before" aria-hidden="true">${t.before}</span>
-        <span class="label after ${aiLabel ? 'ai' : ''}" aria-hidden="true">${aiLabel || t.title}</span>
+        <span class="label after" aria-hidden="true">${aiLabel || t.title}</span>
         <input
           type="range"
           class="slider"
