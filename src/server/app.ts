@@ -115,7 +115,9 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
     // Everything under /jobs and /results needs a session, unknown paths there included.
     .use('/jobs', requireSession)
     .use('/jobs/*', requireSession)
-    .use('/results/*', requireSession);
+    .use('/results/*', requireSession)
+    // The operator's endpoints, unknown ones included: off (404) without FITTING_ROOM_ADMIN_TOKEN.
+    .use('/admin/*', requireAdmin);
 
   const appProxy = config.shopifyAppProxySecret
     ? shopifyAppProxy({ secret: config.shopifyAppProxySecret, onReject: (reason) => log.info('app_proxy.rejected', { reason }) })
@@ -128,7 +130,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
   api.route('/', jobRoutes({ jobs, limiter, limits: config.limits, provider, cleanImage, imageLimits, garmentPolicy, log, consents }));
   api.route('/', eventRoutes({ jobs, streams, direct: deps.directResponses }));
   api.route('/', resultRoutes({ jobs }));
-  api.route('/', adminConsentRoutes({ consents, guard: requireAdmin }));
+  api.route('/', adminConsentRoutes({ consents }));
   api.route(
     '/',
     privacyRoutes({

@@ -99,6 +99,8 @@ describe('consent records', () => {
       expect(fromPage.status, JSON.stringify(headers)).toBe(403);
       expect(((await fromPage.json()) as { error: { code: string } }).error.code).toBe('ADMIN_BROWSER_REFUSED');
     }
+    // Every admin path is guarded, unknown ones too.
+    expect((await fetch(`${proxy.url}/admin/anything`)).status).toBe(401);
     expect(proxy.logs.join('\n')).not.toContain(ADMIN_TOKEN);
     expect(proxy.logs.some((line) => line.includes('admin.rejected'))).toBe(true);
   });

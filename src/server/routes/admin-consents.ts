@@ -1,4 +1,4 @@
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
 import type { ConsentLedger, ConsentRecord } from '../consent-records.js';
 import { ApiError } from '../errors.js';
 import type { AdminEnv } from '../middleware/admin-auth.js';
@@ -6,19 +6,17 @@ import { respond, respondJson } from '../middleware/response-headers.js';
 
 export interface AdminConsentRouteOptions {
   consents: ConsentLedger;
-  /** `adminAuth(…)`: every request passes it first. */
-  guard: MiddlewareHandler<AdminEnv>;
 }
 
 const COLUMNS: (keyof ConsentRecord)[] = ['at', 'origin', 'version', 'textHash', 'locale', 'session', 'client'];
 
 /**
- * `GET /admin/consents?since=…&format=csv|json`: the consent records kept, oldest first, for
- * an operator's tools (see src/server/README.md, "Consent records"). `since` is an ISO 8601
+ * `GET /admin/consents?since=…&format=csv|json`, behind `adminAuth` (app.ts guards `/admin/*`):
+ * the consent records kept, oldest first, for an operator's tools (see src/server/README.md, "Consent records"). `since` is an ISO 8601
  * date or time (`2026-11-01`, `2026-11-01T12:00:00Z`); without it, everything still kept.
  */
-export function adminConsentRoutes({ consents, guard }: AdminConsentRouteOptions) {
-  return new Hono<AdminEnv>().use('/admin/consents', guard).get('/admin/consents', async (c) => {
+export function adminConsentRoutes({ consents }: AdminConsentRouteOptions) {
+  return new Hono<AdminEnv>().get('/admin/consents', async (c) => {
     const sinceParam = c.req.query('since');
     const since = sinceParam ? Date.parse(sinceParam) : 0;
     if (Number.isNaN(since)) throw new ApiError('BAD_REQUEST', '"since" must be an ISO 8601 date or time, e.g. 2026-11-01 or 2026-11-01T12:00:00Z.');
