@@ -31,9 +31,14 @@ export interface ConsentRecord {
 
 const VERSION = /^\d{1,6}$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
-const LOCALE = /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,3}$/;
+const LOCALE = /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$/;
+const MAX_LOCALE_LENGTH = 35;
 
-/** The receipt fields of a `POST /jobs` form; undefined from a widget older than receipts. A malformed one is a BAD_REQUEST. */
+/**
+ * The receipt fields of a `POST /jobs` form; undefined from a widget older than receipts. A
+ * malformed version or hash is a BAD_REQUEST; a locale that is not a plain language tag (the
+ * page's own `lang` passes through) is left out rather than cost the shopper the try-on.
+ */
 export function readConsentReceipt(form: ParsedForm): ConsentReceipt | undefined {
   const field = (name: string, pattern: RegExp) => {
     const value = form[name];
@@ -43,7 +48,7 @@ export function readConsentReceipt(form: ParsedForm): ConsentReceipt | undefined
   };
   const version = field('consentVersion', VERSION);
   const textHash = field('consentTextHash', SHA256_HEX);
-  const locale = field('consentLocale', LOCALE);
+  const locale = typeof form.consentLocale === 'string' && form.consentLocale.length <= MAX_LOCALE_LENGTH && LOCALE.test(form.consentLocale) ? form.consentLocale : undefined;
   return version ? { version, textHash, locale } : undefined;
 }
 

@@ -59,6 +59,9 @@ describe('consent records', () => {
     expect((await shopper.createJob()).status).toBe(202);
     expect((await exportJson(proxy)).count).toBe(before);
     await expectError(await shopper.createJob({ extra: { consentVersion: '2', consentTextHash: 'not-a-hash' } }), 400, 'BAD_REQUEST');
+    // A page's odd lang is no reason to refuse the try-on: the record just has no locale.
+    expect((await shopper.createJob({ extra: { ...receipt(HASH_B), consentLocale: '<de>' } })).status).toBe(202);
+    expect((await exportJson(proxy)).records.at(-1)).toMatchObject({ textHash: HASH_B, locale: null });
   });
 
   it('exports CSV and JSON, from `since` on', async () => {

@@ -25,7 +25,7 @@ export interface PrivacyFacts {
 export const PRIVACY_STYLE =
   ':root{color-scheme:light dark;font:1.0625rem/1.6 system-ui,sans-serif}body{margin:0;padding:1.5rem 1rem 3rem;background:Canvas;color:CanvasText}' +
   'main,nav{max-inline-size:40rem;margin-inline:auto}h1{font-size:1.5rem;line-height:1.3}h2{font-size:1.15rem;margin-block-start:2rem}' +
-  'nav ul{display:flex;flex-wrap:wrap;gap:.25rem 1rem;padding:0;list-style:none}a{color:LinkText}a:focus-visible{outline:3px solid;outline-offset:2px}';
+  'nav ul{display:flex;flex-wrap:wrap;gap:.25rem 1rem;padding:0;list-style:none}a{color:LinkText}a:focus-visible{outline:3px solid;outline-offset:2px}code{white-space:nowrap}';
 
 /**
  * The language of the notice: `?lang=` when it names one of the six, else the first of
