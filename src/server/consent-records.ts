@@ -105,13 +105,23 @@ export class ConsentLedger {
     return true;
   }
 
-  /** The records kept from `since` (epoch ms) on, oldest first. */
-  async list(since = 0, now = Date.now()): Promise<ConsentRecord[]> {
+  /**
+   * The records kept from `since` (epoch ms) on, oldest first, one UTC day at a time: an export
+   * of a year of a busy shop never has to be held in memory whole.
+   */
+  async *days(since = 0, now = Date.now()): AsyncGenerator<ConsentRecord[]> {
     const from = Math.max(since, now - this.#retentionMs);
-    const days: string[] = [];
-    for (let day = Math.floor(from / DAY_MS) * DAY_MS; day <= now; day += DAY_MS) days.push(dayKey(day));
-    const lists = await Promise.all(days.map((key) => this.#state.range(key, 0)));
-    return lists.flat().map((line) => JSON.parse(line) as ConsentRecord).filter((record) => Date.parse(record.at) >= from);
+    for (let day = Math.floor(from / DAY_MS) * DAY_MS; day <= now; day += DAY_MS) {
+      const records = (await this.#state.range(dayKey(day), 0)).map((line) => JSON.parse(line) as ConsentRecord);
+      yield records.filter((record) => Date.parse(record.at) >= from);
+    }
+  }
+
+  /** All the records kept from `since` on, oldest first. */
+  async list(since = 0, now = Date.now()): Promise<ConsentRecord[]> {
+    const records: ConsentRecord[] = [];
+    for await (const day of this.days(since, now)) records.push(...day);
+    return records;
   }
 
   async #hmac(message: string): Promise<string> {
