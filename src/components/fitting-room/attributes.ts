@@ -25,6 +25,7 @@ const ATTRIBUTES = {
   discover: 'discover',
   theme: 'theme',
   hint: 'hint',
+  aiLabel: 'ai-label',
   variants: json<Variant[]>('variants'),
   strings: json<Partial<Strings>>('strings'),
 } as const;
