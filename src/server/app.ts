@@ -1,4 +1,6 @@
 import { Hono } from 'hono';
+import { type AdminRouteOptions, adminRoutes } from './admin/routes.js';
+import { AnalyticsAggregates } from './analytics/aggregates.js';
 import type { ProxyConfig } from './config.js';
 import { ApiError } from './errors.js';
 import { JobEventStreams } from './event-streams.js';
@@ -17,6 +19,7 @@ import { PublicMedia } from './public-media.js';
 import { RateLimiter } from './rate-limit.js';
 import { errorResponse, handleErrors } from './routes/errors.js';
 import { type DirectResponses, eventRoutes } from './routes/events.js';
+import { collectorRoutes } from './routes/events-collector.js';
 import { jobRoutes } from './routes/jobs.js';
 import { opsRoutes } from './routes/ops.js';
 import { resultRoutes } from './routes/results.js';
@@ -41,6 +44,8 @@ export interface ProxyDependencies {
   metrics?: Metrics;
   /** Response objects of the runtime that event streams write to directly (the Node entry passes Node's). */
   directResponses?: DirectResponses;
+  /** uPlot for the dashboard (Node reads it from node_modules); without it, and without FITTING_ROOM_ADMIN_TOKEN, there is no `/admin`. */
+  chartLibrary?: AdminRouteOptions['chartLibrary'];
 }
 
 export interface Proxy {
@@ -65,6 +70,8 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
   const { provider, store, log, cleanImage, state } = deps;
   const metrics = deps.metrics ?? new Metrics();
   const limiter = new RateLimiter(state, metrics);
+  const aggregates = new AnalyticsAggregates(state, config.analyticsRetentionDays);
+  const countRun = (kind: 'upstream' | 'cached') => void aggregates.recordRun(kind).catch((error) => log.warn('analytics.count_failed', { error }));
   const signer = new SessionSigner(config.secret, config.tokenTtlSeconds, config.retentionSeconds);
   const media = config.publicUrl ? new PublicMedia(config.publicUrl) : undefined;
   const imageLimits = { maxBytes: config.maxImageBytes, maxPixels: config.maxImagePixels };
@@ -77,6 +84,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
     secret: config.secret,
     retentionSeconds: config.retentionSeconds,
     dailyJobLimit: config.dailyJobLimit,
+    onRun: countRun,
     publicUrl: media && ((key, expiresAt) => media.link(key, expiresAt)),
     // Providers' images may carry metadata of their own; they leave the proxy as pixels only.
     cleanResult: (image) => cleanImage(image.bytes, { ...imageLimits, maxBytes: 4 * imageLimits.maxBytes }, 'result'),
@@ -114,6 +122,12 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
   api.route('/', jobRoutes({ jobs, limiter, limits: config.limits, provider, cleanImage, imageLimits, garmentPolicy, log }));
   api.route('/', eventRoutes({ jobs, streams, direct: deps.directResponses }));
   api.route('/', resultRoutes({ jobs }));
+  api.route('/', collectorRoutes({ aggregates, signer, limiter, limit: config.limits.eventsPerIp, allowedOrigins: config.allowedOrigins, provider: provider.name }));
+  if (config.adminToken && deps.chartLibrary) {
+    const { adminToken, secret, basePath, dev, analyticsRetentionDays } = config;
+    const maxDays = Math.max(1, Math.min(366, analyticsRetentionDays + 1));
+    api.route('/', adminRoutes({ adminToken, secret, base: basePath, dev, limiter, loginLimit: config.limits.adminLoginsPerIp, aggregates, maxDays, chartLibrary: deps.chartLibrary }));
+  }
 
   const root = new Hono<RequestContextEnv>();
   root.route(config.basePath || '/', api);

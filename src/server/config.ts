@@ -38,7 +38,15 @@ export interface ProxyConfig {
     jobsPerIp: Limit;
     jobsPerOrigin: Limit;
     sessionsPerIp: Limit;
+    /** Analytics batches (`POST /events`) per client address. */
+    eventsPerIp: Limit;
+    /** Dashboard sign-in attempts per client address. */
+    adminLoginsPerIp: Limit;
   };
+  /** Days the analytics aggregates are kept after their day ends (enforced by expiry). */
+  analyticsRetentionDays: number;
+  /** Opens the merchant's dashboard (`GET /admin`); the dashboard is off when unset. */
+  adminToken?: string;
   /** Upstream try-on runs per UTC day across all instances; 0 = no cap. Cache hits are free. */
   dailyJobLimit: number;
   /** Bearer token for `GET /metrics`; open when unset. */
@@ -116,7 +124,11 @@ export function readConfig(env: Env, { dev = false }: { dev?: boolean } = {}): P
       jobsPerIp: limit('jobs-per-ip', env.FITTING_ROOM_JOBS_PER_IP, 60, 600),
       jobsPerOrigin: limit('jobs-per-origin', env.FITTING_ROOM_JOBS_PER_ORIGIN, 2000, 600),
       sessionsPerIp: limit('sessions-per-ip', env.FITTING_ROOM_SESSIONS_PER_IP, 60, 600),
+      eventsPerIp: limit('events-per-ip', env.FITTING_ROOM_EVENTS_PER_IP, 600, 600),
+      adminLoginsPerIp: limit('admin-logins-per-ip', env.FITTING_ROOM_ADMIN_LOGINS_PER_IP, 10, 600),
     },
+    analyticsRetentionDays: nonNegative(env.FITTING_ROOM_ANALYTICS_RETENTION_DAYS, 90, 'FITTING_ROOM_ANALYTICS_RETENTION_DAYS'),
+    adminToken: readAdminToken(env.FITTING_ROOM_ADMIN_TOKEN),
     dailyJobLimit: nonNegative(env.FITTING_ROOM_DAILY_JOB_LIMIT, 0, 'FITTING_ROOM_DAILY_JOB_LIMIT'),
     metricsToken: env.FITTING_ROOM_METRICS_TOKEN || undefined,
     redisUrl: env.REDIS_URL || undefined,
@@ -124,6 +136,14 @@ export function readConfig(env: Env, { dev = false }: { dev?: boolean } = {}): P
     s3: readS3(env),
     env,
   };
+}
+
+const MIN_ADMIN_TOKEN_LENGTH = 24;
+
+function readAdminToken(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (value.length < MIN_ADMIN_TOKEN_LENGTH) throw new ConfigError(`FITTING_ROOM_ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters (e.g. \`openssl rand -hex 24\`).`);
+  return value;
 }
 
 function readS3(env: Env): S3Settings | undefined {
