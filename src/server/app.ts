@@ -53,6 +53,8 @@ export interface Proxy {
   fetch: (request: Request, env?: unknown) => Response | Promise<Response>;
   jobs: JobService;
   metrics: Metrics;
+  /** The analytics counters the collector adds to and the dashboard reads. */
+  analytics: AnalyticsAggregates;
   /** Retention: deletes what has expired. Call it on a timer (the Node entry does). */
   sweep(now?: number): Promise<void>;
   /** Stops watching jobs and hands them on (see JobService.close). */
@@ -140,6 +142,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
     fetch: (request, env) => root.fetch(request, env),
     jobs,
     metrics,
+    analytics: aggregates,
     async sweep(now = Date.now()) {
       media?.sweep(now);
       await jobs.sweep(now);
