@@ -33,7 +33,8 @@ export interface SimulationOptions {
 }
 
 const EXPERIMENT = 'holdout-10-v1';
-const HOLDOUT_SHARE = 0.1;
+/** Larger than a shop would choose (0.1), so a demo's few thousand shoppers give a narrow interval. */
+const HOLDOUT_SHARE = 0.2;
 const PRODUCTS = ['organic-tee-navy', 'organic-tee-terracotta', 'linen-shirt', 'denim-jacket', 'wool-sweater', 'summer-dress'];
 const ERROR_CODES = ['TRYON_FAILED', 'IMAGE_UNREADABLE', 'PROVIDER_UNAVAILABLE'];
 const DAY_MS = 86_400_000;
@@ -72,7 +73,7 @@ export function simulatedShopper(next: () => number): { arm: Arm; events: Analyt
     }
   }
   // Try-on helps the shoppers who use it; seeing the button alone changes little.
-  const addToCart = next() < (triedOn ? 0.2 : 0.055);
+  const addToCart = next() < (triedOn ? 0.3 : 0.055);
   if (addToCart) {
     const value = 29 + Math.round(next() * 50);
     events.push({ name: 'add_to_cart', ...base, variantId: `${productId}-m`, value, currency: 'EUR', triedOn });

@@ -72,13 +72,13 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict';
     return box;
   }
 
-  function chart(id, title, days, series) {
+  function chart(id, days, series) {
     var box = document.getElementById(id);
     box.replaceChildren();
     if (typeof uPlot !== 'function') return;
     var xs = days.map(function (d) { return Date.parse(d.day + 'T12:00:00Z') / 1000; });
     var opts = {
-      title: title, width: Math.max(280, box.clientWidth), height: 220, tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'); },
+      width: Math.max(280, box.clientWidth), height: 220, tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'); },
       scales: { x: { time: true } }, axes: [{}, { size: 48 }],
       series: [{}].concat(series.map(function (s) { return { label: s.label, stroke: s.color, width: 2, points: { show: true } }; }))
     };
@@ -94,7 +94,7 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict';
     fill('funnel', table('Events from ' + s.from + ' to ' + s.to + ', both groups', ['Step', 'Count', 'Of page views'], FUNNEL.map(function (name) {
       return [EVENT_LABELS[name], number.format(s.funnel[name]), percent.format(s.funnel[name] / top)];
     })));
-    chart('per-day-chart', 'Try-ons per day', s.perDay, [
+    chart('per-day-chart', s.perDay, [
       { key: 'tryOns', label: 'Try-ons started', color: '#1d4ed8' }, { key: 'results', label: 'Results shown', color: '#047857' }, { key: 'errors', label: 'Errors', color: '#b91c1c' }
     ]);
     fill('per-day-table', table('Try-ons per day', ['Day (UTC)', 'Try-ons', 'Results', 'Errors'], s.perDay.map(function (d) { return [d.day, d.tryOns, d.results, d.errors]; })));
@@ -102,7 +102,7 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict';
     fill('errors', table('Errors shown to shoppers, by code', ['Code', 'Count'], s.errors.map(function (e) { return [e.code, number.format(e.count)]; })));
     var ratio = s.credits.used + s.credits.saved ? s.credits.saved / (s.credits.used + s.credits.saved) : 0;
     fill('credits', el('p', number.format(s.credits.used) + ' provider runs used credits; ' + number.format(s.credits.saved) + ' try-ons reused a result (' + percent.format(ratio) + ' saved).'));
-    chart('credits-chart', 'Provider runs per day', s.perDay, [
+    chart('credits-chart', s.perDay, [
       { key: 'upstreamRuns', label: 'Credits used', color: '#7c2d12' }, { key: 'cachedRuns', label: 'Credits saved', color: '#0f766e' }
     ]);
     fill('credits-table', table('Provider runs per day', ['Day (UTC)', 'Credits used', 'Credits saved'], s.perDay.map(function (d) { return [d.day, d.upstreamRuns, d.cachedRuns]; })));

@@ -75,7 +75,7 @@ ${section('latency', 'Time to result', '<div id="latency"></div>')}
 ${section('errors', 'Errors by code', '<div id="errors"></div>')}
 ${section('credits', 'Provider credits', `<div id="credits"></div>${chartWithTable('credits', 'Provider runs per day')}`)}
 ${section('orders', 'Orders after a try-on', '<div id="orders"></div>')}
-${section('products', 'Top products', '<div id="products" class="scroll"></div>')}
+${section('products', 'Top products', '<div id="products" class="scroll" tabindex="0" role="region" aria-label="Top products (scrolls sideways on narrow screens)"></div>')}
 </main>`,
   );
 }
@@ -91,13 +91,13 @@ section { border: 1px solid var(--line); border-radius: 8px; padding: 1rem; min-
 .controls { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: center; }
 .hint, .counts { color: var(--muted); font-size: 0.9rem; }
 .lifts { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); }
-.big { font-size: 1.4rem; font-weight: 600; margin: 0.25rem 0; }
+.big { font-size: 1.25rem; font-weight: 600; margin: 0.25rem 0; }
 .verdict { font-weight: 600; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 caption { text-align: start; color: var(--muted); font-size: 0.9rem; padding-bottom: 0.25rem; }
 th, td { text-align: start; padding: 0.3rem 0.5rem; border-bottom: 1px solid var(--line); }
 th[scope=row] { font-weight: normal; overflow-wrap: anywhere; }
-.num { text-align: end; }
+.num { text-align: end; white-space: nowrap; }
 .scroll { overflow-x: auto; }
 .chart { min-height: 1rem; overflow: hidden; }
 details { margin-top: 0.5rem; }
