@@ -53,7 +53,7 @@ export class AdminAuth {
   }
 
   /** Middleware: lets the merchant through, refuses everyone else (401), and cross-site changes (403). */
-  require(): MiddlewareHandler<RequestContextEnv> {
+  guard(): MiddlewareHandler<RequestContextEnv> {
     return async (c, next) => {
       const how = await this.identify(c);
       if (!how) throw new ApiError('TOKEN_INVALID', 'Sign in to the dashboard, or send Authorization: Bearer <FITTING_ROOM_ADMIN_TOKEN>.', { retryable: false });

@@ -80,7 +80,7 @@ export function adminRoutes(options: AdminRouteOptions) {
     return respond(c, null, 303, { location: `${base}/admin`, 'set-cookie': adminCookieHeader(await cookies.issue(), { path: cookiePath, secure: secure(c) }) });
   });
 
-  const requireAdmin = auth.require();
+  const requireAdmin = auth.guard();
   app.post('/admin/logout', requireAdmin, (c) =>
     respond(c, null, 303, { location: `${base}/admin`, 'set-cookie': adminCookieHeader('', { path: cookiePath, secure: secure(c), maxAge: 0 }) }),
   );
