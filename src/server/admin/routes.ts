@@ -52,8 +52,9 @@ export function adminRoutes(options: AdminRouteOptions) {
   const html = (c: Context, page: string, status = 200, headers: Record<string, string> = {}) => respond(c, page, status, { ...HTML, ...headers });
   const days = (c: Context) => {
     const value = Number(c.req.query('days') ?? 30);
-    if (!Number.isInteger(value) || value < 1 || value > options.maxDays) throw new ApiError('BAD_REQUEST', `days must be a whole number from 1 to ${options.maxDays}.`, { retryable: false });
-    return value;
+    if (!Number.isInteger(value) || value < 1) throw new ApiError('BAD_REQUEST', 'days must be a whole number of at least 1.', { retryable: false });
+    // Nothing older than the retention exists: a longer period is that period.
+    return Math.min(value, options.maxDays);
   };
   const asset = (body: string, contentType: string, cacheControl: string) => (c: Context) => respond(c, body, 200, { 'content-type': contentType, 'cache-control': cacheControl });
 
