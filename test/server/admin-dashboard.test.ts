@@ -56,8 +56,8 @@ describe('the dashboard under /admin', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="fitting-room-analytics-\d{4}-\d\d-\d\d-to-\d{4}-\d\d-\d\d\.csv"$/);
     const lines = (await response.text()).trim().split('\r\n');
-    expect(lines[0]).toBe('day,kind,arm,event,product,code,provider,bucket_ms,currency,measure,value');
-    expect(lines[1]).toMatch(/^\d{4}-\d\d-\d\d,funnel,holdout,exposure,"'=HYPERLINK\(""https:\/\/evil\.example""\)",,,,,events,1$/);
+    expect(lines[0]).toBe('day,kind,experiment,arm,event,product,code,provider,bucket_ms,currency,measure,value');
+    expect(lines[1]).toMatch(/^\d{4}-\d\d-\d\d,funnel,e1,holdout,exposure,"'=HYPERLINK\(""https:\/\/evil\.example""\)",,,,,events,1$/);
     await expectError(await fetch(`${proxy.url}/admin/api/summary?days=0`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }), 400, 'BAD_REQUEST');
   });
 

@@ -47,7 +47,8 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict';
 
   function fill(id) {
     var node = document.getElementById(id);
-    node.replaceChildren.apply(node, Array.prototype.slice.call(arguments, 1));
+    var parts = Array.prototype.slice.call(arguments, 1);
+    node.replaceChildren.apply(node, parts.map(function (part) { return typeof part === 'string' ? document.createTextNode(part) : part; }));
   }
 
   function ms(value) { return value === null ? '–' : (value / 1000).toFixed(1) + ' s'; }
@@ -89,6 +90,10 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict';
   function render(s) {
     charts.forEach(function (c) { c.plot.destroy(); });
     charts = [];
+    var others = s.experiments.slice(1).map(function (e) { return e.experiment + ' (' + e.from + ' to ' + e.to + ')'; });
+    fill('experiment', s.lift.experiment === null ? 'No product page views in this period yet.' :
+      'Experiment ' + s.lift.experiment + ', ' + s.experiments[0].from + ' to ' + s.experiments[0].to + '.' +
+      (others.length ? ' Not pooled with the earlier ' + (others.length > 1 ? 'experiments' : 'experiment') + ' of this period: ' + others.join(', ') + '.' : ''));
     fill('lift', liftBlock('Add-to-cart rate', s.lift.addToCart), liftBlock('Order rate', s.lift.order));
     var top = Math.max(1, s.funnel.exposure);
     fill('funnel', table('Events from ' + s.from + ' to ' + s.to + ', both groups', ['Step', 'Count', 'Of page views'], FUNNEL.map(function (name) {

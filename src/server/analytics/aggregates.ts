@@ -8,7 +8,7 @@ import type { SharedState } from '../state/types.js';
  * its day ends.
  *
  * Keys and their fields (tab-separated; ids never hold a tab, validate.ts refuses it):
- * - `an:{day}:funnel`   `{arm}\t{event}\t{productId}` → events
+ * - `an:{day}:funnel`   `{arm}\t{event}\t{productId}\t{experiment}` → events (the lift compares arms of one experiment)
  * - `an:{day}:errors`   `{code}` → try-on errors
  * - `an:{day}:latency`  `{provider}\t{bucket upper bound, ms}` → results
  * - `an:{day}:usage`    `upstream` (a new provider run: credits used) | `cached` (served from a run: credits saved) → runs
@@ -47,7 +47,7 @@ export class AnalyticsAggregates {
     const add: Record<AggregateKind, Record<string, number>> = { funnel: {}, errors: {}, latency: {}, usage: {}, commerce: {} };
     const bump = (kind: AggregateKind, field: string, by = 1) => (add[kind][field] = (add[kind][field] ?? 0) + by);
     for (const event of events) {
-      bump('funnel', `${event.arm}\t${event.name}\t${event.productId ?? ''}`);
+      bump('funnel', `${event.arm}\t${event.name}\t${event.productId ?? ''}\t${event.experiment}`);
       if (event.name === 'error') bump('errors', event.code ?? 'UNKNOWN');
       if (event.name === 'result' && event.latencyMs !== undefined) bump('latency', `${provider}\t${bucketOf(event.latencyMs)}`);
       if (event.name === 'add_to_cart' || event.name === 'order') {

@@ -10,7 +10,7 @@ export interface AnalyticsSummary {
   to: string;
   /** Both arms' events, summed (try-on events only happen in the treatment arm). */
   funnel: Counts;
-  /** Per arm: what the lift is computed from. */
+  /** Per arm, all experiments of the period together. */
   arms: Record<Arm, Counts>;
   perDay: { day: string; tryOns: number; results: number; errors: number; upstreamRuns: number; cachedRuns: number }[];
   /** Time from submit to the result shown, per provider, in ms (from fixed buckets). */
@@ -24,7 +24,14 @@ export interface AnalyticsSummary {
     ordersAfterTryOn: number;
     orderValue: { currency: string; all: number; afterTryOn: number }[];
   };
-  lift: { addToCart: Lift; order: Lift };
+  /**
+   * The lift of the current experiment (the one with exposures on the latest day of the period):
+   * arms of different experiments are never pooled, since a new experiment re-assigns browsers
+   * and may hold out a different share.
+   */
+  lift: { experiment: string | null; addToCart: Lift; order: Lift };
+  /** Every experiment seen in the period, newest first. */
+  experiments: { experiment: string; from: string; to: string; exposures: Record<Arm, number> }[];
   /** The products tried on most, with their funnel. */
   topProducts: ({ productId: string } & Counts)[];
 }
@@ -43,14 +50,19 @@ export function summarize(days: { day: string; aggregates: DayAggregates }[]): A
   const credits = { used: 0, saved: 0 };
   const attribution = { addToCartsAfterTryOn: 0, ordersAfterTryOn: 0 };
   const perDay: AnalyticsSummary['perDay'] = [];
+  const experiments = new Map<string, { from: string; to: string; arms: Record<Arm, Counts> }>();
 
   for (const { day, aggregates } of days) {
     const today = { day, tryOns: 0, results: 0, errors: 0, upstreamRuns: aggregates.usage.upstream ?? 0, cachedRuns: aggregates.usage.cached ?? 0 };
     for (const [field, count] of Object.entries(aggregates.funnel)) {
-      const [arm, name, productId] = field.split('\t') as [Arm, FunnelEvent, string];
+      const [arm, name, productId, experimentId = ''] = field.split('\t') as [Arm, FunnelEvent, string, string?];
       if (!(arm in arms) || !(name in funnel)) continue;
       funnel[name] += count;
       arms[arm][name] += count;
+      const experiment = experiments.get(experimentId) ?? { from: day, to: day, arms: { treatment: zeroCounts(), holdout: zeroCounts() } };
+      experiment.to = day;
+      experiment.arms[arm][name] += count;
+      experiments.set(experimentId, experiment);
       if (productId) {
         const product = products.get(productId) ?? zeroCounts();
         product[name] += count;
@@ -86,7 +98,9 @@ export function summarize(days: { day: string; aggregates: DayAggregates }[]): A
     perDay.push(today);
   }
 
-  const conversions = (name: 'add_to_cart' | 'order') => (arm: Arm) => ({ exposures: arms[arm].exposure, conversions: arms[arm][name] });
+  const newestFirst = [...experiments].sort(([, a], [, b]) => b.to.localeCompare(a.to) || b.from.localeCompare(a.from) || b.arms.treatment.exposure + b.arms.holdout.exposure - a.arms.treatment.exposure - a.arms.holdout.exposure);
+  const [currentId, current] = newestFirst[0] ?? [null, { arms: { treatment: zeroCounts(), holdout: zeroCounts() } }];
+  const conversions = (name: 'add_to_cart' | 'order') => (arm: Arm) => ({ exposures: current.arms[arm].exposure, conversions: current.arms[arm][name] });
   const addToCart = conversions('add_to_cart');
   const order = conversions('order');
   return {
@@ -104,7 +118,8 @@ export function summarize(days: { day: string; aggregates: DayAggregates }[]): A
     errors: [...errors].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count),
     credits,
     attribution: { ...attribution, orderValue: [...values].map(([currency, value]) => ({ currency, all: round2(value.all), afterTryOn: round2(value.afterTryOn) })) },
-    lift: { addToCart: liftOf(addToCart('treatment'), addToCart('holdout')), order: liftOf(order('treatment'), order('holdout')) },
+    lift: { experiment: currentId, addToCart: liftOf(addToCart('treatment'), addToCart('holdout')), order: liftOf(order('treatment'), order('holdout')) },
+    experiments: newestFirst.map(([experiment, { from, to, arms: counts }]) => ({ experiment, from, to, exposures: { treatment: counts.treatment.exposure, holdout: counts.holdout.exposure } })),
     topProducts: [...products]
       .map(([productId, counts]) => ({ productId, ...counts }))
       .sort((a, b) => b.submit - a.submit || b.open - a.open || b.exposure - a.exposure)
@@ -121,13 +136,13 @@ function csvCell(value: string | number): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-const CSV_COLUMNS = ['day', 'kind', 'arm', 'event', 'product', 'code', 'provider', 'bucket_ms', 'currency', 'measure', 'value'] as const;
+const CSV_COLUMNS = ['day', 'kind', 'experiment', 'arm', 'event', 'product', 'code', 'provider', 'bucket_ms', 'currency', 'measure', 'value'] as const;
 type CsvRow = Partial<Record<(typeof CSV_COLUMNS)[number], string | number>>;
 
 /** One stored counter as named columns (see the key layout in aggregates.ts). */
 function csvRow(kind: string, field: string, value: number): CsvRow {
   const parts = field.split('\t');
-  if (kind === 'funnel') return { arm: parts[0], event: parts[1], product: parts[2], measure: 'events', value };
+  if (kind === 'funnel') return { arm: parts[0], event: parts[1], product: parts[2], experiment: parts[3], measure: 'events', value };
   if (kind === 'errors') return { event: 'error', code: parts[0], measure: 'events', value };
   if (kind === 'latency') return { event: 'result', provider: parts[0], bucket_ms: parts[1], measure: 'results', value };
   if (kind === 'usage') return { event: parts[0], measure: 'provider_runs', value };
