@@ -97,7 +97,8 @@ table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nu
 caption { text-align: start; color: var(--muted); font-size: 0.9rem; padding-bottom: 0.25rem; }
 th, td { text-align: start; padding: 0.3rem 0.5rem; border-bottom: 1px solid var(--line); }
 th[scope=row] { font-weight: normal; overflow-wrap: anywhere; }
-.num { text-align: end; white-space: nowrap; }
+.num { text-align: end; }
+td.num { white-space: nowrap; }
 .scroll { overflow-x: auto; }
 .chart { min-height: 1rem; overflow: hidden; }
 details { margin-top: 0.5rem; }
