@@ -4,6 +4,7 @@ import type { AnalyticsSummary } from '../../src/server/analytics/summary.js';
 import { ContractClient, expectError, SHOP_ORIGIN, startProxy, type TestProxy } from './harness.js';
 
 const ADMIN_TOKEN = 'admin-token-for-the-collector-test-0123';
+const OTHER_SHOP = 'https://other-shop.example';
 const view = (arm: 'treatment' | 'holdout', productId = 'gid://shopify/Product/1'): AnalyticsEvent => ({ name: 'exposure', arm, experiment: 'h10-v1', productId });
 
 describe('POST /events', () => {
@@ -18,7 +19,7 @@ describe('POST /events', () => {
   };
 
   beforeAll(async () => {
-    proxy = await startProxy({ FITTING_ROOM_ADMIN_TOKEN: ADMIN_TOKEN, FITTING_ROOM_EVENTS_PER_IP: '40/600' });
+    proxy = await startProxy({ FITTING_ROOM_ADMIN_TOKEN: ADMIN_TOKEN, FITTING_ROOM_EVENTS_PER_IP: '40/600', FITTING_ROOM_ALLOWED_ORIGINS: `${SHOP_ORIGIN},${OTHER_SHOP}` });
   });
   afterAll(() => proxy.close());
 
@@ -57,6 +58,9 @@ describe('POST /events', () => {
     await expectError(await post(batch(tryOn, 'not.a.token')), 401, 'TOKEN_INVALID');
     const forged = `${client.token.slice(0, -4)}AAAA`;
     await expectError(await post(batch(tryOn, forged)), 401, 'TOKEN_INVALID');
+    // A token of another shop on this proxy does not count for this one.
+    const otherToken = (await proxy.session(OTHER_SHOP)).token;
+    await expectError(await post(batch(tryOn, otherToken)), 403, 'ORIGIN_MISMATCH');
     expect((await post(batch(tryOn, client.token))).status).toBe(204);
 
     const s = await summary();
