@@ -6,7 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalyticsEvent } from '../../src/analytics-contract.js';
 import type { JobCreated } from '../../src/contract.js';
 import type { AnalyticsSummary } from '../../src/server/analytics/summary.js';
+import { createLogger } from '../../src/server/log.js';
 import { createSandbox } from '../../src/server/providers/sandbox/index.js';
+import { MemoryState } from '../../src/server/state/memory.js';
+import { RedisState } from '../../src/server/state/redis.js';
+import type { SharedState } from '../../src/server/state/types.js';
 import { ContractClient, garmentPng, phoneJpeg, SHOP_ORIGIN, startProxy, type TestProxy } from './harness.js';
 import { startRedis } from './redis-server.js';
 
@@ -62,6 +66,21 @@ describe('analytics on Redis', () => {
     expect(viaA.arms.treatment.exposure).toBe(20);
     expect(viaA.arms.holdout.exposure).toBe(20);
     expect(viaA.credits).toEqual({ used: 1, saved: 1 });
+  });
+
+  it('bounds a hash the same way in memory and in Redis: known fields keep counting, new ones stop at the cap', async () => {
+    const redisState = await RedisState.connect(redis.url, createLogger({ level: 'error', write: () => undefined }));
+    const states: SharedState[] = [new MemoryState(), redisState];
+    try {
+      for (const state of states) {
+        await state.addToFields('bounded', { a: 1, b: 2 }, 60_000, 2);
+        await state.addToFields('bounded', { a: 1, c: 5, b: 0.5 }, 60_000, 2);
+        expect(await state.fields('bounded')).toEqual({ a: 2, b: 2.5 });
+        expect(await state.fields('absent')).toEqual({});
+      }
+    } finally {
+      await Promise.all(states.map((state) => state.close()));
+    }
   });
 
   it('keeps every counter with an expiry of the retention after its day, and nothing of a shopper', async () => {
