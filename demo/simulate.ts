@@ -32,7 +32,7 @@ export interface SimulationOptions {
   seed?: number;
 }
 
-const EXPERIMENT = 'holdout-10-v1';
+const EXPERIMENT = 'holdout-20-demo';
 /** Larger than a shop would choose (0.1), so a demo's few thousand shoppers give a narrow interval. */
 const HOLDOUT_SHARE = 0.2;
 const PRODUCTS = ['organic-tee-navy', 'organic-tee-terracotta', 'linen-shirt', 'denim-jacket', 'wool-sweater', 'summer-dress'];

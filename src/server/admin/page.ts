@@ -68,7 +68,7 @@ export function dashboardPage({ base, assets, uplot }: { base: string; assets: s
 <a id="export" href="${b}/admin/export.csv?days=30" download>Download the counts (CSV)</a>
 </div>
 <p id="status" role="status">Loading…</p>
-${section('lift', 'Lift from try-on', '<p class="hint">A random share of browsers (the holdout) never sees the button. Comparing the two groups per product page view measures what try-on adds, not who chooses to use it.</p><p id="experiment"></p><div id="lift" class="lifts"></div>')}
+${section('lift', 'Lift from try-on', '<p class="hint">A random share of browsers (the holdout) never sees the button. Comparing the two groups per product page view measures what try-on adds, not who chooses to use it. Differences are in percentage points (pp).</p><p id="experiment"></p><div id="lift" class="lifts"></div>')}
 ${section('funnel', 'Funnel', '<div id="funnel"></div>')}
 ${section('per-day', 'Try-ons per day', chartWithTable('per-day', 'Try-ons per day'))}
 ${section('latency', 'Time to result', '<div id="latency"></div>')}
