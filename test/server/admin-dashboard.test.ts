@@ -99,9 +99,13 @@ describe('the dashboard under /admin', () => {
     for (let i = 0; i < 12; i++) statuses.push((await login(`guess-${i}`)).status);
     expect(statuses.slice(-3)).toEqual([429, 429, 429]);
     // Now even the right token waits: the limit counts attempts, not failures only.
-    expect((await login(ADMIN_TOKEN)).status).toBe(429);
+    const refused = await login(ADMIN_TOKEN);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await refused.text()).toContain('Too many sign-in attempts');
     const guess = await fetch(`${proxy.url}/admin/api/summary`, { headers: { authorization: 'Bearer guess' } });
-    await expectError(guess, 429, 'RATE_LIMITED');
+    expect((await expectError(guess, 429, 'RATE_LIMITED')).error.message).toMatch(/sign-in attempts/);
     expect(Number(guess.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 

@@ -38,7 +38,12 @@ export class AdminAuth {
 
   /** Counts one sign-in attempt of this client; throws RATE_LIMITED past the limit. */
   async countAttempt(c: Context<RequestContextEnv>): Promise<void> {
-    await this.options.limiter.take(this.options.loginLimit, c.get('client'));
+    try {
+      await this.options.limiter.take(this.options.loginLimit, c.get('client'));
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.code !== 'RATE_LIMITED') throw error;
+      throw new ApiError('RATE_LIMITED', 'Too many sign-in attempts. Wait a few minutes and try again.', { retryable: true, retryAfter: error.options.retryAfter });
+    }
   }
 
   /** How this request is signed in: `bearer`, `cookie`, or not at all (a wrong bearer token counts as an attempt). */

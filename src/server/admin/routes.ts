@@ -73,7 +73,7 @@ export function adminRoutes(options: AdminRouteOptions) {
       await auth.countAttempt(c);
     } catch (error) {
       if (!(error instanceof ApiError) || error.code !== 'RATE_LIMITED') throw error;
-      return html(c, loginPage({ base, assets, failed: 'Too many sign-in attempts. Wait a few minutes and try again.' }), 429, error.headers());
+      return html(c, loginPage({ base, assets, failed: error.message }), 429, { 'retry-after': error.headers()['retry-after'] ?? '60' });
     }
     const form = new URLSearchParams((await c.req.text()).slice(0, MAX_TOKEN_FIELD * 2));
     const token = form.get('token') ?? '';
