@@ -3,6 +3,7 @@
  * Fitting Room proxy (sandbox provider) under /fitting-room, all on one origin.
  *
  *   npm run demo                    builds the widget, then serves http://localhost:5173
+ *   npm run demo -- --simulate      the same, plus simulated shoppers for the dashboard (/fitting-room/admin)
  *   PORT=8080 tsx demo/server.ts    another port (the widget must be built: npm run build)
  *
  * Tests call `startDemo({ port: 0 })` and get a random free port.
@@ -21,6 +22,7 @@ import { serveWithEnvelopes } from '../src/server/node-errors.js';
 import { parseArgs } from 'node:util';
 import { EMULATED_PROVIDERS, startEmulator, type EmulatedProvider, type Emulator } from '../test/emulators/harness.js';
 import { ensureDemoAssets } from './assets.js';
+import { simulateShoppers } from './simulate.js';
 
 export interface DemoOptions {
   /** 0 picks a free port. Default 5173. */
@@ -41,6 +43,11 @@ export interface DemoOptions {
 export interface Demo {
   /** `http://localhost:<port>`. */
   url: string;
+  /** The merchant's dashboard, and the token that opens it (`FITTING_ROOM_ADMIN_TOKEN`, or one made for this run). */
+  adminUrl: string;
+  adminToken: string;
+  /** Sends simulated shoppers through the collector and writes earlier days' counters (demo/simulate.ts). */
+  simulate(): ReturnType<typeof simulateShoppers>;
   /** `sandbox`, or the emulated provider. */
   provider: string;
   /** The emulated provider, to make it misbehave (tests). */
@@ -125,6 +132,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   // Emulated jobs take a few seconds, like the real services, so the progress is visible.
   const emulated = options.provider ? await startEmulator(options.provider, { jobMs: options.jobMs ?? 4000 }) : undefined;
   let proxy: RunningProxy | undefined;
+  const env = options.env ?? process.env;
+  const adminToken = env.FITTING_ROOM_ADMIN_TOKEN || Array.from(crypto.getRandomValues(new Uint8Array(24)), (byte) => byte.toString(16).padStart(2, '0')).join('');
   const server = await listen(createStoreApp(imagesDir, () => proxy), options.port ?? 5173, options.host ?? '127.0.0.1');
   const { port } = server.address() as AddressInfo;
 
@@ -132,8 +141,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     proxy = await createNodeProxy(
       readConfig(
         {
-          ...(options.env ?? process.env),
+          ...env,
           ...emulated?.env,
+          FITTING_ROOM_ADMIN_TOKEN: adminToken,
           FITTING_ROOM_BASE_PATH: PROXY_PATH,
           // The page may be opened as localhost or 127.0.0.1; both are the shop.
           FITTING_ROOM_ALLOWED_ORIGINS: `http://localhost:${port},http://127.0.0.1:${port}`,
@@ -150,8 +160,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     throw error;
   }
 
+  const url = `http://localhost:${port}`;
+  const running = proxy;
   return {
-    url: `http://localhost:${port}`,
+    url,
+    adminUrl: `${url}${PROXY_PATH}/admin`,
+    adminToken,
+    simulate: () =>
+      simulateShoppers({ origin: url, proxyUrl: `${url}${PROXY_PATH}`, analytics: running.proxy.analytics, provider: options.provider ?? 'sandbox', imagesDir }),
     provider: options.provider ?? 'sandbox',
     emulator: emulated?.emulator,
     async close() {
@@ -168,7 +184,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const port = Number(process.env.PORT || 5173);
-  const { values } = parseArgs({ options: { provider: { type: 'string' } } });
+  const { values } = parseArgs({ options: { provider: { type: 'string' }, simulate: { type: 'boolean' } } });
   const provider = values.provider as EmulatedProvider | undefined;
   if (provider && !EMULATED_PROVIDERS.includes(provider)) {
     console.error(`--provider must be one of: ${EMULATED_PROVIDERS.join(', ')} (or leave it out for the sandbox).`);
@@ -184,6 +200,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   }
   const providerNote = provider ? `${provider} provider, emulated locally` : 'sandbox provider';
   console.log(`Fitting Room demo: ${demo.url}  (${providerNote}; press Ctrl+C to stop)`);
+  console.log(`Dashboard: ${demo.adminUrl}  (admin token: ${demo.adminToken})`);
+  if (values.simulate) {
+    const done = await demo.simulate();
+    console.log(`Simulated ${done.today} shoppers today through the collector, ${done.history} on earlier days, and ${done.tryOns} sandbox try-ons.`);
+  }
   const stop = () => void demo.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -1,4 +1,6 @@
 import { Hono } from 'hono';
+import { type AdminRouteOptions, adminRoutes } from './admin/routes.js';
+import { AnalyticsAggregates } from './analytics/aggregates.js';
 import type { ProxyConfig } from './config.js';
 import { ApiError } from './errors.js';
 import { OpenStreams } from './event-stream-policy.js';
@@ -21,6 +23,7 @@ import { RateLimiter } from './rate-limit.js';
 import { adminConsentRoutes } from './routes/admin-consents.js';
 import { errorResponse, handleErrors } from './routes/errors.js';
 import { type DirectResponses, eventRoutes } from './routes/events.js';
+import { collectorRoutes } from './routes/events-collector.js';
 import { jobRoutes } from './routes/jobs.js';
 import { opsRoutes } from './routes/ops.js';
 import { privacyRoutes } from './routes/privacy.js';
@@ -46,6 +49,8 @@ export interface ProxyDependencies {
   metrics?: Metrics;
   /** Response objects of the runtime that event streams write to directly (the Node entry passes Node's). */
   directResponses?: DirectResponses;
+  /** uPlot for the dashboard (Node reads it from node_modules); without it, and without FITTING_ROOM_ADMIN_TOKEN, there is no `/admin`. */
+  chartLibrary?: AdminRouteOptions['chartLibrary'];
 }
 
 export interface Proxy {
@@ -53,6 +58,8 @@ export interface Proxy {
   fetch: (request: Request, env?: unknown) => Response | Promise<Response>;
   jobs: JobService;
   metrics: Metrics;
+  /** The analytics counters the collector adds to and the dashboard reads. */
+  analytics: AnalyticsAggregates;
   /** Retention: deletes what has expired. Call it on a timer (the Node entry does). */
   sweep(now?: number): Promise<void>;
   /** Stops watching jobs and hands them on (see JobService.close). */
@@ -73,6 +80,8 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
   const { provider, store, log, cleanImage, state } = deps;
   const metrics = deps.metrics ?? new Metrics();
   const limiter = new RateLimiter(state, metrics);
+  const aggregates = new AnalyticsAggregates(state, config.analyticsRetentionDays);
+  const countRun = (kind: 'upstream' | 'cached') => void aggregates.recordRun(kind).catch((error) => log.warn('analytics.count_failed', { error }));
   const signer = new SessionSigner(config.secret, config.tokenTtlSeconds, config.retentionSeconds);
   const media = config.publicUrl ? new PublicMedia(config.publicUrl) : undefined;
   const imageLimits = { maxBytes: config.maxImageBytes, maxPixels: config.maxImagePixels };
@@ -85,6 +94,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
     secret: config.secret,
     retentionSeconds: config.retentionSeconds,
     dailyJobLimit: config.dailyJobLimit,
+    onRun: countRun,
     publicUrl: media && ((key, expiresAt) => media.link(key, expiresAt)),
     // Providers' images may carry metadata of their own; they leave the proxy as pixels only.
     cleanResult: (image) => cleanImage(image.bytes, { ...imageLimits, maxBytes: 4 * imageLimits.maxBytes }, 'result'),
@@ -121,8 +131,8 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
     .use('/jobs', requireSession)
     .use('/jobs/*', requireSession)
     .use('/results/*', requireSession)
-    // The operator's endpoints, unknown ones included: off (404) without FITTING_ROOM_ADMIN_TOKEN.
-    .use('/admin/*', requireAdmin);
+    // The operator's export, for tools only (the dashboard under /admin signs in a browser: admin/auth.ts).
+    .use('/admin/consents', requireAdmin);
 
   const appProxy = config.shopifyAppProxySecret
     ? shopifyAppProxy({ secret: config.shopifyAppProxySecret, onReject: (reason) => log.info('app_proxy.rejected', { reason }) })
@@ -146,6 +156,12 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
       consentRetentionSeconds: config.consentRetentionSeconds,
     }),
   );
+  api.route('/', collectorRoutes({ aggregates, signer, limiter, limit: config.limits.eventsPerIp, allowedOrigins: config.allowedOrigins, provider: provider.name }));
+  if (config.adminToken && deps.chartLibrary) {
+    const { adminToken, secret, basePath, dev, analyticsRetentionDays } = config;
+    const maxDays = Math.max(1, Math.min(366, analyticsRetentionDays + 1));
+    api.route('/', adminRoutes({ adminToken, secret, base: basePath, dev, limiter, loginLimit: config.limits.adminLoginsPerIp, aggregates, maxDays, chartLibrary: deps.chartLibrary }));
+  }
 
   const root = new Hono<RequestContextEnv>();
   root.route(config.basePath || '/', api);
@@ -158,6 +174,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
     fetch: (request, env) => root.fetch(request, env),
     jobs,
     metrics,
+    analytics: aggregates,
     async sweep(now = Date.now()) {
       media?.sweep(now);
       await jobs.sweep(now);

@@ -41,16 +41,22 @@ export interface ProxyConfig {
     jobsPerIp: Limit;
     jobsPerOrigin: Limit;
     sessionsPerIp: Limit;
+    /** Analytics batches (`POST /events`) per client address. */
+    eventsPerIp: Limit;
+    /** Dashboard sign-in attempts per client address. */
+    adminLoginsPerIp: Limit;
   };
   /** Open event streams per session and per address, and their lifetime (event-stream-policy.ts). */
   streams: StreamLimits;
+  /** Days the analytics aggregates are kept after their day ends (enforced by expiry). */
+  analyticsRetentionDays: number;
   /** Upstream try-on runs per UTC day across all instances; 0 = no cap. Cache hits are free. */
   dailyJobLimit: number;
   /** How long consent records are kept (apart from photos): proof of what each shopper agreed to. */
   consentRetentionSeconds: number;
   /** The shop's name, as the privacy notice and the result's marks say it. */
   shopName: string;
-  /** Bearer token of the operator's endpoints (`GET /admin/consents`); they are off when unset. */
+  /** Opens the merchant's dashboard (`GET /admin`) and the operator's endpoints (`GET /admin/consents`); they are off when unset. */
   adminToken?: string;
   /** Bearer token for `GET /metrics`; open when unset. */
   metricsToken?: string;
@@ -128,12 +134,15 @@ export function readConfig(env: Env, { dev = false }: { dev?: boolean } = {}): P
       jobsPerIp: limit('jobs-per-ip', env.FITTING_ROOM_JOBS_PER_IP, 60, 600),
       jobsPerOrigin: limit('jobs-per-origin', env.FITTING_ROOM_JOBS_PER_ORIGIN, 2000, 600),
       sessionsPerIp: limit('sessions-per-ip', env.FITTING_ROOM_SESSIONS_PER_IP, 60, 600),
+      eventsPerIp: limit('events-per-ip', env.FITTING_ROOM_EVENTS_PER_IP, 600, 600),
+      adminLoginsPerIp: limit('admin-logins-per-ip', env.FITTING_ROOM_ADMIN_LOGINS_PER_IP, 10, 600),
     },
     streams: {
       perSession: wholeNumber(env.FITTING_ROOM_STREAMS_PER_SESSION, DEFAULT_STREAM_LIMITS.perSession, 'FITTING_ROOM_STREAMS_PER_SESSION'),
       perAddress: wholeNumber(env.FITTING_ROOM_STREAMS_PER_IP, DEFAULT_STREAM_LIMITS.perAddress, 'FITTING_ROOM_STREAMS_PER_IP'),
       lifetimeMs: 1000 * positive(env.FITTING_ROOM_STREAM_LIFETIME_S, DEFAULT_STREAM_LIMITS.lifetimeMs / 1000, 'FITTING_ROOM_STREAM_LIFETIME_S'),
     },
+    analyticsRetentionDays: nonNegative(env.FITTING_ROOM_ANALYTICS_RETENTION_DAYS, 90, 'FITTING_ROOM_ANALYTICS_RETENTION_DAYS'),
     dailyJobLimit: nonNegative(env.FITTING_ROOM_DAILY_JOB_LIMIT, 0, 'FITTING_ROOM_DAILY_JOB_LIMIT'),
     consentRetentionSeconds: nonNegative(env.FITTING_ROOM_CONSENT_RETENTION_S, 365 * 86_400, 'FITTING_ROOM_CONSENT_RETENTION_S'),
     shopName: env.FITTING_ROOM_SHOP_NAME?.trim() || new URL(allowedOrigins[0]!).host,
@@ -177,7 +186,7 @@ function readS3(env: Env): S3Settings | undefined {
   };
 }
 
-/** The admin token guards an export of every consent record: as long as the secret, so it cannot be guessed. */
+/** The admin token opens the dashboard and an export of every consent record: as long as the secret, so it cannot be guessed. */
 function readAdminToken(value: string | undefined): string | undefined {
   if (!value) return undefined;
   if (value.length < MIN_SECRET_LENGTH) throw new ConfigError(`FITTING_ROOM_ADMIN_TOKEN must be at least ${MIN_SECRET_LENGTH} characters (e.g. \`openssl rand -hex 32\`).`);

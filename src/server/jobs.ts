@@ -27,6 +27,8 @@ export interface JobServiceOptions {
   creditsCooldownMs?: number;
   /** Upstream runs per UTC day; 0 = no cap. */
   dailyJobLimit?: number;
+  /** Told of each job's run: `upstream` when it starts a provider run (credits used), `cached` when it reuses one (credits saved). */
+  onRun?: (kind: 'upstream' | 'cached') => void;
 }
 
 const LEASE_MS = 30_000;
@@ -217,6 +219,7 @@ export class JobService {
     const { metrics, provider, store } = this.options;
     if (existing?.status === 'succeeded' && existing.resultKey && (await store.get(existing.resultKey))) {
       metrics.cacheHits.inc({ kind: 'result' });
+      this.options.onRun?.('cached');
       return this.#settle(job, runView(existing));
     }
     const run: RunRecord = { key: runKey, status: 'queued', garmentKeys: input.garments.map(() => randomId()), startedAt: Date.now(), expiresAt: job.expiresAt };
@@ -224,11 +227,13 @@ export class JobService {
     await this.#state.addMember(keys.runJobs(runKey), job.id, this.#retentionMs);
     if (!started) {
       metrics.cacheHits.inc({ kind: 'shared' });
+      this.options.onRun?.('cached');
       // The run may have ended between reading it and joining it: settle from its final state.
       const current = await this.#readJson<RunRecord>(keys.run(runKey));
       if (current && current.status !== 'queued') await this.#settle(job, runView(current));
       return;
     }
+    this.options.onRun?.('upstream');
     void this.#drive(run, await this.#buildRequest(input, person, run), { leased: true });
     this.options.log.debug('run.started', { run: runKey.slice(0, 12), provider: provider.name });
   }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import { readChartLibrary } from './admin/chart-library.js';
 import { createProxy, type Proxy } from './app.js';
 import { secretsOf, type ProxyConfig } from './config.js';
 import { createGuardedFetch } from './guarded-fetch.js';
@@ -53,6 +54,7 @@ export async function createNodeProxy(config: ProxyConfig, overrides: NodeProxyO
     // Event streams go straight to env.outgoing. The marker is made when this module loads, before
     // @hono/node-server replaces the global Response with its own (which would not be recognised).
     directResponses: { of: (env) => (env as { outgoing?: ServerResponse } | undefined)?.outgoing, sent: RESPONSE_ALREADY_SENT },
+    chartLibrary: config.adminToken ? readChartLibrary() : undefined,
   });
 
   await proxy.sweep();

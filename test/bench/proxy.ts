@@ -160,6 +160,8 @@ export interface ProxyResults {
     socketsAfterClose: number;
   };
   create: LoadFigures & { connections: number; photoBytes: number; jobs: number };
+  /** `POST /events`: batches of the analytics contract, half of them a try-on's (with the session token). */
+  collector: LoadFigures & { connections: number; durationS: number; eventsPerBatch: number; eventsPerSecond: number };
 }
 
 function run(options: autocannon.Options): Promise<autocannon.Result> {
@@ -328,11 +330,39 @@ async function createLoad(jobs: number, connections: number): Promise<ProxyResul
   }
 }
 
+/**
+ * The analytics collector under load: text/plain batches as sendBeacon sends them, from an
+ * allowed origin, alternating a product page's (exposure, impression, add-to-cart; no token)
+ * and a try-on's (open … result, with the session token). Counters in memory, limits off.
+ */
+export async function collectorLoad(durationS: number, connections: number): Promise<ProxyResults['collector']> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'fitting-room-bench-'));
+  const proxy = await startChild('proxy', { ...baseEnv(dataDir, 200), FITTING_ROOM_EVENTS_PER_IP: '0' });
+  try {
+    const token = await session(proxy.url);
+    const eventsPerBatch = 10;
+    const product = (i: number) => ({ arm: 'treatment', experiment: 'bench-h10', productId: `gid://shopify/Product/${1000 + (i % 50)}` });
+    const page = Array.from({ length: eventsPerBatch }, (_, i) => ({ name: ['exposure', 'impression', 'add_to_cart'][i % 3], ...product(i), ...(i % 3 === 2 && { value: 25, currency: 'EUR' }) }));
+    const tryOn = Array.from({ length: eventsPerBatch }, (_, i) => ({ name: ['open', 'consent', 'photo', 'submit', 'result'][i % 5], ...product(i), ...(i % 5 === 4 && { latencyMs: 3000 + i }) }));
+    const request = (events: unknown[], withToken: boolean): autocannon.Request => ({ method: 'POST', path: '/events', body: JSON.stringify({ v: 1, ...(withToken && { token }), events }) });
+    const options = { url: proxy.url, connections, headers: { origin: ORIGIN, 'content-type': 'text/plain;charset=UTF-8' }, requests: [request(page, false), request(tryOn, true)] };
+    await run({ ...options, duration: 2 });
+    const result = figures(await run({ ...options, duration: durationS }));
+    if (result.non2xx) throw new Error(`POST /events: ${result.non2xx} answers were not 204`);
+    return { ...result, connections, durationS, eventsPerBatch, eventsPerSecond: result.requestsPerSecond * eventsPerBatch };
+  } finally {
+    await proxy.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
 export async function measureProxy({ durationS = 6, rounds = 2, connections = 16, streams = 1000, createJobs = 200 } = {}): Promise<ProxyResults> {
   const status = await statusLoad(durationS, rounds, connections);
   note(`proxy: ${streams} SSE streams…`);
   const sse = await sseMemory(streams, 10);
   note(`proxy: POST /jobs × ${createJobs}…`);
   const create = await createLoad(createJobs, 8);
-  return { status, sse, create };
+  note('proxy: POST /events…');
+  const collector = await collectorLoad(durationS, connections);
+  return { status, sse, create, collector };
 }

@@ -231,5 +231,12 @@ export function markdown(results: BenchResults, goals: Goal[]): string {
   );
   const c = proxy.create;
   lines.push(`**POST /jobs** on the sandbox (a distinct ${kb(c.photoBytes)} KB multipart photo per request, garment by URL from a loopback host, ${c.connections} connections, ${c.jobs} jobs; the sandbox's compositing comes after the run): **${c.requestsPerSecond} jobs/s**, p50 ${c.p50Ms} ms, p99 ${c.p99Ms} ms, ${c.non2xx} non-2xx, ${c.errors} errors. Each one validates and re-encodes the photo, fetches and cleans the garment, and stores both.`, '');
+  const a = proxy.collector;
+  if (a) {
+    lines.push(
+      `**POST /events** (the analytics collector; text/plain batches of ${a.eventsPerBatch} events as sendBeacon sends them, half of them a try-on's with the session token, ${a.connections} connections, ${a.durationS} s, counters in memory): **${a.eventsPerSecond} events/s** (${a.requestsPerSecond} batches/s), p50 ${a.p50Ms} ms, p99 ${a.p99Ms} ms, ${a.non2xx} non-2xx, ${a.errors} errors.`,
+      '',
+    );
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -8,6 +8,7 @@
  *   npm run bench -- --no-build   reuse dist/ as it is
  *   npm run bench -- --quick      fewer runs, shorter loads (a smoke test of the bench itself)
  *   npm run bench -- --only proxy the proxy part alone (builds only dist/server), printed, nothing written
+ *   npm run bench -- --only collector   the analytics collector alone (POST /events), printed
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -19,13 +20,13 @@ import { measureDelivery } from './delivery.js';
 import { measureHostPage } from './host-page.js';
 import { ROOT, describeMachine, launchChromium, note, round } from './lib.js';
 import { demoPhonePhoto, measurePhoto, realisticPhonePhoto } from './photo.js';
-import { measureProxy } from './proxy.js';
+import { collectorLoad, measureProxy } from './proxy.js';
 import { judge, markdown, type BenchResults } from './report.js';
 import { measureSizes } from './size.js';
 
 const { values: flags } = parseArgs({ options: { 'no-build': { type: 'boolean' }, quick: { type: 'boolean' }, only: { type: 'string' } } });
 const quick = !!flags.quick;
-if (flags.only !== undefined && flags.only !== 'proxy') throw new Error(`--only takes "proxy", not "${flags.only}"`);
+if (flags.only !== undefined && flags.only !== 'proxy' && flags.only !== 'collector') throw new Error(`--only takes "proxy" or "collector", not "${flags.only}"`);
 
 // The demo's proxy logs a JSON line per request with console.log; the bench prints its own
 // summary on stdout with process.stdout.write.
@@ -45,10 +46,20 @@ async function timed<T>(part: string, work: () => Promise<T>): Promise<T> {
 
 const measureProxyPart = () => timed('proxy', () => (quick ? measureProxy({ durationS: 2, rounds: 1, streams: 200, createJobs: 24 }) : measureProxy()));
 
+const printCollector = ({ collector: c }: Pick<Awaited<ReturnType<typeof measureProxy>>, 'collector'>) =>
+  process.stdout.write(`POST /events: ${c.requestsPerSecond} batches/s × ${c.eventsPerBatch} = ${c.eventsPerSecond} events/s, p50 ${c.p50Ms} ms, p99 ${c.p99Ms} ms (${c.connections} connections, ${c.durationS} s)\n`);
+
+if (flags.only === 'collector') {
+  if (!flags['no-build']) execFileSync('npx', ['vite', 'build', '--mode', 'proxy'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
+  printCollector({ collector: await timed('collector', () => collectorLoad(quick ? 2 : 6, 16)) });
+  process.exit(0);
+}
+
 if (flags.only === 'proxy') {
   // Iterating on the proxy: its figures only, without the browser parts (≈ 80 s instead of 4 minutes).
   if (!flags['no-build']) execFileSync('npx', ['vite', 'build', '--mode', 'proxy'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
-  const { status, sse, create } = await measureProxyPart();
+  const { status, sse, create, collector } = await measureProxyPart();
+  printCollector({ collector });
   const print = (line: string) => process.stdout.write(`${line}\n`);
   print(`GET /jobs/{id}: proxy ${status.proxyRps} req/s, bare ${status.bareRps}, hono ${status.honoRps}: proxy ${status.ratio}× bare, hono ${status.honoRatio}× bare`);
   print(

@@ -102,10 +102,19 @@ describe('readConfig', () => {
       jobsPerIp: { name: 'jobs-per-ip', max: 30, windowSeconds: 60 },
       jobsPerOrigin: { name: 'jobs-per-origin', max: 0, windowSeconds: 600 },
       sessionsPerIp: { name: 'sessions-per-ip', max: 10, windowSeconds: 3600 },
+      eventsPerIp: { name: 'events-per-ip', max: 600, windowSeconds: 600 },
+      adminLoginsPerIp: { name: 'admin-logins-per-ip', max: 10, windowSeconds: 600 },
     });
     for (const wrong of ['20 per 600', '20/', '-5', '1.5']) {
       expect(configError(() => readConfig({ ...MINIMAL, FITTING_ROOM_JOBS_PER_IP: wrong }))).toBe(`Rate limit for jobs-per-ip must look like 20 or 20/600 (count per seconds), got "${wrong}".`);
     }
+  });
+
+  it('reads the dashboard token (long enough, or off) and the analytics retention', () => {
+    expect(readConfig(MINIMAL)).toMatchObject({ adminToken: undefined, analyticsRetentionDays: 90 });
+    expect(readConfig({ ...MINIMAL, FITTING_ROOM_ADMIN_TOKEN: 'a'.repeat(32), FITTING_ROOM_ANALYTICS_RETENTION_DAYS: '400' })).toMatchObject({ adminToken: 'a'.repeat(32), analyticsRetentionDays: 400 });
+    expect(configError(() => readConfig({ ...MINIMAL, FITTING_ROOM_ADMIN_TOKEN: 'short' }))).toMatch(/^FITTING_ROOM_ADMIN_TOKEN must be at least 32 characters/);
+    expect(secretsOf(readConfig({ ...MINIMAL, FITTING_ROOM_ADMIN_TOKEN: 'b'.repeat(32) }))).toContain('b'.repeat(32));
   });
 
   it('reads an S3 bucket with its defaults: path style for a custom endpoint, a shared prefix', () => {

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.js';
 import type { Limit, RateLimiter } from '../rate-limit.js';
+import { sameSecret } from '../same-secret.js';
 import { bearerToken } from './authenticate.js';
 import type { RequestContextEnv } from './request-context.js';
 import { respond } from './response-headers.js';
@@ -28,19 +29,16 @@ export type AdminEnv = RequestContextEnv & { Variables: { admin: { via: 'token' 
  *    even one on the proxy's own origin (a shop serving the proxy under its own domain), can
  *    then make a browser read an export.
  * 2. Every attempt counts against `limit` per client address (429 past it).
- * 3. No bearer token is 401 (with `WWW-Authenticate: Bearer`); a wrong one is 403. Tokens are
- *    compared as SHA-256 digests byte by byte without an early exit: constant time, whatever
- *    their lengths.
+ * 3. No bearer token is 401 (with `WWW-Authenticate: Bearer`); a wrong one is 403, compared in
+ *    constant time (`sameSecret`).
  *
- * A later way in (a dashboard's login cookie) is one more branch before step 3 that sets
- * `admin.via`. Step 2 stays in front of every way in; a dashboard's own same-origin requests
- * will need step 1 relaxed for that branch only, with its own CSRF defence.
+ * The merchant's dashboard (admin/) has its own way in, a signed sign-in cookie, and its own
+ * CSRF defence (`AdminAuth`): a browser is its client, so it cannot refuse pages as this does.
  */
 export function adminAuth({ token, limiter, limit, onReject }: AdminAuthOptions): MiddlewareHandler<AdminEnv> {
-  const expected = token ? digest(token) : undefined;
   return async (c, next) => {
     // Off: answered like any unknown path, so a scan learns nothing.
-    if (!expected) throw new ApiError('NOT_FOUND', 'No such endpoint.', { retryable: false });
+    if (!token) throw new ApiError('NOT_FOUND', 'No such endpoint.', { retryable: false });
     const client = c.get('client');
     const site = c.req.header('sec-fetch-site');
     if (c.req.header('origin') !== undefined || (site !== undefined && site !== 'none')) {
@@ -53,24 +51,13 @@ export function adminAuth({ token, limiter, limit, onReject }: AdminAuthOptions)
       onReject?.('token-missing', client);
       return deny(c, 401, 'ADMIN_TOKEN_MISSING', 'Send the admin token as "Authorization: Bearer <token>".', { 'www-authenticate': 'Bearer realm="fitting-room-admin"' });
     }
-    if (!equalBytes(await digest(given), await expected)) {
+    if (!(await sameSecret(given, token))) {
       onReject?.('token-invalid', client);
       return deny(c, 403, 'ADMIN_TOKEN_INVALID', 'The admin token is wrong.');
     }
     c.set('admin', { via: 'token' });
     return next();
   };
-}
-
-async function digest(text: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-}
-
-/** Both are 32-byte digests: every byte is compared, so the time says nothing about where they differ. */
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  let difference = a.length ^ b.length;
-  for (let index = 0; index < a.length; index++) difference |= a[index]! ^ (b[index] ?? 0);
-  return difference === 0;
 }
 
 /** The contract's error envelope, with codes of the operator's API (not the widget's). */

@@ -6,6 +6,7 @@ import { respond, respondJson } from '../middleware/response-headers.js';
 import type { PublicMedia } from '../public-media.js';
 import type { SharedState } from '../state/types.js';
 import type { BlobStore } from '../store.js';
+import { sameSecret } from '../same-secret.js';
 
 export interface OpsRouteOptions {
   provider: { name: string };
@@ -29,8 +30,8 @@ export function opsRoutes({ provider, state, metrics, metricsToken, store, media
         return respondJson(c, { ok: false, provider: provider.name, problem: 'shared state unreachable' }, 503);
       }
     })
-    .get('/metrics', (c) => {
-      if (metricsToken && bearerToken(c.req.header('authorization')) !== metricsToken) throw new ApiError('TOKEN_INVALID', 'Metrics need the metrics token.', { retryable: false });
+    .get('/metrics', async (c) => {
+      if (metricsToken && !(await sameSecret(bearerToken(c.req.header('authorization')) ?? '', metricsToken))) throw new ApiError('TOKEN_INVALID', 'Metrics need the metrics token.', { retryable: false });
       return respond(c, metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
     })
     .get('/media/:token', async (c) => {

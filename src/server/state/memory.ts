@@ -1,6 +1,6 @@
 import type { SharedState } from './types.js';
 
-type Entry = { value: string | string[] | Set<string>; expiresAt: number };
+type Entry = { value: string | string[] | Set<string> | Map<string, number>; expiresAt: number };
 
 /** Shared state for one instance: a map with expiries and in-process pub/sub. */
 export class MemoryState implements SharedState {
@@ -52,6 +52,21 @@ export class MemoryState implements SharedState {
     const count = Number(entry?.value ?? 0) + 1;
     this.#entries.set(key, { value: String(count), expiresAt: entry?.expiresAt ?? Date.now() + ttlMs });
     return count;
+  }
+
+  async addToFields(key: string, increments: Record<string, number>, ttlMs: number, maxFields: number) {
+    const entry = this.#live(key);
+    const hash = entry?.value instanceof Map ? entry.value : new Map<string, number>();
+    for (const [field, by] of Object.entries(increments)) {
+      const current = hash.get(field);
+      if (current !== undefined || hash.size < maxFields) hash.set(field, (current ?? 0) + by);
+    }
+    this.#entries.set(key, { value: hash, expiresAt: Date.now() + ttlMs });
+  }
+
+  async fields(key: string) {
+    const value = this.#live(key)?.value;
+    return value instanceof Map ? Object.fromEntries(value) : {};
   }
 
   async append(key: string, value: string, ttlMs: number) {

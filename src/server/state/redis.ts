@@ -8,6 +8,11 @@ type Client = RedisClientType;
 const RENEW_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 /** INCR that sets the expiry on the first increment only: a fixed window. */
 const INCREMENT_WINDOW = `local n = redis.call('incr', KEYS[1]) if n == 1 then redis.call('pexpire', KEYS[1], ARGV[1]) end return n`;
+/**
+ * HINCRBYFLOAT for each field/number pair, creating a field only while the hash has fewer than
+ * ARGV[2] fields, then PEXPIRE: one round trip, atomic, so instances add up without a race.
+ */
+const ADD_TO_FIELDS = `local max = tonumber(ARGV[2]) for i = 3, #ARGV, 2 do if redis.call('hexists', KEYS[1], ARGV[i]) == 1 or redis.call('hlen', KEYS[1]) < max then redis.call('hincrbyfloat', KEYS[1], ARGV[i], ARGV[i + 1]) end end redis.call('pexpire', KEYS[1], ARGV[1]) return 1`;
 
 /**
  * Shared state in Redis, for several proxy instances behind one load balancer. Commands
@@ -57,6 +62,16 @@ export class RedisState implements SharedState {
 
   async increment(key: string, ttlMs: number) {
     return Number(await this.client.eval(INCREMENT_WINDOW, { keys: [key], arguments: [String(Math.ceil(ttlMs))] }));
+  }
+
+  async addToFields(key: string, increments: Record<string, number>, ttlMs: number, maxFields: number) {
+    const pairs = Object.entries(increments).flatMap(([field, by]) => [field, String(by)]);
+    if (pairs.length) await this.client.eval(ADD_TO_FIELDS, { keys: [key], arguments: [String(Math.ceil(ttlMs)), String(maxFields), ...pairs] });
+  }
+
+  async fields(key: string) {
+    const hash = await this.client.hGetAll(key);
+    return Object.fromEntries(Object.entries(hash).map(([field, value]) => [field, Number(value)]));
   }
 
   async append(key: string, value: string, ttlMs: number) {

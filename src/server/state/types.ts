@@ -14,6 +14,14 @@ export interface SharedState {
   delete(...keys: string[]): Promise<void>;
   /** Adds one and returns the new count; the key expires `ttlMs` after its first increment. */
   increment(key: string, ttlMs: number): Promise<number>;
+  /**
+   * Adds each number to its field of a hash (creating fields at 0), so several instances add up;
+   * a field not yet present is only created while the hash has fewer than `maxFields` fields.
+   * The key expires `ttlMs` after this call (counters of a day live as long as their retention).
+   */
+  addToFields(key: string, increments: Record<string, number>, ttlMs: number, maxFields: number): Promise<void>;
+  /** A hash's fields and their numbers (empty when absent). */
+  fields(key: string): Promise<Record<string, number>>;
   /** Appends to a list and returns its new length (so the 1-based index of the new item). */
   append(key: string, value: string, ttlMs: number): Promise<number>;
   /** Items from the 0-based `from` index to the end. */
