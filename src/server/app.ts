@@ -6,6 +6,7 @@ import type { GarmentFetchPolicy } from './garment-source.js';
 import type { ImageCleaner } from './images.js';
 import { JobService } from './jobs.js';
 import type { Logger } from './log.js';
+import { createResultMarker, type MarkingTools } from './marking/index.js';
 import { Metrics } from './metrics.js';
 import { accessLog } from './middleware/access-log.js';
 import { authenticate } from './middleware/authenticate.js';
@@ -39,6 +40,8 @@ export interface ProxyDependencies {
   /** The TCP peer's address of a request (the runtime knows it; the Request does not). */
   peerAddress?: (request: Request, env: unknown) => string | undefined;
   metrics?: Metrics;
+  /** What this runtime can add to the XMP mark on results: the visible mark (sharp) and C2PA signing (node.ts). */
+  markingTools?: MarkingTools;
   /** Response objects of the runtime that event streams write to directly (the Node entry passes Node's). */
   directResponses?: DirectResponses;
 }
@@ -68,6 +71,8 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
   const signer = new SessionSigner(config.secret, config.tokenTtlSeconds, config.retentionSeconds);
   const media = config.publicUrl ? new PublicMedia(config.publicUrl) : undefined;
   const imageLimits = { maxBytes: config.maxImageBytes, maxPixels: config.maxImagePixels };
+  const marker = createResultMarker({ settings: config.marking, tools: deps.markingTools ?? {}, provider: provider.name, log, metrics });
+  log.info('result.marking', { ...marker.status, ...(config.marking.c2pa && !marker.status.c2pa && { problem: 'C2PA is configured but this runtime cannot sign: results carry XMP only' }) });
   const jobs = new JobService({
     provider,
     store,
@@ -78,8 +83,8 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
     retentionSeconds: config.retentionSeconds,
     dailyJobLimit: config.dailyJobLimit,
     publicUrl: media && ((key, expiresAt) => media.link(key, expiresAt)),
-    // Providers' images may carry metadata of their own; they leave the proxy as pixels only.
-    cleanResult: (image) => cleanImage(image.bytes, { ...imageLimits, maxBytes: 4 * imageLimits.maxBytes }, 'result'),
+    // Providers' images may carry metadata of their own; they leave the proxy as pixels plus our AI-generated marks only.
+    cleanResult: async (image) => marker.mark(image, await cleanImage(image.bytes, { ...imageLimits, maxBytes: 4 * imageLimits.maxBytes }, 'result')),
   });
   const garmentPolicy: GarmentFetchPolicy = { allowedHosts: config.garmentHosts, allowHttp: config.dev, maxBytes: config.maxImageBytes, fetch: deps.fetch };
   const streams = new JobEventStreams(jobs, log);
@@ -110,7 +115,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
     '/',
     sessionRoutes({ signer, limiter, limit: config.limits.sessionsPerIp, allowedOrigins: config.allowedOrigins, retentionSeconds: config.retentionSeconds, guard: appProxy }),
   );
-  api.route('/', opsRoutes({ provider, state, metrics, metricsToken: config.metricsToken, store, media }));
+  api.route('/', opsRoutes({ provider, state, metrics, metricsToken: config.metricsToken, store, media, marking: marker.status }));
   api.route('/', jobRoutes({ jobs, limiter, limits: config.limits, provider, cleanImage, imageLimits, garmentPolicy, log }));
   api.route('/', eventRoutes({ jobs, streams, direct: deps.directResponses }));
   api.route('/', resultRoutes({ jobs }));

@@ -1,4 +1,5 @@
 import { ConfigError, flag, limit, list, nonNegative, parseUrl } from './config-values.js';
+import type { MarkingSettings } from './marking/index.js';
 import type { Limit } from './rate-limit.js';
 
 export { ConfigError };
@@ -49,6 +50,8 @@ export interface ProxyConfig {
   shopifyAppProxySecret?: string;
   /** Photos and results in an S3-compatible bucket when set; on the filesystem (Node) otherwise. */
   s3?: S3Settings;
+  /** How results are marked as AI-generated (marking/). */
+  marking: MarkingSettings;
   /** The environment, from which the chosen provider reads its own settings (see providers/settings.ts). */
   env: Env;
 }
@@ -122,6 +125,7 @@ export function readConfig(env: Env, { dev = false }: { dev?: boolean } = {}): P
     redisUrl: env.REDIS_URL || undefined,
     shopifyAppProxySecret: env.SHOPIFY_APP_PROXY_SECRET || undefined,
     s3: readS3(env),
+    marking: readMarking(env, allowedOrigins),
     env,
   };
 }
@@ -157,9 +161,20 @@ function readS3(env: Env): S3Settings | undefined {
   };
 }
 
+function readMarking(env: Env, allowedOrigins: string[]): MarkingSettings {
+  const certificate = env.FITTING_ROOM_C2PA_CERT?.trim();
+  const privateKey = env.FITTING_ROOM_C2PA_KEY?.trim();
+  if (Boolean(certificate) !== Boolean(privateKey)) throw new ConfigError('FITTING_ROOM_C2PA_CERT and FITTING_ROOM_C2PA_KEY go together: set both to sign results, or neither.');
+  return {
+    shopName: env.FITTING_ROOM_SHOP_NAME?.trim() || new URL(allowedOrigins[0]!).hostname,
+    visibleMark: flag(env.FITTING_ROOM_VISIBLE_MARK, 'FITTING_ROOM_VISIBLE_MARK') ?? true,
+    c2pa: certificate && privateKey ? { certificate, privateKey } : undefined,
+  };
+}
+
 /** Every configured value that must never appear in a log line, whatever its name. */
 export function secretsOf(config: ProxyConfig): string[] {
-  const secretNames = /(SECRET|TOKEN|API_KEY|ACCESS_KEY|KEY_ID|PASSWORD)$/;
+  const secretNames = /(SECRET|TOKEN|API_KEY|ACCESS_KEY|KEY_ID|PASSWORD|C2PA_KEY)$/;
   return [config.secret, ...Object.entries(config.env).flatMap(([name, value]) => (value && secretNames.test(name) ? [value] : []))];
 }
 
