@@ -168,6 +168,7 @@ describe('the built worker, driven through the contract', () => {
     expect(resultMeta.width).toBeGreaterThan(0);
     // Marked as AI-generated without sharp: the portable XMP writer (no visible mark on the edge).
     expect(await exifr.parse(resultBytes, { xmp: true, tiff: false })).toMatchObject({ DigitalSourceType: DIGITAL_SOURCE_TYPE });
+    expect(((await (await call('healthz')).json()) as { marking: unknown }).marking).toEqual({ xmp: true, c2pa: false, visible: false });
 
     const blobs = async () => (await s3.keys()).filter((key) => key.startsWith('edge/blobs/'));
     expect(await blobs()).toContain(`edge/blobs/${job.personRef}`);
