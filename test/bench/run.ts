@@ -8,6 +8,7 @@
  *   npm run bench -- --no-build   reuse dist/ as it is
  *   npm run bench -- --quick      fewer runs, shorter loads (a smoke test of the bench itself)
  *   npm run bench -- --only proxy the proxy part alone (builds only dist/server), printed, nothing written
+ *   npm run bench -- --only marking  what marking results as AI-generated adds (bytes, ms), printed, nothing written
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { ensureDemoAssets } from '../../demo/assets.js';
 import { measureDelivery } from './delivery.js';
 import { measureHostPage } from './host-page.js';
+import { describeMarking, measureMarking } from './marking.js';
 import { ROOT, describeMachine, launchChromium, note, round } from './lib.js';
 import { demoPhonePhoto, measurePhoto, realisticPhonePhoto } from './photo.js';
 import { measureProxy } from './proxy.js';
@@ -25,7 +27,7 @@ import { measureSizes } from './size.js';
 
 const { values: flags } = parseArgs({ options: { 'no-build': { type: 'boolean' }, quick: { type: 'boolean' }, only: { type: 'string' } } });
 const quick = !!flags.quick;
-if (flags.only !== undefined && flags.only !== 'proxy') throw new Error(`--only takes "proxy", not "${flags.only}"`);
+if (flags.only !== undefined && flags.only !== 'proxy' && flags.only !== 'marking') throw new Error(`--only takes "proxy" or "marking", not "${flags.only}"`);
 
 // The demo's proxy logs a JSON line per request with console.log; the bench prints its own
 // summary on stdout with process.stdout.write.
@@ -44,6 +46,11 @@ async function timed<T>(part: string, work: () => Promise<T>): Promise<T> {
 }
 
 const measureProxyPart = () => timed('proxy', () => (quick ? measureProxy({ durationS: 2, rounds: 1, streams: 200, createJobs: 24 }) : measureProxy()));
+
+if (flags.only === 'marking') {
+  for (const line of describeMarking(await measureMarking({ count: quick ? 3 : 20 }))) process.stdout.write(`${line}\n`);
+  process.exit(0);
+}
 
 if (flags.only === 'proxy') {
   // Iterating on the proxy: its figures only, without the browser parts (≈ 80 s instead of 4 minutes).
@@ -81,7 +88,8 @@ try {
   const delivery = await timed('delivery', () => measureDelivery(browser, { runs: quick ? 2 : 12 }));
   await browser.close();
   const proxy = await measureProxyPart();
-  results = { machine, loadAverageAtEnd: loadavg().map((value) => round(value, 2)), seconds, sizes, hostPage, photo, delivery, proxy };
+  const marking = await timed('marking', () => measureMarking({ count: quick ? 3 : 20 }));
+  results = { machine, loadAverageAtEnd: loadavg().map((value) => round(value, 2)), seconds, sizes, hostPage, photo, delivery, proxy, marking };
 } finally {
   await browser.close().catch(() => undefined);
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { X509Certificate } from '@peculiar/x509';
 import { JPEG, PNG } from '@trustnxt/c2pa-ts/asset';
 import { CoseAlgorithmIdentifier } from '@trustnxt/c2pa-ts/cose';
-import { ActionAssertion, DataHashAssertion, ManifestStore } from '@trustnxt/c2pa-ts/manifest';
+import { ActionAssertion, DataHashAssertion, ManifestStore, Signature } from '@trustnxt/c2pa-ts/manifest';
 import { ConfigError } from '../config-values.js';
 import type { MarkedImage } from './index.js';
 import { DIGITAL_SOURCE_TYPE } from './xmp.js';
@@ -16,6 +16,9 @@ const CURVES: Record<string, { algorithm: CoseAlgorithmIdentifier; hash: string 
   secp384r1: { algorithm: CoseAlgorithmIdentifier.ES384, hash: 'sha384' },
   secp521r1: { algorithm: CoseAlgorithmIdentifier.ES512, hash: 'sha512' },
 };
+
+/** Bytes kept free for the COSE signature: ES512's 132-byte signature and its framing, with room to spare. */
+const SIGNATURE_RESERVE = 1024;
 
 /** A PEM given as the value itself or as the path of a file holding it. */
 function pem(value: string, name: string): string {
@@ -59,6 +62,9 @@ export function createC2paSigner(certificate: string, privateKey: string): C2paS
     const asset = image.contentType === 'image/png' ? new PNG(image.bytes) : new JPEG(image.bytes);
     const store = new ManifestStore();
     const manifest = store.createManifest({ assetFormat: image.contentType, instanceID: `xmp:iid:${randomUUID()}`, defaultHashAlgorithm: 'SHA-256', signer });
+    // The library reserves 25 KB for the signature by default (room for a timestamp token); an ECDSA
+    // signature without one needs a few hundred bytes, and every result would carry the rest as padding.
+    manifest.signature = Signature.create(signer, SIGNATURE_RESERVE);
     const actions = new ActionAssertion();
     actions.actions = [
       {

@@ -20,14 +20,14 @@ export function markBox(width: number, height: number, label: string) {
   return { fontSize, left: width - margin - boxWidth, top: height - margin - boxHeight, width: boxWidth, height: boxHeight };
 }
 
-function markSvg(width: number, height: number, label: string): Buffer {
-  const box = markBox(width, height, label);
+/** The pill alone, drawn at the box's size (rendering an SVG as large as the photo costs more than the rest). */
+function markSvg(box: ReturnType<typeof markBox>, label: string): Buffer {
   const padding = box.fontSize * 0.7;
   // A dark translucent pill with a light rim and white text: readable on light and on dark photos.
   return Buffer.from(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
-      `<rect x="${box.left}" y="${box.top}" width="${box.width}" height="${box.height}" rx="${box.height / 2}" fill="#111" fill-opacity="0.62" stroke="#fff" stroke-opacity="0.55" stroke-width="1"/>` +
-      `<text x="${box.left + padding}" y="${box.top + box.height * 0.68}" font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" font-size="${box.fontSize}" fill="#fff" ` +
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${box.width}" height="${box.height}">` +
+      `<rect x="0.5" y="0.5" width="${box.width - 1}" height="${box.height - 1}" rx="${(box.height - 1) / 2}" fill="#111" fill-opacity="0.62" stroke="#fff" stroke-opacity="0.55" stroke-width="1"/>` +
+      `<text x="${padding}" y="${box.height * 0.68}" font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" font-size="${box.fontSize}" fill="#fff" ` +
       `textLength="${box.width - 2 * padding}" lengthAdjust="spacingAndGlyphs">${escapeXml(label)}</text></svg>`,
   );
 }
@@ -41,7 +41,8 @@ export async function drawVisibleMark(image: MarkedImage, { label, toPng = false
   let pipeline = sharp(image.bytes);
   if (label) {
     const { width = 0, height = 0 } = await pipeline.metadata();
-    pipeline = pipeline.composite([{ input: markSvg(width, height, label), left: 0, top: 0 }]);
+    const box = markBox(width, height, label);
+    pipeline = pipeline.composite([{ input: markSvg(box, label), left: box.left, top: box.top }]);
   }
   const format = toPng ? 'png' : image.contentType.replace('image/', '');
   if (format === 'png') pipeline = pipeline.png({ compressionLevel: 8 });
