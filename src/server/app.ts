@@ -84,7 +84,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
     dailyJobLimit: config.dailyJobLimit,
     publicUrl: media && ((key, expiresAt) => media.link(key, expiresAt)),
     // Providers' images may carry metadata of their own; they leave the proxy as pixels plus our AI-generated marks only.
-    cleanResult: async (image) => marker.mark(image, await cleanImage(image.bytes, { ...imageLimits, maxBytes: 4 * imageLimits.maxBytes }, 'result')),
+    cleanResult: async (image) => marker.mark(image, await cleanImage(image.bytes, { ...imageLimits, maxBytes: 4 * imageLimits.maxBytes }, 'result', { overlay: marker.overlay })),
   });
   const garmentPolicy: GarmentFetchPolicy = { allowedHosts: config.garmentHosts, allowHttp: config.dev, maxBytes: config.maxImageBytes, fetch: deps.fetch };
   const streams = new JobEventStreams(jobs, log);

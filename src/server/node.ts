@@ -5,7 +5,6 @@ import { secretsOf, type ProxyConfig } from './config.js';
 import { createGuardedFetch } from './guarded-fetch.js';
 import { cleanImage } from './images.js';
 import { createLogger, type Logger } from './log.js';
-import { drawVisibleMark } from './marking/visible-mark.js';
 import { createProvider } from './providers/index.js';
 import type { ProviderAdapter } from './providers/types.js';
 import type { SharedState } from './state/types.js';
@@ -51,7 +50,7 @@ export async function createNodeProxy(config: ProxyConfig, overrides: NodeProxyO
     state,
     fetch: garmentFetch,
     // The C2PA library loads only when a certificate is configured.
-    markingTools: { render: drawVisibleMark, sign: c2pa && (await import('./marking/c2pa.js')).createC2paSigner(c2pa.certificate, c2pa.privateKey) },
+    markingTools: { draws: true, sign: c2pa && (await import('./marking/c2pa.js')).createC2paSigner(c2pa.certificate, c2pa.privateKey) },
     // @hono/node-server passes the Node request as env.incoming; its socket knows the peer.
     peerAddress: (_request, env) => (env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress,
     // Event streams go straight to env.outgoing. The marker is made when this module loads, before

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobCreated, JobView } from '../../src/contract.js';
 import { createC2paSigner } from '../../src/server/marking/c2pa.js';
 import { DIGITAL_SOURCE_TYPE, embedXmp, xmpPacket } from '../../src/server/marking/xmp.js';
-import { markBox } from '../../src/server/marking/visible-mark.js';
+import { cleanImage } from '../../src/server/images.js';
+import { markBox, visibleMark } from '../../src/server/marking/visible-mark.js';
 import { createSandbox } from '../../src/server/providers/sandbox/index.js';
 import type { ProviderAdapter } from '../../src/server/providers/types.js';
 import { EMULATED_PROVIDERS, startEmulator, type Emulator } from '../emulators/harness.js';
@@ -99,9 +100,8 @@ describe('the visible mark reads on light and on dark photos', () => {
     ['white', '#ffffff'],
     ['black', '#000000'],
   ])('on %s: white text on a darker pill', async (_name, background) => {
-    const { drawVisibleMark } = await import('../../src/server/marking/visible-mark.js');
     const plain = await sharp({ create: { width: 800, height: 600, channels: 3, background } }).png().toBuffer();
-    const marked = await drawVisibleMark({ bytes: new Uint8Array(plain), contentType: 'image/png' }, { label: 'AI try-on · Shop' });
+    const marked = await cleanImage(new Uint8Array(plain), { maxBytes: 1e7, maxPixels: 1e7 }, 'result', { overlay: visibleMark('AI try-on · Shop') });
     const box = markBox(800, 600, 'AI try-on · Shop');
     const pixels = await sharp(marked.bytes).extract({ left: box.left, top: box.top, width: box.width, height: box.height }).greyscale().raw().toBuffer();
     const sorted = [...pixels].sort((a, b) => a - b);

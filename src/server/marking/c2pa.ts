@@ -8,7 +8,7 @@ import { ConfigError } from '../config-values.js';
 import type { MarkedImage } from './index.js';
 import { DIGITAL_SOURCE_TYPE } from './xmp.js';
 
-/** Signs a result with a C2PA manifest naming the provider; JPEG and PNG. */
+/** Signs a result with a C2PA manifest naming the provider; JPEG and PNG (c2pa-ts writes no WebP). */
 export type C2paSigner = (image: MarkedImage, provider: string) => Promise<MarkedImage>;
 
 const CURVES: Record<string, { algorithm: CoseAlgorithmIdentifier; hash: string }> = {

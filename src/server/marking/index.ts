@@ -1,7 +1,8 @@
-import type { UploadFormat } from '../image-checks.js';
+import type { Overlay, UploadFormat } from '../image-checks.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { providerMarks } from './provider-marks.js';
+import { visibleMark } from './visible-mark.js';
 import { embedXmp, xmpPacket } from './xmp.js';
 
 export { DIGITAL_SOURCE_TYPE } from './xmp.js';
@@ -29,16 +30,18 @@ export interface MarkingSettings {
   c2pa?: { certificate: string; privateKey: string };
 }
 
-/** The runtime's tools that need more than plain TypeScript: Node gives both (sharp, node:crypto), the edge neither. */
+/** What the runtime can do beyond plain TypeScript: Node both (sharp, node:crypto), the edge neither. */
 export interface MarkingTools {
-  /** Draws the visible mark (`label`) and/or converts to PNG, re-encoding the pixels. */
-  render?: (image: MarkedImage, options: { label?: string; toPng?: boolean }) => Promise<MarkedImage>;
+  /** The image cleaner draws overlays into the pixels (images.ts does; images-portable.ts does not decode). */
+  draws?: boolean;
   /** Adds a signed C2PA manifest (JPEG and PNG). */
   sign?: (image: MarkedImage, provider: string) => Promise<MarkedImage>;
 }
 
 export interface ResultMarker {
   status: MarkingStatus;
+  /** The visible mark, for the cleaner to draw while it re-encodes the result; undefined when off. */
+  overlay?: (width: number, height: number) => Overlay;
   /** Marks a cleaned result; `original` is the provider's file as it came, looked at for its own marks. */
   mark(original: MarkedImage, cleaned: MarkedImage): Promise<MarkedImage>;
 }
@@ -47,31 +50,34 @@ const FORMATS: Record<string, UploadFormat> = { 'image/jpeg': 'jpeg', 'image/png
 
 /**
  * Marks every result as AI-generated after it was stripped (AI Act Art. 50(2)): a visible
- * corner mark in the pixels (when the runtime can draw), then an XMP packet with IPTC's digital
- * source type, then a signed C2PA manifest (when configured and the runtime can sign). What the
+ * corner mark in the pixels (drawn by the cleaner, when the runtime can draw), then an XMP
+ * packet with IPTC's digital source type, then a signed C2PA manifest (when configured and the
+ * runtime can sign; JPEG and PNG, which is what every documented provider returns). What the
  * provider's own file said about itself is recorded first (log line and metric), since
  * stripping removes it; our marks are applied whatever it said.
  */
 export function createResultMarker({ settings, tools, provider, log, metrics }: { settings: MarkingSettings; tools: MarkingTools; provider: string; log: Logger; metrics: Metrics }): ResultMarker {
   const sign = settings.c2pa ? tools.sign : undefined;
-  const render = tools.render;
-  const label = settings.visibleMark && render ? `AI try-on · ${settings.shopName}` : undefined;
+  const overlay = settings.visibleMark && tools.draws ? visibleMark(`AI try-on · ${settings.shopName}`) : undefined;
   const packet = xmpPacket(settings.shopName);
-  const status: MarkingStatus = { xmp: true, c2pa: Boolean(sign), visible: Boolean(label) };
+  const status: MarkingStatus = { xmp: true, c2pa: Boolean(sign), visible: Boolean(overlay) };
 
   return {
     status,
+    overlay,
     async mark(original, cleaned) {
       const kinds = providerMarks(original.bytes);
       if (kinds.length) {
         log.info('result.provider_marks', { provider, kinds });
         for (const kind of kinds) metrics.providerMarks.inc({ kind });
       }
-      let image = cleaned;
-      const toPng = Boolean(sign) && image.contentType === 'image/webp';
-      if (render && (label || toPng)) image = await render(image, { label, toPng });
-      image = { bytes: embedXmp(image.bytes, FORMATS[image.contentType] ?? 'jpeg', packet), contentType: image.contentType };
-      return sign ? sign(image, provider) : image;
+      const format = FORMATS[cleaned.contentType];
+      if (!format) throw new Error(`cannot mark ${cleaned.contentType}`);
+      const image = { bytes: embedXmp(cleaned.bytes, format, packet), contentType: cleaned.contentType };
+      if (!sign) return image;
+      if (format !== 'webp') return sign(image, provider);
+      log.warn('result.c2pa_skipped', { provider, reason: 'C2PA signing here supports JPEG and PNG; this WebP result carries XMP only' });
+      return image;
     },
   };
 }

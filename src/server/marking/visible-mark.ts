@@ -1,7 +1,5 @@
-import sharp from 'sharp';
-import type { MarkedImage } from './index.js';
+import type { Overlay } from '../image-checks.js';
 import { escapeXml } from './xmp.js';
-
 
 /**
  * The corner mark's shape for an image of this size: a pill in the bottom-right corner whose
@@ -20,34 +18,21 @@ export function markBox(width: number, height: number, label: string) {
   return { fontSize, left: width - margin - boxWidth, top: height - margin - boxHeight, width: boxWidth, height: boxHeight };
 }
 
-/** The pill alone, drawn at the box's size (rendering an SVG as large as the photo costs more than the rest). */
-function markSvg(box: ReturnType<typeof markBox>, label: string): Buffer {
-  const padding = box.fontSize * 0.7;
-  // A dark translucent pill with a light rim and white text: readable on light and on dark photos.
-  return Buffer.from(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${box.width}" height="${box.height}">` +
+/**
+ * The visible "AI try-on · <shop>" mark as an SVG overlay for the cleaner (images.ts draws it
+ * while re-encoding the result, so it costs no extra decode or encode). Drawn at the pill's
+ * own size: an SVG as large as the photo costs more to render than the rest.
+ */
+export function visibleMark(label: string): (width: number, height: number) => Overlay {
+  return (width, height) => {
+    const box = markBox(width, height, label);
+    const padding = box.fontSize * 0.7;
+    // A dark translucent pill with a light rim and white text: readable on light and on dark photos.
+    const svg =
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${box.width}" height="${box.height}">` +
       `<rect x="0.5" y="0.5" width="${box.width - 1}" height="${box.height - 1}" rx="${(box.height - 1) / 2}" fill="#111" fill-opacity="0.62" stroke="#fff" stroke-opacity="0.55" stroke-width="1"/>` +
       `<text x="${padding}" y="${box.height * 0.68}" font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" font-size="${box.fontSize}" fill="#fff" ` +
-      `textLength="${box.width - 2 * padding}" lengthAdjust="spacingAndGlyphs">${escapeXml(label)}</text></svg>`,
-  );
-}
-
-/**
- * Draws the visible "AI try-on · <shop>" mark into a cleaned result's pixels (sharp, Node
- * only) and re-encodes it as the cleaner does, still without metadata. With `toPng`, a WebP
- * result comes out as PNG (C2PA signing here supports JPEG and PNG).
- */
-export async function drawVisibleMark(image: MarkedImage, { label, toPng = false }: { label?: string; toPng?: boolean }): Promise<MarkedImage> {
-  let pipeline = sharp(image.bytes);
-  if (label) {
-    const { width = 0, height = 0 } = await pipeline.metadata();
-    const box = markBox(width, height, label);
-    pipeline = pipeline.composite([{ input: markSvg(box, label), left: box.left, top: box.top }]);
-  }
-  const format = toPng ? 'png' : image.contentType.replace('image/', '');
-  if (format === 'png') pipeline = pipeline.png({ compressionLevel: 8 });
-  else if (format === 'webp') pipeline = pipeline.webp({ quality: 90 });
-  else pipeline = pipeline.jpeg({ quality: 90, mozjpeg: true });
-  const data = await pipeline.toBuffer();
-  return { bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), contentType: `image/${format}` };
+      `textLength="${box.width - 2 * padding}" lengthAdjust="spacingAndGlyphs">${escapeXml(label)}</text></svg>`;
+    return { input: new TextEncoder().encode(svg), left: box.left, top: box.top };
+  };
 }
