@@ -72,7 +72,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
   const media = config.publicUrl ? new PublicMedia(config.publicUrl) : undefined;
   const imageLimits = { maxBytes: config.maxImageBytes, maxPixels: config.maxImagePixels };
   const marker = createResultMarker({ settings: config.marking, tools: deps.markingTools ?? {}, provider: provider.name, log, metrics });
-  log.info('result.marking', { ...marker.status, ...(config.marking.c2pa && !marker.status.c2pa && { problem: 'C2PA is configured but this runtime cannot sign: results carry XMP only' }) });
+  log.info('result.marking', { ...marker.status, ...(!marker.status.c2pa && { note: config.marking.c2pa ? 'this runtime cannot sign C2PA: results carry XMP only' : 'no C2PA certificate (FITTING_ROOM_C2PA_CERT, FITTING_ROOM_C2PA_KEY): results carry XMP only' }) });
   const jobs = new JobService({
     provider,
     store,

@@ -8,8 +8,9 @@ import { escapeXml } from './xmp.js';
  */
 export function markBox(width: number, height: number, label: string) {
   let fontSize = Math.max(11, Math.round(Math.min(width, height) * 0.03));
-  // DejaVu/Liberation Sans average about 0.6 em per character; textLength makes it exact.
-  const widthFor = (size: number) => Math.ceil(label.length * size * 0.6 + size * 1.4);
+  // In ems: Latin letters of DejaVu/Liberation Sans average about 0.55, CJK and other wide characters 1.
+  const ems = [...label].reduce((total, char) => total + (char.codePointAt(0)! >= 0x2e80 ? 1 : 0.55), 0);
+  const widthFor = (size: number) => Math.ceil(ems * size + size * 1.4);
   const room = width - 2 * Math.round(fontSize * 0.6);
   if (widthFor(fontSize) > room) fontSize = Math.max(6, Math.floor((room / widthFor(fontSize)) * fontSize));
   const margin = Math.round(fontSize * 0.6);
