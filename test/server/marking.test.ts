@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import exifr from 'exifr';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -149,6 +151,9 @@ describe('C2PA: with a certificate, every result carries a signed manifest', () 
 
   it('validates with the C2PA reader (only the self-made certificate is untrusted), and names the source type, Fitting Room and the provider', async () => {
     const served = await tryOn(proxy);
+    // What is stored is the marked file, and what a shopper downloads is that file byte for byte.
+    const stored = await Promise.all((await proxy.storedFiles()).filter((file) => file.endsWith('.bin')).map((file) => readFile(join(proxy.dataDir, file))));
+    expect(stored.some((bytes) => bytes.equals(served.bytes))).toBe(true);
     const reading = await readC2pa(served.bytes, served.contentType);
     expect(reading.problems.map((problem) => problem.code)).toEqual(['signingCredential.untrusted']);
     const actions = reading.manifest.assertions.find((assertion) => assertion.label.startsWith('c2pa.actions'))!.data.actions!;
