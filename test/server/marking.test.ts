@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import exifr from 'exifr';
@@ -5,7 +6,9 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobCreated, JobView } from '../../src/contract.js';
 import { createC2paSigner } from '../../src/server/marking/c2pa.js';
+import { providerMarks } from '../../src/server/marking/provider-marks.js';
 import { DIGITAL_SOURCE_TYPE, embedXmp, xmpPacket } from '../../src/server/marking/xmp.js';
+import { readConfig, secretsOf } from '../../src/server/config.js';
 import { cleanImage } from '../../src/server/images.js';
 import { markBox, visibleMark } from '../../src/server/marking/visible-mark.js';
 import { createSandbox } from '../../src/server/providers/sandbox/index.js';
@@ -228,5 +231,43 @@ describe('the portable XMP writer (edge runtimes, no decode)', () => {
     const [before, after] = await Promise.all([original, Buffer.from(marked)].map((bytes) => sharp(bytes).raw().toBuffer({ resolveWithObject: true })));
     expect(after!.info).toMatchObject({ width: 40, height: 30, channels: before!.info.channels });
     expect(after!.data.equals(before!.data)).toBe(true);
+  });
+});
+
+describe('settings and what a provider file says', () => {
+  const base = { FITTING_ROOM_SECRET: 'test-secret-that-is-long-enough-0123456789', FITTING_ROOM_ALLOWED_ORIGINS: 'https://boutique.example,https://other.example' };
+
+  it('reads the shop name (the first origin\'s host by default), the visible mark switch, and the C2PA pair', () => {
+    expect(readConfig(base).marking).toEqual({ shopName: 'boutique.example', visibleMark: true, c2pa: undefined });
+    expect(readConfig({ ...base, FITTING_ROOM_SHOP_NAME: ' Boutique ', FITTING_ROOM_VISIBLE_MARK: 'off' }).marking).toMatchObject({ shopName: 'Boutique', visibleMark: false });
+    expect(() => readConfig({ ...base, FITTING_ROOM_VISIBLE_MARK: 'maybe' })).toThrow(/FITTING_ROOM_VISIBLE_MARK/);
+    expect(() => readConfig({ ...base, FITTING_ROOM_C2PA_CERT: '/some/chain.pem' })).toThrow(/FITTING_ROOM_C2PA_CERT and FITTING_ROOM_C2PA_KEY go together/);
+    // The key is masked in logs like every secret.
+    expect(secretsOf(readConfig({ ...base, FITTING_ROOM_C2PA_CERT: 'c', FITTING_ROOM_C2PA_KEY: 'the-key-pem' }))).toContain('the-key-pem');
+  });
+
+  it('refuses a certificate or key it cannot use, naming the variable', () => {
+    const certificate = makeTestCertificate();
+    try {
+      expect(() => createC2paSigner('/nonexistent/chain.pem', certificate.keyPem)).toThrow(/FITTING_ROOM_C2PA_CERT/);
+      expect(() => createC2paSigner(certificate.certPath, 'not a key')).toThrow(/FITTING_ROOM_C2PA_KEY/);
+      const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+      expect(() => createC2paSigner(certificate.certPath, rsa)).toThrow(/EC key/);
+    } finally {
+      certificate.cleanup();
+    }
+  });
+
+  it('finds C2PA and IPTC marks in PNG too, and none in a plain file', async () => {
+    const certificate = makeTestCertificate();
+    try {
+      const plain = new Uint8Array(await sharp({ create: { width: 32, height: 32, channels: 3, background: '#864' } }).png().toBuffer());
+      expect(providerMarks(plain)).toEqual([]);
+      expect(providerMarks(embedXmp(plain, 'png', xmpPacket('Provider')))).toEqual(['iptc']);
+      const signed = await createC2paSigner(certificate.certPath, certificate.keyPem)({ bytes: plain, contentType: 'image/png' }, 'Provider');
+      expect(providerMarks(signed.bytes)).toEqual(['c2pa']);
+    } finally {
+      certificate.cleanup();
+    }
   });
 });
