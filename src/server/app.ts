@@ -40,7 +40,7 @@ export interface ProxyDependencies {
   /** The TCP peer's address of a request (the runtime knows it; the Request does not). */
   peerAddress?: (request: Request, env: unknown) => string | undefined;
   metrics?: Metrics;
-  /** What this runtime can add to the XMP mark on results: the visible mark (sharp) and C2PA signing (node.ts). */
+  /** What this runtime adds to the XMP mark on results: the visible mark (its cleaner draws) and C2PA signing (node.ts gives both). */
   markingTools?: MarkingTools;
   /** Response objects of the runtime that event streams write to directly (the Node entry passes Node's). */
   directResponses?: DirectResponses;

@@ -253,6 +253,8 @@ describe('settings and what a provider file says', () => {
       expect(() => createC2paSigner(certificate.certPath, 'not a key')).toThrow(/FITTING_ROOM_C2PA_KEY/);
       const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
       expect(() => createC2paSigner(certificate.certPath, rsa)).toThrow(/EC key/);
+      const otherKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+      expect(() => createC2paSigner(certificate.certPath, otherKey)).toThrow(/not the private key of the first certificate/);
     } finally {
       certificate.cleanup();
     }
