@@ -72,6 +72,7 @@ export interface S3Settings {
 
 export const MAX_TOKEN_TTL_S = 900;
 const MIN_SECRET_LENGTH = 32;
+const MAX_SHOP_NAME = 60;
 
 /**
  * Reads and validates the proxy's own variables; a mistake is a `ConfigError` naming the
@@ -165,8 +166,11 @@ function readMarking(env: Env, allowedOrigins: string[]): MarkingSettings {
   const certificate = env.FITTING_ROOM_C2PA_CERT?.trim();
   const privateKey = env.FITTING_ROOM_C2PA_KEY?.trim();
   if (Boolean(certificate) !== Boolean(privateKey)) throw new ConfigError('FITTING_ROOM_C2PA_CERT and FITTING_ROOM_C2PA_KEY go together: set both to sign results, or neither.');
+  const shopName = env.FITTING_ROOM_SHOP_NAME?.trim() || new URL(allowedOrigins[0]!).hostname;
+  // It goes into every result's corner mark, which must stay small.
+  if ([...shopName].length > MAX_SHOP_NAME) throw new ConfigError(`FITTING_ROOM_SHOP_NAME must be at most ${MAX_SHOP_NAME} characters.`);
   return {
-    shopName: env.FITTING_ROOM_SHOP_NAME?.trim() || new URL(allowedOrigins[0]!).hostname,
+    shopName,
     visibleMark: flag(env.FITTING_ROOM_VISIBLE_MARK, 'FITTING_ROOM_VISIBLE_MARK') ?? true,
     c2pa: certificate && privateKey ? { certificate, privateKey } : undefined,
   };

@@ -241,6 +241,7 @@ describe('settings and what a provider file says', () => {
     expect(readConfig(base).marking).toEqual({ shopName: 'boutique.example', visibleMark: true, c2pa: undefined });
     expect(readConfig({ ...base, FITTING_ROOM_SHOP_NAME: ' Boutique ', FITTING_ROOM_VISIBLE_MARK: 'off' }).marking).toMatchObject({ shopName: 'Boutique', visibleMark: false });
     expect(() => readConfig({ ...base, FITTING_ROOM_VISIBLE_MARK: 'maybe' })).toThrow(/FITTING_ROOM_VISIBLE_MARK/);
+    expect(() => readConfig({ ...base, FITTING_ROOM_SHOP_NAME: 'x'.repeat(61) })).toThrow(/FITTING_ROOM_SHOP_NAME must be at most 60/);
     expect(() => readConfig({ ...base, FITTING_ROOM_C2PA_CERT: '/some/chain.pem' })).toThrow(/FITTING_ROOM_C2PA_CERT and FITTING_ROOM_C2PA_KEY go together/);
     // The key is masked in logs like every secret.
     expect(secretsOf(readConfig({ ...base, FITTING_ROOM_C2PA_CERT: 'c', FITTING_ROOM_C2PA_KEY: 'the-key-pem' }))).toContain('the-key-pem');
