@@ -9,6 +9,7 @@ import type { GarmentFetchPolicy } from './garment-source.js';
 import type { ImageCleaner } from './images.js';
 import { JobService } from './jobs.js';
 import type { Logger } from './log.js';
+import { createResultMarker, type MarkingTools } from './marking/index.js';
 import { Metrics } from './metrics.js';
 import { ConsentLedger } from './consent-records.js';
 import { accessLog } from './middleware/access-log.js';
@@ -47,6 +48,8 @@ export interface ProxyDependencies {
   /** The TCP peer's address of a request (the runtime knows it; the Request does not). */
   peerAddress?: (request: Request, env: unknown) => string | undefined;
   metrics?: Metrics;
+  /** What this runtime adds to the XMP mark on results: the visible mark (its cleaner draws) and C2PA signing (node.ts gives both). */
+  markingTools?: MarkingTools;
   /** Response objects of the runtime that event streams write to directly (the Node entry passes Node's). */
   directResponses?: DirectResponses;
   /** uPlot for the dashboard (Node reads it from node_modules); without it, and without FITTING_ROOM_ADMIN_TOKEN, there is no `/admin`. */
@@ -85,6 +88,8 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
   const signer = new SessionSigner(config.secret, config.tokenTtlSeconds, config.retentionSeconds);
   const media = config.publicUrl ? new PublicMedia(config.publicUrl) : undefined;
   const imageLimits = { maxBytes: config.maxImageBytes, maxPixels: config.maxImagePixels };
+  const marker = createResultMarker({ settings: config.marking, tools: deps.markingTools ?? {}, provider: provider.name, log, metrics });
+  log.info('result.marking', { ...marker.status, ...(!marker.status.c2pa && { note: config.marking.c2pa ? 'this runtime cannot sign C2PA: results carry XMP only' : 'no C2PA certificate (FITTING_ROOM_C2PA_CERT, FITTING_ROOM_C2PA_KEY): results carry XMP only' }) });
   const jobs = new JobService({
     provider,
     store,
@@ -96,8 +101,8 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
     dailyJobLimit: config.dailyJobLimit,
     onRun: countRun,
     publicUrl: media && ((key, expiresAt) => media.link(key, expiresAt)),
-    // Providers' images may carry metadata of their own; they leave the proxy as pixels only.
-    cleanResult: (image) => cleanImage(image.bytes, { ...imageLimits, maxBytes: 4 * imageLimits.maxBytes }, 'result'),
+    // Providers' images may carry metadata of their own; they leave the proxy as pixels plus our AI-generated marks only.
+    cleanResult: async (image) => marker.mark(image, await cleanImage(image.bytes, { ...imageLimits, maxBytes: 4 * imageLimits.maxBytes }, 'result', { overlay: marker.overlay })),
   });
   const garmentPolicy: GarmentFetchPolicy = { allowedHosts: config.garmentHosts, allowHttp: config.allowHttpGarments, maxBytes: config.maxImageBytes, fetch: deps.fetch };
   if (config.allowHttpGarments && !config.dev) {
@@ -141,7 +146,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
     '/',
     sessionRoutes({ signer, limiter, limit: config.limits.sessionsPerIp, allowedOrigins: config.allowedOrigins, retentionSeconds: config.retentionSeconds, guard: appProxy }),
   );
-  api.route('/', opsRoutes({ provider, state, metrics, metricsToken: config.metricsToken, store, media }));
+  api.route('/', opsRoutes({ provider, state, metrics, metricsToken: config.metricsToken, store, media, marking: marker.status }));
   api.route('/', jobRoutes({ jobs, limiter, limits: config.limits, provider, cleanImage, imageLimits, garmentPolicy, log, consents }));
   api.route('/', eventRoutes({ jobs, streams, openStreams, direct: deps.directResponses }));
   api.route('/', resultRoutes({ jobs }));

@@ -49,11 +49,11 @@ export function positive(value: string | undefined, fallback: number, name: stri
   return number;
 }
 
-/** true/false (also 1/0, yes/no), or undefined when unset. */
+/** true/false (also 1/0, yes/no, on/off), or undefined when unset. */
 export function flag(value: string | undefined, name: string): boolean | undefined {
   if (value == null || value === '') return undefined;
-  if (/^(1|true|yes)$/i.test(value)) return true;
-  if (/^(0|false|no)$/i.test(value)) return false;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
   throw new ConfigError(`${name} must be true or false, got "${value}".`);
 }
 

@@ -1,5 +1,6 @@
 import { ConfigError, flag, limit, list, nonNegative, parseUrl, positive, wholeNumber } from './config-values.js';
 import { DEFAULT_STREAM_LIMITS, type StreamLimits } from './event-stream-policy.js';
+import type { MarkingSettings } from './marking/index.js';
 import type { Limit } from './rate-limit.js';
 
 export { ConfigError };
@@ -66,6 +67,8 @@ export interface ProxyConfig {
   shopifyAppProxySecret?: string;
   /** Photos and results in an S3-compatible bucket when set; on the filesystem (Node) otherwise. */
   s3?: S3Settings;
+  /** How results are marked as AI-generated (marking/). */
+  marking: MarkingSettings;
   /** The environment, from which the chosen provider reads its own settings (see providers/settings.ts). */
   env: Env;
 }
@@ -86,6 +89,7 @@ export interface S3Settings {
 
 export const MAX_TOKEN_TTL_S = 900;
 const MIN_SECRET_LENGTH = 32;
+const MAX_SHOP_NAME = 60;
 
 /**
  * Reads and validates the proxy's own variables; a mistake is a `ConfigError` naming the
@@ -113,6 +117,8 @@ export function readConfig(env: Env, { dev = false }: { dev?: boolean } = {}): P
   const basePath = `/${(env.FITTING_ROOM_BASE_PATH ?? '').replace(/^\/+|\/+$/g, '')}`;
   const tokenTtlSeconds = nonNegative(env.FITTING_ROOM_TOKEN_TTL_S, 600, 'FITTING_ROOM_TOKEN_TTL_S');
   if (tokenTtlSeconds > MAX_TOKEN_TTL_S) throw new ConfigError(`FITTING_ROOM_TOKEN_TTL_S must be at most ${MAX_TOKEN_TTL_S} (15 minutes).`);
+
+  const shopName = readShopName(env, allowedOrigins);
 
   return {
     provider: (env.FITTING_ROOM_PROVIDER || 'sandbox').toLowerCase(),
@@ -145,12 +151,13 @@ export function readConfig(env: Env, { dev = false }: { dev?: boolean } = {}): P
     analyticsRetentionDays: nonNegative(env.FITTING_ROOM_ANALYTICS_RETENTION_DAYS, 90, 'FITTING_ROOM_ANALYTICS_RETENTION_DAYS'),
     dailyJobLimit: nonNegative(env.FITTING_ROOM_DAILY_JOB_LIMIT, 0, 'FITTING_ROOM_DAILY_JOB_LIMIT'),
     consentRetentionSeconds: nonNegative(env.FITTING_ROOM_CONSENT_RETENTION_S, 365 * 86_400, 'FITTING_ROOM_CONSENT_RETENTION_S'),
-    shopName: env.FITTING_ROOM_SHOP_NAME?.trim() || new URL(allowedOrigins[0]!).host,
+    shopName,
     adminToken: readAdminToken(env.FITTING_ROOM_ADMIN_TOKEN),
     metricsToken: env.FITTING_ROOM_METRICS_TOKEN || undefined,
     redisUrl: env.REDIS_URL || undefined,
     shopifyAppProxySecret: env.SHOPIFY_APP_PROXY_SECRET || undefined,
     s3: readS3(env),
+    marking: readMarking(env, shopName),
     env,
   };
 }
@@ -193,9 +200,28 @@ function readAdminToken(value: string | undefined): string | undefined {
   return value;
 }
 
+/** The shop's name for the privacy notice and the results' marks: the first allowed origin's host unless named. */
+function readShopName(env: Env, allowedOrigins: string[]): string {
+  const shopName = env.FITTING_ROOM_SHOP_NAME?.trim() || new URL(allowedOrigins[0]!).hostname;
+  // It goes into every result's corner mark, which must stay small.
+  if ([...shopName].length > MAX_SHOP_NAME) throw new ConfigError(`FITTING_ROOM_SHOP_NAME must be at most ${MAX_SHOP_NAME} characters.`);
+  return shopName;
+}
+
+function readMarking(env: Env, shopName: string): MarkingSettings {
+  const certificate = env.FITTING_ROOM_C2PA_CERT?.trim();
+  const privateKey = env.FITTING_ROOM_C2PA_KEY?.trim();
+  if (Boolean(certificate) !== Boolean(privateKey)) throw new ConfigError('FITTING_ROOM_C2PA_CERT and FITTING_ROOM_C2PA_KEY go together: set both to sign results, or neither.');
+  return {
+    shopName,
+    visibleMark: flag(env.FITTING_ROOM_VISIBLE_MARK, 'FITTING_ROOM_VISIBLE_MARK') ?? true,
+    c2pa: certificate && privateKey ? { certificate, privateKey } : undefined,
+  };
+}
+
 /** Every configured value that must never appear in a log line, whatever its name. */
 export function secretsOf(config: ProxyConfig): string[] {
-  const secretNames = /(SECRET|TOKEN|API_KEY|ACCESS_KEY|KEY_ID|PASSWORD)$/;
+  const secretNames = /(SECRET|TOKEN|API_KEY|ACCESS_KEY|KEY_ID|PASSWORD|C2PA_KEY)$/;
   return [config.secret, ...Object.entries(config.env).flatMap(([name, value]) => (value && secretNames.test(name) ? [value] : []))];
 }
 

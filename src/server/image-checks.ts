@@ -27,7 +27,22 @@ export type ImageRole = 'person' | 'garment' | 'result';
  * Validates and strips one image. The proxy takes it as a dependency so the app itself
  * needs no image library: Node uses `cleanImage` (sharp); edge runtimes `cleanImagePortable`.
  */
-export type ImageCleaner = (bytes: Uint8Array, limits: ImageLimits, role: ImageRole) => Promise<CleanImage>;
+export type ImageCleaner = (bytes: Uint8Array, limits: ImageLimits, role: ImageRole, options?: CleanOptions) => Promise<CleanImage>;
+
+/** Pixels drawn over the image at a place (the results' visible AI mark). */
+export interface Overlay {
+  input: Uint8Array;
+  left: number;
+  top: number;
+}
+
+export interface CleanOptions {
+  /**
+   * What to draw into the pixels, given the upright size, while they are re-encoded anyway (one
+   * decode, one encode). A cleaner that does not decode (the edge's) draws nothing.
+   */
+  overlay?: (width: number, height: number) => Overlay;
+}
 
 export const CONTENT_TYPES = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' } as const;
 export type UploadFormat = keyof typeof CONTENT_TYPES;

@@ -69,7 +69,8 @@ const u24le = (b: Uint8Array, at: number) => b[at]! | (b[at + 1]! << 8) | (b[at 
 const u32le = (b: Uint8Array, at: number) => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
 const ascii = (b: Uint8Array, at: number, length: number) => String.fromCharCode(...b.subarray(at, at + length));
 
-function concat(parts: Uint8Array[]): Uint8Array {
+/** The parts one after the other in one new array. */
+export function concat(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
   let at = 0;
   for (const part of parts) {
@@ -261,7 +262,8 @@ const CRC_TABLE = (() => {
   return table;
 })();
 
-function crc32(bytes: Uint8Array): number {
+/** CRC-32 (ISO 3309), as PNG chunks carry it. */
+export function crc32(bytes: Uint8Array): number {
   let crc = 0xffffffff;
   for (let i = 0; i < bytes.length; i++) crc = CRC_TABLE[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
@@ -377,3 +379,6 @@ const webp: Parser = {
 };
 
 const PARSERS: Record<UploadFormat, Parser> = { jpeg, png, webp };
+
+/** Width and height from the header of an image already checked (throws on a broken one). */
+export const portableSize = (bytes: Uint8Array, format: UploadFormat) => PARSERS[format].size(bytes);

@@ -69,8 +69,9 @@ export class Metrics {
   readonly cacheHits = new Counter('fitting_room_cache_hits_total', 'Try-ons served without a new upstream job: a finished result (result) or a running identical job (shared).');
   readonly creditsSpent = new Counter('fitting_room_credits_spent_total', 'Upstream calls that cost credits (one per upstream try-on job started).');
   readonly rateLimited = new Counter('fitting_room_rate_limited_total', 'Requests refused with 429, by limit.');
+  readonly providerMarks = new Counter('fitting_room_provider_marks_total', 'Provider results that arrived already marked, by kind (c2pa, iptc), before stripping.');
 
   render(): string {
-    return [this.jobs, this.upstreamSeconds, this.upstreamErrors, this.cacheHits, this.creditsSpent, this.rateLimited].flatMap((metric) => metric.render()).join('\n') + '\n';
+    return [this.jobs, this.upstreamSeconds, this.upstreamErrors, this.cacheHits, this.creditsSpent, this.rateLimited, this.providerMarks].flatMap((metric) => metric.render()).join('\n') + '\n';
   }
 }

@@ -41,6 +41,7 @@ export async function createNodeProxy(config: ProxyConfig, overrides: NodeProxyO
   const garmentFetch = overrides.fetch ?? createGuardedFetch({ allowPrivate: config.dev });
   const provider = overrides.provider ?? createProvider(config.provider, config.env, { log: log.child({ provider: config.provider }), fetch: fetchImpl });
   const store = overrides.store ?? (config.s3 ? new S3Store(config.s3) : new FileStore(config.dataDir));
+  const c2pa = config.marking.c2pa;
   const state = overrides.state ?? (config.redisUrl ? await connectRedis(config.redisUrl, log) : new MemoryState());
   const proxy = createProxy(config, {
     provider,
@@ -49,6 +50,8 @@ export async function createNodeProxy(config: ProxyConfig, overrides: NodeProxyO
     cleanImage,
     state,
     fetch: garmentFetch,
+    // The C2PA library loads only when a certificate is configured.
+    markingTools: { draws: true, sign: c2pa && (await import('./marking/c2pa.js')).createC2paSigner(c2pa.certificate, c2pa.privateKey) },
     // @hono/node-server passes the Node request as env.incoming; its socket knows the peer.
     peerAddress: (_request, env) => (env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress,
     // Event streams go straight to env.outgoing. The marker is made when this module loads, before

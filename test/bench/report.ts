@@ -5,6 +5,7 @@
  */
 import type { DeliveryResults } from './delivery.js';
 import type { HostPageResults } from './host-page.js';
+import type { MarkingResults } from './marking.js';
 import type { Machine } from './lib.js';
 import { round } from './lib.js';
 import type { PhotoResults } from './photo.js';
@@ -21,6 +22,8 @@ export interface BenchResults {
   photo: { realistic: PhotoResults; demo: PhotoResults };
   delivery: DeliveryResults;
   proxy: ProxyResults;
+  /** What marking results as AI-generated adds per result (issue 12). */
+  marking: MarkingResults;
 }
 
 export interface Goal {
@@ -95,7 +98,7 @@ const kb = (bytes: number) => `${round(bytes / KB, 2)}`;
 const table = (head: string[], rows: (string | number)[][]) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 
 export function markdown(results: BenchResults, goals: Goal[]): string {
-  const { machine, sizes, hostPage, photo, delivery, proxy } = results;
+  const { machine, sizes, hostPage, photo, delivery, proxy, marking } = results;
   const met = goals.filter((item) => item.met).length;
   const lines: string[] = [];
   lines.push('# Fitting Room benchmarks', '');
@@ -238,5 +241,13 @@ export function markdown(results: BenchResults, goals: Goal[]): string {
       '',
     );
   }
+  lines.push(
+    '**Marking results as AI-generated** (per result, after cleaning; median of 20 distinct 768 × 1024 provider results per format; C2PA with a throwaway ES256 certificate):',
+    '',
+    '| setting | format | cleaned result | bytes added | cleaning ms | ms added (drawing the mark + marking after) |',
+    '|---|---|---|---|---|---|',
+    ...marking.map((cost) => `| ${cost.setting} | ${cost.format} | ${kb(cost.cleanBytes)} KB | +${cost.addedBytes} B | ${cost.cleanMs} | +${cost.addedMs} (${cost.overlayMs} + ${cost.markMs}) |`),
+    '',
+  );
   return `${lines.join('\n')}\n`;
 }

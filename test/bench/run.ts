@@ -9,6 +9,7 @@
  *   npm run bench -- --quick      fewer runs, shorter loads (a smoke test of the bench itself)
  *   npm run bench -- --only proxy the proxy part alone (builds only dist/server), printed, nothing written
  *   npm run bench -- --only collector   the analytics collector alone (POST /events), printed
+ *   npm run bench -- --only marking  what marking results as AI-generated adds (bytes, ms), printed, nothing written
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { ensureDemoAssets } from '../../demo/assets.js';
 import { measureDelivery } from './delivery.js';
 import { measureHostPage } from './host-page.js';
+import { describeMarking, measureMarking } from './marking.js';
 import { ROOT, describeMachine, launchChromium, note, round } from './lib.js';
 import { demoPhonePhoto, measurePhoto, realisticPhonePhoto } from './photo.js';
 import { collectorLoad, measureProxy } from './proxy.js';
@@ -26,7 +28,7 @@ import { measureSizes } from './size.js';
 
 const { values: flags } = parseArgs({ options: { 'no-build': { type: 'boolean' }, quick: { type: 'boolean' }, only: { type: 'string' } } });
 const quick = !!flags.quick;
-if (flags.only !== undefined && flags.only !== 'proxy' && flags.only !== 'collector') throw new Error(`--only takes "proxy" or "collector", not "${flags.only}"`);
+if (flags.only !== undefined && !['proxy', 'collector', 'marking'].includes(flags.only)) throw new Error(`--only takes "proxy", "collector" or "marking", not "${flags.only}"`);
 
 // The demo's proxy logs a JSON line per request with console.log; the bench prints its own
 // summary on stdout with process.stdout.write.
@@ -52,6 +54,11 @@ const printCollector = ({ collector: c }: Pick<Awaited<ReturnType<typeof measure
 if (flags.only === 'collector') {
   if (!flags['no-build']) execFileSync('npx', ['vite', 'build', '--mode', 'proxy'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
   printCollector({ collector: await timed('collector', () => collectorLoad(quick ? 2 : 6, 16)) });
+  process.exit(0);
+}
+
+if (flags.only === 'marking') {
+  for (const line of describeMarking(await measureMarking({ count: quick ? 3 : 20 }))) process.stdout.write(`${line}\n`);
   process.exit(0);
 }
 
@@ -92,7 +99,8 @@ try {
   const delivery = await timed('delivery', () => measureDelivery(browser, { runs: quick ? 2 : 12 }));
   await browser.close();
   const proxy = await measureProxyPart();
-  results = { machine, loadAverageAtEnd: loadavg().map((value) => round(value, 2)), seconds, sizes, hostPage, photo, delivery, proxy };
+  const marking = await timed('marking', () => measureMarking({ count: quick ? 3 : 20 }));
+  results = { machine, loadAverageAtEnd: loadavg().map((value) => round(value, 2)), seconds, sizes, hostPage, photo, delivery, proxy, marking };
 } finally {
   await browser.close().catch(() => undefined);
 }

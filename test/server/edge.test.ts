@@ -4,12 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import exifr from 'exifr';
 import sharp from 'sharp';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseEventStream } from '../../src/client/proxy-client.js';
 import type { ErrorEnvelope, JobCreated, JobView, SessionGrant } from '../../src/contract.js';
 import type { WaitUntil, WorkerEntry } from '../../src/server/edge.js';
+import { DIGITAL_SOURCE_TYPE } from '../../src/server/marking/xmp.js';
 import { startEmulator } from '../emulators/harness.js';
 import type { Emulator } from '../emulators/harness.js';
 import { SECRET, SHOP_ORIGIN, closeServer, garmentPng, listen } from './harness.js';
@@ -161,8 +163,12 @@ describe('the built worker, driven through the contract', () => {
 
     const result = await call(`results/${job.id}`, { token });
     expect(result.status).toBe(200);
-    const resultMeta = await sharp(new Uint8Array(await result.arrayBuffer())).metadata();
+    const resultBytes = new Uint8Array(await result.arrayBuffer());
+    const resultMeta = await sharp(resultBytes).metadata();
     expect(resultMeta.width).toBeGreaterThan(0);
+    // Marked as AI-generated without sharp: the portable XMP writer (no visible mark on the edge).
+    expect(await exifr.parse(resultBytes, { xmp: true, tiff: false })).toMatchObject({ DigitalSourceType: DIGITAL_SOURCE_TYPE });
+    expect(((await (await call('healthz')).json()) as { marking: unknown }).marking).toEqual({ xmp: true, c2pa: false, visible: false });
 
     const blobs = async () => (await s3.keys()).filter((key) => key.startsWith('edge/blobs/'));
     expect(await blobs()).toContain(`edge/blobs/${job.personRef}`);

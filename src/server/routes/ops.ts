@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { ApiError } from '../errors.js';
+import type { MarkingStatus } from '../marking/index.js';
 import type { Metrics } from '../metrics.js';
 import { bearerToken } from '../middleware/authenticate.js';
 import { respond, respondJson } from '../middleware/response-headers.js';
@@ -17,17 +18,19 @@ export interface OpsRouteOptions {
   store: BlobStore;
   /** Public links to stored photos, for providers that fetch by URL; `GET /media/…` 404s without. */
   media?: PublicMedia;
+  /** Which AI-generated marks results carry here (XMP always; C2PA and the visible mark when possible). */
+  marking?: MarkingStatus;
 }
 
 /** What operators and providers call: `GET /healthz`, `GET /metrics`, and `GET /media/{token}` (photos by public link). */
-export function opsRoutes({ provider, state, metrics, metricsToken, store, media }: OpsRouteOptions) {
+export function opsRoutes({ provider, state, metrics, metricsToken, store, media, marking }: OpsRouteOptions) {
   return new Hono()
     .get('/healthz', async (c) => {
       try {
         await state.ping();
-        return respondJson(c, { ok: true, provider: provider.name });
+        return respondJson(c, { ok: true, provider: provider.name, marking });
       } catch {
-        return respondJson(c, { ok: false, provider: provider.name, problem: 'shared state unreachable' }, 503);
+        return respondJson(c, { ok: false, provider: provider.name, marking, problem: 'shared state unreachable' }, 503);
       }
     })
     .get('/metrics', async (c) => {
