@@ -13,6 +13,8 @@ import { cors } from './middleware/cors.js';
 import { requestContext, type RequestContextEnv } from './middleware/request-context.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import type { ProviderAdapter } from './providers/types.js';
+import { ProviderPool } from './routing/pool.js';
+import { adminProviderRoutes } from './routes/admin-providers.js';
 import { PublicMedia } from './public-media.js';
 import { RateLimiter } from './rate-limit.js';
 import { errorResponse, handleErrors } from './routes/errors.js';
@@ -21,13 +23,16 @@ import { jobRoutes } from './routes/jobs.js';
 import { opsRoutes } from './routes/ops.js';
 import { resultRoutes } from './routes/results.js';
 import { sessionRoutes } from './routes/session.js';
-import { SessionSigner } from './session.js';
+import { randomId, SessionSigner } from './session.js';
 import { shopifyAppProxy } from './shopify-app-proxy.js';
 import type { SharedState } from './state/types.js';
 import type { BlobStore } from './store.js';
 
 export interface ProxyDependencies {
+  /** The first provider; with several (`FITTING_ROOM_PROVIDERS`), `providers` holds them all. */
   provider: ProviderAdapter;
+  /** Every provider of `config.routing.providers`; `[provider]` when unset. */
+  providers?: ProviderAdapter[];
   store: BlobStore;
   log: Logger;
   /** Validates and strips every image that enters or leaves the proxy (images.ts). */
@@ -68,15 +73,19 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
   const signer = new SessionSigner(config.secret, config.tokenTtlSeconds, config.retentionSeconds);
   const media = config.publicUrl ? new PublicMedia(config.publicUrl) : undefined;
   const imageLimits = { maxBytes: config.maxImageBytes, maxPixels: config.maxImagePixels };
+  const jobTimeoutMs = 180_000;
+  const pool = new ProviderPool(deps.providers ?? [provider], config.routing, state, log, { instance: randomId(8), probeLeaseMs: jobTimeoutMs });
   const jobs = new JobService({
-    provider,
+    providers: pool,
+    jobTimeoutMs,
     store,
     state,
     log,
     metrics,
     secret: config.secret,
     retentionSeconds: config.retentionSeconds,
-    dailyJobLimit: config.dailyJobLimit,
+    quotas: { daily: config.dailyJobLimit, session: config.routing.sessionDailyLimit, browser: config.routing.browserDailyLimit },
+    onQuotaRefused: (scope) => metrics.quotaRefusals.inc({ scope }),
     publicUrl: media && ((key, expiresAt) => media.link(key, expiresAt)),
     // Providers' images may carry metadata of their own; they leave the proxy as pixels only.
     cleanResult: (image) => cleanImage(image.bytes, { ...imageLimits, maxBytes: 4 * imageLimits.maxBytes }, 'result'),
@@ -110,8 +119,9 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
     '/',
     sessionRoutes({ signer, limiter, limit: config.limits.sessionsPerIp, allowedOrigins: config.allowedOrigins, retentionSeconds: config.retentionSeconds, guard: appProxy }),
   );
-  api.route('/', opsRoutes({ provider, state, metrics, metricsToken: config.metricsToken, store, media }));
-  api.route('/', jobRoutes({ jobs, limiter, limits: config.limits, provider, cleanImage, imageLimits, garmentPolicy, log }));
+  api.route('/', opsRoutes({ pool, state, metrics, metricsToken: config.metricsToken, store, media }));
+  api.route('/', adminProviderRoutes({ pool, adminToken: config.adminToken, limiter, log }));
+  api.route('/', jobRoutes({ jobs, limiter, limits: config.limits, provider: { name: provider.name, maxGarments: pool.maxGarments }, cleanImage, imageLimits, garmentPolicy, log }));
   api.route('/', eventRoutes({ jobs, streams, direct: deps.directResponses }));
   api.route('/', resultRoutes({ jobs }));
 

@@ -1,5 +1,6 @@
 import { ConfigError, flag, limit, list, nonNegative, parseUrl } from './config-values.js';
 import type { Limit } from './rate-limit.js';
+import { readRouting, type RoutingConfig } from './routing/routing-config.js';
 
 export { ConfigError };
 
@@ -11,7 +12,10 @@ export { ConfigError };
 export type Env = Record<string, string | undefined>;
 
 export interface ProxyConfig {
+  /** The first provider of `routing.providers` (the only one unless several are configured). */
   provider: string;
+  /** Providers, routes by category, circuit breakers and daily quotas (routing/routing-config.ts). */
+  routing: RoutingConfig;
   /** Signs session tokens (HS256). */
   secret: string;
   /** Exact origins (`https://shop.example`) allowed to open sessions. */
@@ -41,6 +45,8 @@ export interface ProxyConfig {
   };
   /** Upstream try-on runs per UTC day across all instances; 0 = no cap. Cache hits are free. */
   dailyJobLimit: number;
+  /** Bearer token for the operator's `POST /admin/…` actions; they answer 404 when unset. */
+  adminToken?: string;
   /** Bearer token for `GET /metrics`; open when unset. */
   metricsToken?: string;
   /** Shared state in Redis when set; in memory (one instance) otherwise. */
@@ -97,8 +103,10 @@ export function readConfig(env: Env, { dev = false }: { dev?: boolean } = {}): P
   const tokenTtlSeconds = nonNegative(env.FITTING_ROOM_TOKEN_TTL_S, 600, 'FITTING_ROOM_TOKEN_TTL_S');
   if (tokenTtlSeconds > MAX_TOKEN_TTL_S) throw new ConfigError(`FITTING_ROOM_TOKEN_TTL_S must be at most ${MAX_TOKEN_TTL_S} (15 minutes).`);
 
+  const routing = readRouting(env);
   return {
-    provider: (env.FITTING_ROOM_PROVIDER || 'sandbox').toLowerCase(),
+    provider: routing.providers[0]!,
+    routing,
     secret,
     allowedOrigins,
     garmentHosts,
@@ -119,6 +127,7 @@ export function readConfig(env: Env, { dev = false }: { dev?: boolean } = {}): P
     },
     dailyJobLimit: nonNegative(env.FITTING_ROOM_DAILY_JOB_LIMIT, 0, 'FITTING_ROOM_DAILY_JOB_LIMIT'),
     metricsToken: env.FITTING_ROOM_METRICS_TOKEN || undefined,
+    adminToken: env.FITTING_ROOM_ADMIN_TOKEN || undefined,
     redisUrl: env.REDIS_URL || undefined,
     shopifyAppProxySecret: env.SHOPIFY_APP_PROXY_SECRET || undefined,
     s3: readS3(env),

@@ -69,8 +69,10 @@ export class Metrics {
   readonly cacheHits = new Counter('fitting_room_cache_hits_total', 'Try-ons served without a new upstream job: a finished result (result) or a running identical job (shared).');
   readonly creditsSpent = new Counter('fitting_room_credits_spent_total', 'Upstream calls that cost credits (one per upstream try-on job started).');
   readonly rateLimited = new Counter('fitting_room_rate_limited_total', 'Requests refused with 429, by limit.');
+  readonly failovers = new Counter('fitting_room_failovers_total', 'Runs moved from one provider to the next of their route, by reason (credits, rate_limited, timeout, unreachable, provider_error).');
+  readonly quotaRefusals = new Counter('fitting_room_quota_refusals_total', 'New try-ons refused because a daily quota was spent, by scope (daily, session, browser).');
 
   render(): string {
-    return [this.jobs, this.upstreamSeconds, this.upstreamErrors, this.cacheHits, this.creditsSpent, this.rateLimited].flatMap((metric) => metric.render()).join('\n') + '\n';
+    return [this.jobs, this.upstreamSeconds, this.upstreamErrors, this.cacheHits, this.creditsSpent, this.rateLimited, this.failovers, this.quotaRefusals].flatMap((metric) => metric.render()).join('\n') + '\n';
   }
 }

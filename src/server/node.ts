@@ -23,6 +23,8 @@ export interface NodeProxy {
 export interface NodeProxyOverrides {
   log?: Logger;
   provider?: ProviderAdapter;
+  /** Every provider (the first is `provider`); by default built from `config.routing.providers`. */
+  providers?: ProviderAdapter[];
   store?: BlobStore;
   state?: SharedState;
   fetch?: typeof fetch;
@@ -38,11 +40,13 @@ export async function createNodeProxy(config: ProxyConfig, overrides: NodeProxyO
   const fetchImpl = overrides.fetch ?? fetch;
   // Browser-supplied URLs (garments) go through the address guard; provider calls use plain fetch.
   const garmentFetch = overrides.fetch ?? createGuardedFetch({ allowPrivate: config.dev });
-  const provider = overrides.provider ?? createProvider(config.provider, config.env, { log: log.child({ provider: config.provider }), fetch: fetchImpl });
+  const providers = overrides.providers ?? (overrides.provider ? [overrides.provider] : config.routing.providers.map((name) => createProvider(name, config.env, { log: log.child({ provider: name }), fetch: fetchImpl })));
+  const provider = providers[0]!;
   const store = overrides.store ?? (config.s3 ? new S3Store(config.s3) : new FileStore(config.dataDir));
   const state = overrides.state ?? (config.redisUrl ? await connectRedis(config.redisUrl, log) : new MemoryState());
   const proxy = createProxy(config, {
     provider,
+    providers,
     store,
     log,
     cleanImage,

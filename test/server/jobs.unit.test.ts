@@ -7,6 +7,8 @@ import { silentLogger } from '../../src/server/log.js';
 import { Metrics } from '../../src/server/metrics.js';
 import type { ProviderAdapter, ProviderUpdate, TryOnRequest } from '../../src/server/providers/types.js';
 import { apiErrorOf } from '../../src/server/routes/errors.js';
+import { ProviderPool } from '../../src/server/routing/pool.js';
+import { readRouting } from '../../src/server/routing/routing-config.js';
 import { MemoryState } from '../../src/server/state/memory.js';
 import { MemoryStore } from '../../src/server/store.js';
 
@@ -57,16 +59,18 @@ function setup(options: { dailyJobLimit?: number } = {}) {
   const upstream = scriptedProvider();
   const store = new MemoryStore();
   const metrics = new Metrics();
+  const state = new MemoryState();
+  const routing = readRouting({ FITTING_ROOM_PROVIDERS: 'scripted' });
   const jobs = new JobService({
-    provider: upstream.provider,
+    providers: new ProviderPool([upstream.provider], routing, state, silentLogger, { instance: 'unit', probeLeaseMs: 60_000 }),
+    quotas: { daily: options.dailyJobLimit },
     store,
-    state: new MemoryState(),
+    state,
     secret: 'unit-test-secret-that-is-long-enough-0123',
     retentionSeconds: 600,
     log: silentLogger,
     metrics,
     cleanResult: async (image) => image,
-    ...options,
   });
   return { jobs, store, metrics, ...upstream };
 }

@@ -123,7 +123,8 @@ export class Upstream {
           await this.pauseBeforeRetry(label, attempt, fault.providerCode!, backoff(attempt, this.timing), options.signal);
           continue;
         }
-        throw new ProviderError(fault);
+        // No answer: unless the connection was refused, the provider may have acted on the call.
+        throw new ProviderError(refused ? fault : { ...fault, outcomeUnknown: true });
       }
 
       const answer: Answer = { label, status: response.status, headers: response.headers, text, body: readJson(text) };
