@@ -16,7 +16,7 @@ export interface AdminProviderRouteOptions {
 }
 
 /** Attempts per client address per minute, wrong tokens included: a token cannot be guessed at speed. */
-const ADMIN_LIMIT = { name: 'admin', max: 10, windowSeconds: 60 };
+const ADMIN_LIMIT = { name: 'admin', max: 60, windowSeconds: 60 };
 
 /**
  * The operator's provider actions: `GET /admin/providers` (each provider's state) and
