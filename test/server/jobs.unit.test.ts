@@ -3,7 +3,7 @@ import type { JobStatus, JobView } from '../../src/contract.js';
 import { JobServiceError, type JobRefusal } from '../../src/server/job-errors.js';
 import type { JobRecord } from '../../src/server/job-records.js';
 import { JobService } from '../../src/server/jobs.js';
-import { silentLogger } from '../../src/server/log.js';
+import { createLogger, silentLogger } from '../../src/server/log.js';
 import { Metrics } from '../../src/server/metrics.js';
 import type { ProviderAdapter, ProviderUpdate, TryOnRequest } from '../../src/server/providers/types.js';
 import { apiErrorOf } from '../../src/server/routes/errors.js';
@@ -55,20 +55,18 @@ function scriptedProvider() {
   return { provider, submitted, canceled, send };
 }
 
-function setup(options: { dailyJobLimit?: number } = {}) {
-  const upstream = scriptedProvider();
-  const store = new MemoryStore();
+function setup(options: { dailyJobLimit?: number } = {}, shared = { upstream: scriptedProvider(), store: new MemoryStore(), state: new MemoryState() }, log = silentLogger) {
+  const { upstream, store, state } = shared;
   const metrics = new Metrics();
-  const state = new MemoryState();
   const routing = readRouting({ FITTING_ROOM_PROVIDERS: 'scripted' });
   const jobs = new JobService({
-    providers: new ProviderPool([upstream.provider], routing, state, silentLogger, { instance: 'unit', probeLeaseMs: 60_000 }),
+    providers: new ProviderPool([upstream.provider], routing, state, log, { instance: 'unit', probeLeaseMs: 60_000 }),
     quotas: { daily: options.dailyJobLimit },
     store,
     state,
     secret: 'unit-test-secret-that-is-long-enough-0123',
     retentionSeconds: 600,
-    log: silentLogger,
+    log,
     metrics,
     cleanResult: async (image) => image,
   });
@@ -193,6 +191,32 @@ describe('JobService', () => {
     send(1, { status: 'failed', error: { code: 'PROVIDER_UNAVAILABLE', retryable: false, creditsExhausted: true } });
     await reaches(jobs, job, 'failed');
     expect(await refusalOf(jobs.assertAvailable())).toBe('provider-paused');
+  });
+});
+
+describe('shutdown drain', () => {
+  it('a closing instance adopts no run, so the next instance takes it over at once', async () => {
+    const shared = { upstream: scriptedProvider(), store: new MemoryStore(), state: new MemoryState() };
+    const instance = () => {
+      const lines: string[] = [];
+      return { ...setup({}, shared, createLogger({ level: 'debug', write: (line) => lines.push(line) })), adopted: () => lines.filter((line) => line.includes('"event":"run.adopted"')).length };
+    };
+    const [a, b, c] = [instance(), instance(), instance()];
+    const job = await start(a.jobs, 'session-a');
+    shared.upstream.send(1, { status: 'running', progress: 0.3 });
+    await reaches(a.jobs, job, 'running');
+
+    const draining = b.jobs.close();
+    await a.jobs.close(); // A stops and hands its run on
+    await b.jobs.get('session-a', job.id); // a shopper's poll reaches B during its drain
+    await draining;
+    expect(b.adopted()).toBe(0);
+
+    await c.jobs.get('session-a', job.id);
+    expect(c.adopted()).toBe(1);
+    shared.upstream.send(1, { status: 'succeeded', image: RESULT });
+    expect((await reaches(c.jobs, job, 'succeeded')).status).toBe('succeeded');
+    await c.jobs.close();
   });
 });
 
