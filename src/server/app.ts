@@ -119,7 +119,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
     '/',
     sessionRoutes({ signer, limiter, limit: config.limits.sessionsPerIp, allowedOrigins: config.allowedOrigins, retentionSeconds: config.retentionSeconds, guard: appProxy }),
   );
-  api.route('/', opsRoutes({ pool, state, metrics, metricsToken: config.metricsToken, store, media }));
+  api.route('/', opsRoutes({ pool, dailyJobLimit: config.dailyJobLimit, state, metrics, metricsToken: config.metricsToken, store, media }));
   api.route('/', adminProviderRoutes({ pool, adminToken: config.adminToken, limiter, log }));
   api.route('/', jobRoutes({ jobs, limiter, limits: config.limits, provider: { name: provider.name, maxGarments: pool.maxGarments }, cleanImage, imageLimits, garmentPolicy, log }));
   api.route('/', eventRoutes({ jobs, streams, direct: deps.directResponses }));

@@ -13,6 +13,8 @@ import type { BlobStore } from '../store.js';
 export interface OpsRouteOptions {
   /** The providers: their states are shown by `/healthz` and `/metrics`. */
   pool: ProviderPool;
+  /** The shop's daily cap on new runs (0 = none), shown next to today's count. */
+  dailyJobLimit: number;
   state: SharedState;
   metrics: Metrics;
   /** When set, `GET /metrics` needs it as a bearer token. */
@@ -23,7 +25,7 @@ export interface OpsRouteOptions {
 }
 
 /** What operators and providers call: `GET /healthz`, `GET /metrics`, and `GET /media/{token}` (photos by public link). */
-export function opsRoutes({ pool, state, metrics, metricsToken, store, media }: OpsRouteOptions) {
+export function opsRoutes({ pool, dailyJobLimit, state, metrics, metricsToken, store, media }: OpsRouteOptions) {
   const provider = pool.names[0];
   return new Hono()
     .get('/healthz', async (c) => {
@@ -37,7 +39,7 @@ export function opsRoutes({ pool, state, metrics, metricsToken, store, media }: 
     })
     .get('/metrics', async (c) => {
       if (metricsToken && bearerToken(c.req.header('authorization')) !== metricsToken) throw new ApiError('TOKEN_INVALID', 'Metrics need the metrics token.', { retryable: false });
-      const shared = await Promise.all([pool.statuses(), shopRunsToday(state)]).then(([statuses, runs]) => renderProviderGauges(statuses, runs)).catch(() => '');
+      const shared = await Promise.all([pool.statuses(), shopRunsToday(state)]).then(([statuses, runs]) => renderProviderGauges(statuses, { runs, limit: dailyJobLimit })).catch(() => '');
       return respond(c, metrics.render() + shared, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
     })
     .get('/media/:token', async (c) => {

@@ -6,7 +6,7 @@ import type { ProviderStatus } from './pool.js';
 
 const STATES = ['closed', 'open', 'half-open', 'paused'] as const;
 
-export function renderProviderGauges(statuses: readonly ProviderStatus[], shopRunsToday: number): string {
+export function renderProviderGauges(statuses: readonly ProviderStatus[], shop: { runs: number; limit: number }): string {
   const lines = [
     '# HELP fitting_room_provider_state 1 for the state each provider is in (closed, open, half-open, paused).',
     '# TYPE fitting_room_provider_state gauge',
@@ -20,9 +20,12 @@ export function renderProviderGauges(statuses: readonly ProviderStatus[], shopRu
     '# HELP fitting_room_provider_daily_limit Each provider\'s daily cap (0 = none).',
     '# TYPE fitting_room_provider_daily_limit gauge',
     ...statuses.map((status) => `fitting_room_provider_daily_limit{provider="${status.name}"} ${status.dailyLimit}`),
-    '# HELP fitting_room_runs_today New upstream runs counted today (UTC) against the shop\'s daily cap.',
+    '# HELP fitting_room_runs_today New upstream runs today (UTC) under the shop\'s daily cap (counted while one is set).',
     '# TYPE fitting_room_runs_today gauge',
-    `fitting_room_runs_today ${shopRunsToday}`,
+    `fitting_room_runs_today ${shop.limit ? Math.min(shop.runs, shop.limit) : shop.runs}`,
+    '# HELP fitting_room_daily_limit The shop\'s daily cap on new upstream runs (0 = none).',
+    '# TYPE fitting_room_daily_limit gauge',
+    `fitting_room_daily_limit ${shop.limit}`,
   ];
   return lines.join('\n') + '\n';
 }
