@@ -6,6 +6,7 @@ import { createGuardedFetch } from './guarded-fetch.js';
 import { cleanImage } from './images.js';
 import { createLogger, type Logger } from './log.js';
 import { createProvider } from './providers/index.js';
+import { createAll } from './providers/registry.js';
 import type { ProviderAdapter } from './providers/types.js';
 import type { SharedState } from './state/types.js';
 import { MemoryState } from './state/memory.js';
@@ -40,7 +41,7 @@ export async function createNodeProxy(config: ProxyConfig, overrides: NodeProxyO
   const fetchImpl = overrides.fetch ?? fetch;
   // Browser-supplied URLs (garments) go through the address guard; provider calls use plain fetch.
   const garmentFetch = overrides.fetch ?? createGuardedFetch({ allowPrivate: config.dev });
-  const providers = overrides.providers ?? (overrides.provider ? [overrides.provider] : config.routing.providers.map((name) => createProvider(name, config.env, { log: log.child({ provider: name }), fetch: fetchImpl })));
+  const providers = overrides.providers ?? (overrides.provider ? [overrides.provider] : createAll(config.routing.providers, (name) => createProvider(name, config.env, { log: log.child({ provider: name }), fetch: fetchImpl })));
   const provider = providers[0]!;
   const store = overrides.store ?? (config.s3 ? new S3Store(config.s3) : new FileStore(config.dataDir));
   const state = overrides.state ?? (config.redisUrl ? await connectRedis(config.redisUrl, log) : new MemoryState());
