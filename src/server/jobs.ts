@@ -4,8 +4,9 @@ import { JobIds } from './job-ids.js';
 import { type JobEvent, type JobInput, type JobRecord, type RunRecord, defaultMessage, hashParts, isTerminal, keys, runView, viewOf } from './job-records.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
-import { ProviderError, type PreparedImage, type ProviderFailure, type TryOnRequest } from './providers/types.js';
-import { troubleOf } from './routing/failover.js';
+import { ProviderError, type ProviderFailure, type TryOnRequest } from './providers/types.js';
+import { continuedProgress, nextProvider, troubleOf } from './routing/failover.js';
+import { buildRequest } from './run-request.js';
 import type { ProviderPool } from './routing/pool.js';
 import { DailyQuotas, type QuotaLimits, type QuotaScope } from './routing/quotas.js';
 import { randomId } from './session.js';
@@ -218,25 +219,6 @@ export class JobService {
     }
   }
 
-  async #buildRequest(input: JobInput, person: { bytes: Uint8Array; contentType: string }, run: RunRecord): Promise<TryOnRequest> {
-    const { publicUrl, store } = this.options;
-    const garments = await Promise.all(
-      input.garments.map(async (garment, index) => {
-        const key = run.garmentKeys[index]!;
-        // Stored only where a provider fetches by URL; otherwise the bytes go along with the request.
-        if (publicUrl) await store.put(key, garment, run.expiresAt);
-        return { ...garment, publicUrl: publicUrl?.(key, run.expiresAt) };
-      }),
-    );
-    return {
-      person: { bytes: person.bytes, contentType: person.contentType as PreparedImage['contentType'], publicUrl: publicUrl?.(input.personRef, run.expiresAt) },
-      garments,
-      category: input.category,
-      productId: input.productId,
-      variantId: input.variantId,
-    };
-  }
-
   /** Joins the job to a finished run (cache hit), a running one (shared), or starts one. */
   async #attach(job: JobRecord, runKey: string, existing: RunRecord | undefined, input: JobInput, person: { bytes: Uint8Array; contentType: string }, route: string[]) {
     const { metrics, store } = this.options;
@@ -262,7 +244,7 @@ export class JobService {
       return this.#finish(run, { code, retryable: false, message: defaultMessage(code), detail: `no provider of the route ${route.join('+')} may take a job now` });
     }
     run.provider = first;
-    void this.#drive(run, await this.#buildRequest(input, person, run), { leased: true });
+    void this.#drive(run, await buildRequest(this.options, input, person, run), { leased: true });
     this.options.log.debug('run.started', { run: runKey.slice(0, 12), provider: first });
   }
 
@@ -317,7 +299,7 @@ export class JobService {
       for (;;) {
         const failure = await this.#attempt(run, signal, request);
         if (!failure) return;
-        const next = await this.#nextProvider(run, failure, signal, request);
+        const next = await nextProvider(this.#pool, run, failure, { stopped: signal.aborted, canResend: !!request });
         if (!next) return await this.#finish(run, failure);
         await this.#moveOn(run, next, failure);
       }
@@ -362,10 +344,7 @@ export class JobService {
           return undefined;
         }
         if (update.status === 'failed') return update.error;
-        // After a move the next provider starts again from zero: the shopper's bar continues from where it was.
-        const base = run.progressBase ?? 0;
-        const progress = update.progress === undefined ? run.progress : Math.max(run.progress ?? 0, base + (1 - base) * update.progress);
-        const status = run.status === 'running' ? 'running' : update.status;
+        const { status, progress } = continuedProgress(run, update);
         if (run.status === status && Math.abs((progress ?? 0) - (run.progress ?? 0)) < PROGRESS_STEP) continue;
         Object.assign(run, { status, progress });
         await this.#saveRun(run);
@@ -378,29 +357,6 @@ export class JobService {
       if (signal.aborted) return undefined;
       return error instanceof ProviderError ? error : { code: 'PROVIDER_ERROR', retryable: true, detail: String(error), outcomeUnknown: !!run.upstreamId };
     }
-  }
-
-  /**
-   * Where the run goes after `failure`, or undefined when it ends here: the failure is the
-   * provider's verdict on the job, the job was stopped, the request is not at hand (an
-   * adopted run), the upstream job may still succeed and cannot be canceled, or no provider
-   * of the route is left. Feeds the provider's breaker either way.
-   */
-  async #nextProvider(run: RunRecord, failure: ProviderFailure, signal: AbortSignal, request?: TryOnRequest): Promise<string | undefined> {
-    const provider = this.#pool.adapter(run.provider!);
-    await this.#pool.record(provider.name, failure);
-    if (signal.aborted || !request || !troubleOf(failure)) return undefined;
-    if (failure.outcomeUnknown) {
-      if (!run.upstreamId || !provider.cancel) return undefined;
-      try {
-        await provider.cancel(run.upstreamId);
-      } catch {
-        return undefined;
-      }
-    }
-    run.tried = [...(run.tried ?? []), provider.name];
-    const next = await this.#pool.choose(run.route ?? [provider.name], run.tried);
-    return typeof next === 'string' ? next : undefined;
   }
 
   /** Records the move (run history, log, metrics) and lets every job of the run see it. */
