@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { runFailoverSoak } from '../soak/failover-soak.js';
 import { runSoak, type SoakOptions } from '../soak/soak.js';
 
 /**
@@ -43,5 +44,16 @@ describe('soak, short form', () => {
     const report = await runSoak({ ...SHORT, jobs: 0, restartJobs: 10, restartRouting: ['split'], restartFollowTimeoutMs: 8_000 });
     expect(report.crashes).toEqual([]);
     expect(report.restarts[0]!.lost, report.restarts[0]!.lostExamples.join('\n')).toBe(0);
+  });
+
+  it('80 try-ons over three providers going down at random: failovers happen, no job lost, none billed twice', { timeout: 60_000 }, async () => {
+    const report = await runFailoverSoak({ jobs: 80, rampMs: 4_000, jobMs: 400, faultEveryMs: 250, followTimeoutMs: 25_000, seed: 11 });
+    expect(report.created).toBe(report.jobs - Object.values(report.notCreated).reduce((sum, n) => sum + n, 0));
+    expect(report.lost).toBe(0);
+    expect(report.doubleSuccesses).toBe(0);
+    expect(report.unmatched).toBe(0);
+    expect(Object.values(report.failovers).reduce((sum, n) => sum + n, 0)).toBeGreaterThan(0);
+    expect(report.byStatus.succeeded).toBeGreaterThan(report.jobs / 2);
+    console.log(JSON.stringify(report));
   });
 });
