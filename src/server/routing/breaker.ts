@@ -71,13 +71,19 @@ export class CircuitBreakers {
     await this.state.delete(keys.failures(provider), keys.openUntil(provider), keys.probe(provider));
   }
 
-  /** One more consecutive failure; true when this one opened the breaker (or a failed probe re-opened it). */
+  /**
+   * One more consecutive failure: at N the breaker opens, a failed probe opens it again, and a
+   * failure of a job already under way while it is open keeps it open from now. True when this
+   * failure opened it (rather than kept it open).
+   */
   async failed(provider: string, now = Date.now()): Promise<boolean> {
     const count = await this.state.increment(keys.failures(provider), FAILURES_TTL_MS);
+    const probing = (await this.state.get(keys.probe(provider))) !== undefined;
     await this.state.delete(keys.probe(provider));
     if (count < this.settings.failures) return false;
+    const wasOpen = Number(await this.state.get(keys.openUntil(provider))) > now;
     await this.state.set(keys.openUntil(provider), String(now + this.settings.cooldownMs), this.settings.cooldownMs);
-    return true;
+    return count === this.settings.failures || (probing && !wasOpen);
   }
 
   /** Out of credits: left alone for the pause interval, whatever the breaker says. */
