@@ -18,16 +18,16 @@ import { MemoryStore } from '../../src/server/store.js';
  */
 
 /** A provider whose upstream jobs move only when the test says so. */
-function scriptedProvider() {
+function scriptedProvider(name = 'scripted') {
   const feeds = new Map<string, { updates: ProviderUpdate[]; wake?: () => void }>();
   const submitted: TryOnRequest[] = [];
   const canceled: string[] = [];
   const provider: ProviderAdapter = {
-    name: 'scripted',
+    name,
     maxGarments: 1,
     async submit(request) {
       submitted.push(request);
-      const upstreamId = `up-${submitted.length}`;
+      const upstreamId = `${name === 'scripted' ? 'up' : name}-${submitted.length}`;
       feeds.set(upstreamId, { updates: [] });
       return { upstreamId };
     },
@@ -48,7 +48,7 @@ function scriptedProvider() {
   };
   /** Sends the next update of the n-th upstream job (1-based). */
   const send = (n: number, update: ProviderUpdate) => {
-    const feed = feeds.get(`up-${n}`)!;
+    const feed = feeds.get(`${name === 'scripted' ? 'up' : name}-${n}`)!;
     feed.updates.push(update);
     feed.wake?.();
   };
@@ -191,6 +191,49 @@ describe('JobService', () => {
     send(1, { status: 'failed', error: { code: 'PROVIDER_UNAVAILABLE', retryable: false, creditsExhausted: true } });
     await reaches(jobs, job, 'failed');
     expect(await refusalOf(jobs.assertAvailable())).toBe('provider-paused');
+  });
+});
+
+describe('failover after the upstream job was lost sight of', () => {
+  function twoProviders() {
+    const first = scriptedProvider('first');
+    const second = scriptedProvider('second');
+    const state = new MemoryState();
+    const jobs = new JobService({
+      providers: new ProviderPool([first.provider, second.provider], readRouting({ FITTING_ROOM_PROVIDERS: 'first,second' }), state, silentLogger, { instance: 'unit', probeLeaseMs: 60_000 }),
+      store: new MemoryStore(),
+      state,
+      secret: 'unit-test-secret-that-is-long-enough-0123',
+      retentionSeconds: 600,
+      log: silentLogger,
+      metrics: new Metrics(),
+      cleanResult: async (image) => image,
+    });
+    return { jobs, first, second };
+  }
+  const lostSight = { status: 'failed', error: { code: 'PROVIDER_ERROR', retryable: true, providerCode: 'HTTP_500', outcomeUnknown: true } } as const;
+
+  it('cancels the job it can no longer see before moving on, so it cannot also succeed', async () => {
+    const { jobs, first, second } = twoProviders();
+    const job = await start(jobs, 'session-a');
+    first.send(1, lostSight);
+    await new Promise<void>((resolve) => {
+      const check = () => (second.submitted.length ? resolve() : setTimeout(check, 5));
+      check();
+    });
+    expect(first.canceled).toEqual(['first-1']);
+    second.send(1, { status: 'succeeded', image: RESULT });
+    await reaches(jobs, job, 'succeeded');
+    expect((await jobs.get('session-a', job.id)).failovers).toMatchObject([{ from: 'first', to: 'second', reason: 'provider_error' }]);
+  });
+
+  it('keeps the job where it is when that provider cannot cancel', async () => {
+    const { jobs, first, second } = twoProviders();
+    delete (first.provider as { cancel?: unknown }).cancel;
+    const job = await start(jobs, 'session-a');
+    first.send(1, lostSight);
+    expect((await reaches(jobs, job, 'failed')).error).toMatchObject({ code: 'PROVIDER_ERROR' });
+    expect(second.submitted).toHaveLength(0);
   });
 });
 
