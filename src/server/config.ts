@@ -103,6 +103,7 @@ export function readConfig(env: Env, { dev = false }: { dev?: boolean } = {}): P
   const tokenTtlSeconds = nonNegative(env.FITTING_ROOM_TOKEN_TTL_S, 600, 'FITTING_ROOM_TOKEN_TTL_S');
   if (tokenTtlSeconds > MAX_TOKEN_TTL_S) throw new ConfigError(`FITTING_ROOM_TOKEN_TTL_S must be at most ${MAX_TOKEN_TTL_S} (15 minutes).`);
 
+  if (env.FITTING_ROOM_ADMIN_TOKEN && env.FITTING_ROOM_ADMIN_TOKEN.length < MIN_SECRET_LENGTH) throw new ConfigError(`FITTING_ROOM_ADMIN_TOKEN must be at least ${MIN_SECRET_LENGTH} characters (e.g. \`openssl rand -hex 32\`).`);
   const routing = readRouting(env);
   return {
     provider: routing.providers[0]!,

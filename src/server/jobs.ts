@@ -308,9 +308,13 @@ export class JobService {
       clearTimeout(timeout);
       this.#watching.delete(run.key);
       await this.#state.delete(keys.lease(run.key)).catch(() => undefined);
-      // Deleted, abandoned or timed out: stop paying for upstream work nobody will see.
+      // Deleted, abandoned or timed out: stop paying for upstream work nobody will see, and
+      // let go of a breaker's probe this run held, so the provider is not kept from everyone.
       const provider = this.#pool.adapter(run.provider!);
-      if (signal.aborted && signal.reason !== 'shutdown' && run.upstreamId && run.status !== 'succeeded') void provider.cancel?.(run.upstreamId).catch(() => undefined);
+      if (signal.aborted && signal.reason !== 'shutdown') {
+        if (run.upstreamId && run.status !== 'succeeded') void provider.cancel?.(run.upstreamId).catch(() => undefined);
+        await this.#pool.breakers.release(provider.name).catch(() => undefined);
+      }
     }
   }
 

@@ -199,8 +199,9 @@ describe('failover after the upstream job was lost sight of', () => {
     const first = scriptedProvider('first');
     const second = scriptedProvider('second');
     const state = new MemoryState();
+    const pool = new ProviderPool([first.provider, second.provider], readRouting({ FITTING_ROOM_PROVIDERS: 'first,second' }), state, silentLogger, { instance: 'unit', probeLeaseMs: 60_000 });
     const jobs = new JobService({
-      providers: new ProviderPool([first.provider, second.provider], readRouting({ FITTING_ROOM_PROVIDERS: 'first,second' }), state, silentLogger, { instance: 'unit', probeLeaseMs: 60_000 }),
+      providers: pool,
       store: new MemoryStore(),
       state,
       secret: 'unit-test-secret-that-is-long-enough-0123',
@@ -209,7 +210,7 @@ describe('failover after the upstream job was lost sight of', () => {
       metrics: new Metrics(),
       cleanResult: async (image) => image,
     });
-    return { jobs, first, second };
+    return { jobs, first, second, pool, state };
   }
   const lostSight = { status: 'failed', error: { code: 'PROVIDER_ERROR', retryable: true, providerCode: 'HTTP_500', outcomeUnknown: true } } as const;
 
@@ -225,6 +226,19 @@ describe('failover after the upstream job was lost sight of', () => {
     second.send(1, { status: 'succeeded', image: RESULT });
     await reaches(jobs, job, 'succeeded');
     expect((await jobs.get('session-a', job.id)).failovers).toMatchObject([{ from: 'first', to: 'second', reason: 'provider_error' }]);
+  });
+
+  it('a deleted job lets go of the breaker probe it held, so the provider is not kept from everyone', async () => {
+    const { jobs, first, pool, state } = twoProviders();
+    for (let failure = 0; failure < 5; failure++) await pool.breakers.failed('first', Date.now() - 60_000);
+    expect((await pool.breakers.read('first')).state).toBe('half-open');
+    const job = await start(jobs, 'session-a');
+    expect(first.submitted).toHaveLength(1);
+    expect(await state.get('breaker:first:probe')).toBe('unit');
+    await jobs.delete('session-a', job.id);
+    await jobs.settled();
+    expect(await state.get('breaker:first:probe')).toBeUndefined();
+    expect(await pool.breakers.admit('first')).toBe(true);
   });
 
   it('keeps the job where it is when that provider cannot cancel', async () => {
