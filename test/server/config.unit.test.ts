@@ -204,6 +204,7 @@ describe('routing (several providers)', () => {
   it('refuses both provider variables at once, a provider named twice, and caps of providers not in the list', () => {
     expect(configError(() => readConfig({ ...MINIMAL, FITTING_ROOM_PROVIDER: 'studio', FITTING_ROOM_PROVIDERS: 'studio,aurax' }))).toContain('FITTING_ROOM_PROVIDER and FITTING_ROOM_PROVIDERS are both set');
     expect(configError(() => readConfig({ ...MINIMAL, FITTING_ROOM_PROVIDERS: 'studio,studio' }))).toContain('names a provider twice');
+    expect(configError(() => readConfig({ ...MINIMAL, FITTING_ROOM_ADMIN_TOKEN: 'short' }))).toMatch(/^FITTING_ROOM_ADMIN_TOKEN must be at least 32 characters/);
     expect(configError(() => readConfig({ ...MINIMAL, FITTING_ROOM_PROVIDERS: 'studio', FITTING_ROOM_PROVIDER_DAILY_LIMITS: 'aurax:5,studio:x' })).split('\n')).toEqual([
       'FITTING_ROOM_PROVIDER_DAILY_LIMITS: "aurax" is not in FITTING_ROOM_PROVIDERS (studio).',
       'FITTING_ROOM_PROVIDER_DAILY_LIMITS: "studio:x" is not provider:count (e.g. studio:500).',

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { JobCreated, JobView } from '../../src/contract.js';
 import type { JobRecord } from '../../src/server/job-records.js';
 import type { ProviderStatus } from '../../src/server/routing/pool.js';
-import { type EmulatorServer, startEmulator } from '../emulators/harness.js';
+import { closedPortUrl, type EmulatorServer, startEmulator } from '../emulators/harness.js';
 import { ContractClient, expectError, startProxy, type TestProxy } from './harness.js';
 
 /**
@@ -130,6 +130,21 @@ describe('failover inside one job', () => {
     expect(record.provider).toBe('aurax');
     expect(shoes.jobs.size).toBe(1);
     expect(primary.jobs.size + secondary.jobs.size).toBe(0);
+  });
+});
+
+describe('a primary that refuses connections', () => {
+  it('moves the job on, with the reason unreachable', async () => {
+    const refusing = await startProxy({ ...primary.env(), ...secondary.env(), TRYONAPI_BASE_URL: await closedPortUrl(), FITTING_ROOM_PROVIDERS: 'tryonapi,studio', FITTING_ROOM_POLL_MS: '50' });
+    try {
+      const contract = await ContractClient.open(refusing);
+      const created = (await (await contract.createJob()).json()) as JobCreated;
+      expect((await contract.events(created.id)).at(-1)!.view.status).toBe('succeeded');
+      expect(await refusing.proxy.proxy.jobs.get(sessionOf(contract), created.id)).toMatchObject({ provider: 'studio', failovers: [{ from: 'tryonapi', to: 'studio', reason: 'unreachable' }] });
+      expect(secondary.jobs.size).toBe(1);
+    } finally {
+      await refusing.close();
+    }
   });
 });
 
