@@ -19,6 +19,8 @@ import { cors } from './middleware/cors.js';
 import { requestContext, type RequestContextEnv } from './middleware/request-context.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import type { ProviderAdapter } from './providers/types.js';
+import { ProviderPool } from './routing/pool.js';
+import { adminProviderRoutes } from './routes/admin-providers.js';
 import { PublicMedia } from './public-media.js';
 import { RateLimiter } from './rate-limit.js';
 import { adminConsentRoutes } from './routes/admin-consents.js';
@@ -30,13 +32,16 @@ import { opsRoutes } from './routes/ops.js';
 import { privacyRoutes } from './routes/privacy.js';
 import { resultRoutes } from './routes/results.js';
 import { sessionRoutes } from './routes/session.js';
-import { SessionSigner } from './session.js';
+import { randomId, SessionSigner } from './session.js';
 import { shopifyAppProxy } from './shopify-app-proxy.js';
 import type { SharedState } from './state/types.js';
 import type { BlobStore } from './store.js';
 
 export interface ProxyDependencies {
+  /** The first provider; with several (`FITTING_ROOM_PROVIDERS`), `providers` holds them all. */
   provider: ProviderAdapter;
+  /** Every provider of `config.routing.providers`; `[provider]` when unset. */
+  providers?: ProviderAdapter[];
   store: BlobStore;
   log: Logger;
   /** Validates and strips every image that enters or leaves the proxy (images.ts). */
@@ -90,16 +95,20 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
   const imageLimits = { maxBytes: config.maxImageBytes, maxPixels: config.maxImagePixels };
   const marker = createResultMarker({ settings: config.marking, tools: deps.markingTools ?? {}, provider: provider.name, log, metrics });
   log.info('result.marking', { ...marker.status, ...(!marker.status.c2pa && { note: config.marking.c2pa ? 'this runtime cannot sign C2PA: results carry XMP only' : 'no C2PA certificate (FITTING_ROOM_C2PA_CERT, FITTING_ROOM_C2PA_KEY): results carry XMP only' }) });
+  const jobTimeoutMs = 180_000;
+  const pool = new ProviderPool(deps.providers ?? [provider], config.routing, state, log, { instance: randomId(8), probeLeaseMs: jobTimeoutMs });
   const jobs = new JobService({
-    provider,
+    providers: pool,
+    jobTimeoutMs,
     store,
     state,
     log,
     metrics,
     secret: config.secret,
     retentionSeconds: config.retentionSeconds,
-    dailyJobLimit: config.dailyJobLimit,
     onRun: countRun,
+    quotas: { daily: config.dailyJobLimit, session: config.routing.sessionDailyLimit, browser: config.routing.browserDailyLimit },
+    onQuotaRefused: (scope) => metrics.quotaRefusals.inc({ scope }),
     publicUrl: media && ((key, expiresAt) => media.link(key, expiresAt)),
     // Providers' images may carry metadata of their own; they leave the proxy as pixels plus our AI-generated marks only.
     cleanResult: async (image) => marker.mark(image, await cleanImage(image.bytes, { ...imageLimits, maxBytes: 4 * imageLimits.maxBytes }, 'result', { overlay: marker.overlay })),
@@ -146,8 +155,9 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
     '/',
     sessionRoutes({ signer, limiter, limit: config.limits.sessionsPerIp, allowedOrigins: config.allowedOrigins, retentionSeconds: config.retentionSeconds, guard: appProxy }),
   );
-  api.route('/', opsRoutes({ provider, state, metrics, metricsToken: config.metricsToken, store, media, marking: marker.status }));
-  api.route('/', jobRoutes({ jobs, limiter, limits: config.limits, provider, cleanImage, imageLimits, garmentPolicy, log, consents }));
+  api.route('/', opsRoutes({ pool, dailyJobLimit: config.dailyJobLimit, state, metrics, metricsToken: config.metricsToken, store, media, marking: marker.status }));
+  api.route('/', adminProviderRoutes({ pool, adminToken: config.adminToken, limiter, log }));
+  api.route('/', jobRoutes({ jobs, limiter, limits: config.limits, provider: { name: provider.name, maxGarments: pool.maxGarments }, cleanImage, imageLimits, garmentPolicy, log, consents }));
   api.route('/', eventRoutes({ jobs, streams, openStreams, direct: deps.directResponses }));
   api.route('/', resultRoutes({ jobs }));
   api.route('/', adminConsentRoutes({ consents }));

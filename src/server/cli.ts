@@ -14,7 +14,7 @@ async function main() {
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     // One line for the operator; a stack trace would only bury the variable to set.
-    console.error(`fitting-room-proxy: ${error.message}`);
+    console.error(error.message.split('\n').map((line) => `fitting-room-proxy: ${line}`).join('\n'));
     process.exit(1);
   }
   const port = Number(process.env.PORT || 8787);

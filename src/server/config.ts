@@ -2,6 +2,7 @@ import { ConfigError, flag, limit, list, nonNegative, parseUrl, positive, wholeN
 import { DEFAULT_STREAM_LIMITS, type StreamLimits } from './event-stream-policy.js';
 import type { MarkingSettings } from './marking/index.js';
 import type { Limit } from './rate-limit.js';
+import { readRouting, type RoutingConfig } from './routing/routing-config.js';
 
 export { ConfigError };
 
@@ -13,7 +14,10 @@ export { ConfigError };
 export type Env = Record<string, string | undefined>;
 
 export interface ProxyConfig {
+  /** The first provider of `routing.providers` (the only one unless several are configured). */
   provider: string;
+  /** Providers, routes by category, circuit breakers and daily quotas (routing/routing-config.ts). */
+  routing: RoutingConfig;
   /** Signs session tokens (HS256). */
   secret: string;
   /** Exact origins (`https://shop.example`) allowed to open sessions. */
@@ -57,7 +61,7 @@ export interface ProxyConfig {
   consentRetentionSeconds: number;
   /** The shop's name, as the privacy notice and the result's marks say it. */
   shopName: string;
-  /** Opens the merchant's dashboard (`GET /admin`) and the operator's endpoints (`GET /admin/consents`); they are off when unset. */
+  /** Opens the merchant's dashboard (`GET /admin`) and the operator's endpoints (`GET /admin/consents`, `/admin/providers`); they are off when unset. */
   adminToken?: string;
   /** Bearer token for `GET /metrics`; open when unset. */
   metricsToken?: string;
@@ -120,8 +124,10 @@ export function readConfig(env: Env, { dev = false }: { dev?: boolean } = {}): P
 
   const shopName = readShopName(env, allowedOrigins);
 
+  const routing = readRouting(env);
   return {
-    provider: (env.FITTING_ROOM_PROVIDER || 'sandbox').toLowerCase(),
+    provider: routing.providers[0]!,
+    routing,
     secret,
     allowedOrigins,
     garmentHosts,

@@ -4,6 +4,7 @@ import { ApiError } from './errors.js';
 import { cleanImagePortable } from './images-portable.js';
 import { createLogger, type Logger } from './log.js';
 import { createEdgeProvider } from './providers/edge.js';
+import { createAll } from './providers/registry.js';
 import type { ProviderAdapter } from './providers/types.js';
 import { MemoryState } from './state/memory.js';
 import type { SharedState } from './state/types.js';
@@ -57,13 +58,14 @@ export function createEdgeProxy(env: Env, options: EdgeProxyOptions = {}): EdgeP
   const config = readConfig(env, { dev: env.NODE_ENV === 'development' });
   const log = options.log ?? createLogger({ secrets: secretsOf(config) });
   const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
-  const provider = options.provider ?? createEdgeProvider(config.provider, config.env, { log: log.child({ provider: config.provider }), fetch: fetchImpl });
+  const providers = options.provider ? [options.provider] : createAll(config.routing.providers, (name) => createEdgeProvider(name, config.env, { log: log.child({ provider: name }), fetch: fetchImpl }));
+  const provider = providers[0]!;
   const store = options.store ?? (config.s3 ? new S3Store(config.s3) : new MemoryStore());
   const state = options.state ?? new MemoryState();
   // The peer is worked out per request by the entry and handed to the app by the Request
   // object itself, whatever the app does with the runtime's second `fetch` argument.
   const peers = new WeakMap<Request, string>();
-  const proxy = createProxy(config, { provider, store, log, cleanImage: cleanImagePortable, state, fetch: fetchImpl, peerAddress: (request) => peers.get(request) });
+  const proxy = createProxy(config, { provider, providers, store, log, cleanImage: cleanImagePortable, state, fetch: fetchImpl, peerAddress: (request) => peers.get(request) });
 
   let lastSweep = 0;
   const sweep = () => proxy.sweep().catch((error) => log.error('retention.sweep_failed', { error }));
@@ -151,6 +153,6 @@ export function createEdgeServer(env: Env, options: EdgeProxyOptions = {}): Pick
 /** Logs a configuration error in one line and answers the shopper generically; anything else is rethrown. */
 function notConfigured(error: unknown): Response {
   if (!(error instanceof ConfigError)) throw error;
-  console.error(`fitting-room-proxy: ${error.message}`);
+  console.error(error.message.split('\n').map((line) => `fitting-room-proxy: ${line}`).join('\n'));
   return new ApiError('INTERNAL', 'The try-on proxy is not configured; its log says what is missing.').toResponse();
 }

@@ -14,7 +14,13 @@ export type JobRefusal =
   /** The provider account ran out of credits; try-on is off until `retryAfterSeconds`. */
   | 'provider-paused'
   /** The day's cap on upstream runs is reached; it resets at UTC midnight, `retryAfterSeconds` away. */
-  | 'daily-cap';
+  | 'daily-cap'
+  /** This session's daily quota of new try-ons is spent. */
+  | 'session-cap'
+  /** This browser's (client address's) daily quota of new try-ons is spent. */
+  | 'browser-cap'
+  /** Every provider of the category's route reached its own daily cap. */
+  | 'route-cap';
 
 export class JobServiceError extends Error {
   constructor(

@@ -6,6 +6,7 @@ import type { Category, JobError, JobStatus, JobView } from '../contract.js';
 import { TERMINAL_STATUSES } from '../contract.js';
 import { sha256Hex } from '../shared/sha256.js';
 import type { PreparedImage } from './providers/types.js';
+import type { FailoverReason } from './routing/failover.js';
 
 export interface JobInput {
   personRef: string;
@@ -27,6 +28,18 @@ export interface JobRecord {
   runKey: string;
   resultKey?: string;
   expiresAt: number;
+  /** The provider of the job's run (server-side only: logs, metrics, tests). */
+  provider?: string;
+  /** The job's moves from one provider to the next; never sent to the browser. */
+  failovers?: Failover[];
+}
+
+/** One move of a run to the next provider of its route. */
+export interface Failover {
+  from: string;
+  to: string;
+  reason: FailoverReason;
+  at: number;
 }
 
 /**
@@ -45,6 +58,14 @@ export interface RunRecord {
   garmentKeys: string[];
   startedAt: number;
   expiresAt: number;
+  /** The providers the run may use, in order (its category's route). */
+  route?: string[];
+  /** The provider working on it now, and the ones it already left. */
+  provider?: string;
+  tried?: string[];
+  failovers?: Failover[];
+  /** Progress shown when the run last moved on: the next provider's progress continues from it. */
+  progressBase?: number;
 }
 
 /** What listeners receive: the new view and its event id. */
@@ -63,13 +84,12 @@ export const keys = {
   run: (key: string) => `run:${key}`,
   runJobs: (key: string) => `run:${key}:jobs`,
   lease: (key: string) => `run:${key}:lease`,
-  unavailable: 'provider:unavailable-until',
 };
 
 export const isTerminal = (status: JobStatus) => TERMINAL_STATUSES.includes(status);
 
 export function runView(run: RunRecord): Partial<JobRecord> & { status: JobStatus } {
-  return { status: run.status, progress: run.progress, error: run.error, preview: run.preview, resultKey: run.resultKey };
+  return { status: run.status, progress: run.progress, error: run.error, preview: run.preview, resultKey: run.resultKey, provider: run.provider, failovers: run.failovers };
 }
 
 export function viewOf(job: Pick<JobRecord, 'id' | 'status' | 'progress' | 'error' | 'preview'>): JobView {
@@ -82,6 +102,7 @@ export function viewOf(job: Pick<JobRecord, 'id' | 'status' | 'progress' | 'erro
 }
 
 export function defaultMessage(code: string): string {
+  if (code === 'CATEGORY_LIMIT_REACHED') return 'Try-on for this kind of item has reached its limit for today.';
   return code === 'PROVIDER_UNAVAILABLE' ? 'Try-on is unavailable right now.' : 'The try-on did not work this time.';
 }
 

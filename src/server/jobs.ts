@@ -4,13 +4,18 @@ import { JobIds } from './job-ids.js';
 import { type JobEvent, type JobInput, type JobRecord, type RunRecord, defaultMessage, hashParts, isTerminal, keys, runView, viewOf } from './job-records.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
-import { ProviderError, type PreparedImage, type ProviderAdapter, type ProviderFailure, type TryOnRequest } from './providers/types.js';
+import { ProviderError, type ProviderFailure, type TryOnRequest } from './providers/types.js';
+import { continuedProgress, nextProvider, troubleOf } from './routing/failover.js';
+import { buildRequest } from './run-request.js';
+import type { ProviderPool } from './routing/pool.js';
+import { DailyQuotas, type QuotaLimits, type QuotaScope } from './routing/quotas.js';
 import { randomId } from './session.js';
 import type { SharedState } from './state/types.js';
 import type { BlobStore } from './store.js';
 
 export interface JobServiceOptions {
-  provider: ProviderAdapter;
+  /** The providers, their routes by category, breakers and daily caps. */
+  providers: ProviderPool;
   store: BlobStore;
   state: SharedState;
   secret: string;
@@ -23,10 +28,10 @@ export interface JobServiceOptions {
   publicUrl?: (storeKey: string, expiresAt: number) => string;
   /** A run that has not ended by then fails: every job reaches a terminal state. */
   jobTimeoutMs?: number;
-  /** How long try-on stays off after the provider reports the account is out of credits. */
-  creditsCooldownMs?: number;
-  /** Upstream runs per UTC day; 0 = no cap. */
-  dailyJobLimit?: number;
+  /** New upstream runs per UTC day: for the shop (`daily`), per session, per browser; 0 or unset = none. */
+  quotas?: Partial<QuotaLimits>;
+  /** Told of each quota that refused a run (the metrics count them). */
+  onQuotaRefused?: (scope: QuotaScope) => void;
   /** Told of each job's run: `upstream` when it starts a provider run (credits used), `cached` when it reuses one (credits saved). */
   onRun?: (kind: 'upstream' | 'cached') => void;
 }
@@ -48,9 +53,17 @@ export class JobService {
   readonly #instance = randomId(8);
   /** Runs this instance watches, so it can stop them and wait for them to let go. */
   readonly #watching = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  readonly #quotas: DailyQuotas;
+  /** Set by `close`: a stopping instance adopts no run and hands on any it starts. */
+  #closing = false;
 
   constructor(private readonly options: JobServiceOptions) {
     this.#ids = new JobIds(options.secret);
+    this.#quotas = new DailyQuotas(options.state, { daily: 0, session: 0, browser: 0, ...options.quotas }, options.log, options.onQuotaRefused);
+  }
+
+  get #pool() {
+    return this.options.providers;
   }
 
   get #retentionMs() {
@@ -88,25 +101,34 @@ export class JobService {
     return this.#readJson<JobRecord>(keys.job(entry.jobId));
   }
 
-  /** Refuses new jobs while the provider account is out of credits. */
+  /** Refuses new jobs while every provider is paused (out of credits) or its breaker is open. */
   async assertAvailable(): Promise<void> {
-    const until = Number(await this.#state.get(keys.unavailable));
-    if (until > Date.now()) throw new JobServiceError('provider-paused', (until - Date.now()) / 1000);
+    const unavailable = await this.#pool.allUnavailable();
+    if (unavailable) throw new JobServiceError('provider-paused', unavailable.retryAfterSeconds);
   }
 
-  /** Starts a job; returns at once (the upstream work runs in the background). */
-  async create(sessionId: string, input: JobInput, idempotency?: { key: string; fingerprint: string }): Promise<JobRecord> {
-    const { provider, metrics, store } = this.options;
+  /**
+   * Starts a job; returns at once (the upstream work runs in the background). `client` is
+   * the requester's address, which stands for the browser in the per-browser quota.
+   */
+  async create(sessionId: string, input: JobInput, idempotency?: { key: string; fingerprint: string }, client?: string): Promise<JobRecord> {
+    const { metrics, store } = this.options;
     await this.assertAvailable();
     const person = (await this.hasPerson(sessionId, input.personRef)) ? await store.get(input.personRef) : undefined;
     if (!person) throw new JobServiceError('person-ref-missing');
 
-    const runKey = await hashParts([provider.name, input.category, person.bytes, ...input.garments.map((garment) => garment.bytes)]);
+    // The route is part of the key: a cached result is reused only where the same providers
+    // would make it, and the run record names the provider that did.
+    const route = this.#pool.route(input.category);
+    const runKey = await hashParts([route.join('+'), input.category, person.bytes, ...input.garments.map((garment) => garment.bytes)]);
     const existing = await this.#readJson<RunRecord>(keys.run(runKey));
     const reusable = existing && (existing.status === 'succeeded' ? !!existing.resultKey : !isTerminal(existing.status));
-    if (!reusable) await this.#spendDailyBudget();
+    if (!reusable) {
+      await this.#pool.assertRouteOpen(route);
+      await this.#quotas.spend({ sessionId, client });
+    }
     const job: JobRecord = {
-      id: await this.#ids.mint(sessionId, provider.name),
+      id: await this.#ids.mint(sessionId, route[0]!),
       sessionId,
       status: 'queued',
       personRef: input.personRef,
@@ -119,9 +141,9 @@ export class JobService {
       if (!claimed) return (await this.findIdempotent(sessionId, idempotency.key, idempotency.fingerprint)) ?? job;
     }
     await this.#write(job, { status: 'queued' });
-    metrics.jobs.inc({ provider: provider.name, status: 'created' });
+    metrics.jobs.inc({ provider: route[0]!, status: 'created' });
 
-    await this.#attach(job, runKey, existing, input, person);
+    await this.#attach(job, runKey, existing, input, person, route);
     return (await this.#readJson<JobRecord>(keys.job(job.id))) ?? job;
   }
 
@@ -190,39 +212,24 @@ export class JobService {
    * over at once. Upstream jobs are left running: they are not abandoned, only handed on.
    */
   async close() {
-    const watchers = [...this.#watching.values()];
-    for (const { controller } of watchers) controller.abort('shutdown');
-    await Promise.all(watchers.map(({ done }) => done));
-  }
-
-  async #buildRequest(input: JobInput, person: { bytes: Uint8Array; contentType: string }, run: RunRecord): Promise<TryOnRequest> {
-    const { publicUrl, store } = this.options;
-    const garments = await Promise.all(
-      input.garments.map(async (garment, index) => {
-        const key = run.garmentKeys[index]!;
-        // Stored only where a provider fetches by URL; otherwise the bytes go along with the request.
-        if (publicUrl) await store.put(key, garment, run.expiresAt);
-        return { ...garment, publicUrl: publicUrl?.(key, run.expiresAt) };
-      }),
-    );
-    return {
-      person: { bytes: person.bytes, contentType: person.contentType as PreparedImage['contentType'], publicUrl: publicUrl?.(input.personRef, run.expiresAt) },
-      garments,
-      category: input.category,
-      productId: input.productId,
-      variantId: input.variantId,
-    };
+    this.#closing = true;
+    // A run started while closing (a job accepted during the drain) is handed on as soon as it is submitted.
+    while (this.#watching.size) {
+      const watchers = [...this.#watching.values()];
+      for (const { controller } of watchers) controller.abort('shutdown');
+      await Promise.all(watchers.map(({ done }) => done));
+    }
   }
 
   /** Joins the job to a finished run (cache hit), a running one (shared), or starts one. */
-  async #attach(job: JobRecord, runKey: string, existing: RunRecord | undefined, input: JobInput, person: { bytes: Uint8Array; contentType: string }) {
-    const { metrics, provider, store } = this.options;
+  async #attach(job: JobRecord, runKey: string, existing: RunRecord | undefined, input: JobInput, person: { bytes: Uint8Array; contentType: string }, route: string[]) {
+    const { metrics, store } = this.options;
     if (existing?.status === 'succeeded' && existing.resultKey && (await store.get(existing.resultKey))) {
       metrics.cacheHits.inc({ kind: 'result' });
       this.options.onRun?.('cached');
       return this.#settle(job, runView(existing));
     }
-    const run: RunRecord = { key: runKey, status: 'queued', garmentKeys: input.garments.map(() => randomId()), startedAt: Date.now(), expiresAt: job.expiresAt };
+    const run: RunRecord = { key: runKey, status: 'queued', garmentKeys: input.garments.map(() => randomId()), startedAt: Date.now(), expiresAt: job.expiresAt, route, tried: [] };
     const started = !existing || isTerminal(existing.status) ? await this.#claimRun(run, existing) : false;
     await this.#state.addMember(keys.runJobs(runKey), job.id, this.#retentionMs);
     if (!started) {
@@ -233,22 +240,17 @@ export class JobService {
       if (current && current.status !== 'queued') await this.#settle(job, runView(current));
       return;
     }
-    this.options.onRun?.('upstream');
-    void this.#drive(run, await this.#buildRequest(input, person, run), { leased: true });
-    this.options.log.debug('run.started', { run: runKey.slice(0, 12), provider: provider.name });
-  }
-
-  /** Counts a new upstream run against the daily cap, refusing it (no upstream call) once the cap is reached. */
-  async #spendDailyBudget(now = Date.now()) {
-    const limit = this.options.dailyJobLimit ?? 0;
-    if (limit <= 0) return;
-    const day = new Date(now).toISOString().slice(0, 10);
-    const count = await this.#state.increment(`budget:${day}`, 26 * 3_600_000);
-    if (count > limit) {
-      const midnight = Date.parse(`${day}T00:00:00Z`) + 86_400_000;
-      this.options.log.warn('budget.daily_limit_reached', { limit, day });
-      throw new JobServiceError('daily-cap', (midnight - now) / 1000);
+    // Chosen now, after the claim: a breaker's probe or a daily cap is spent only by the run that goes upstream.
+    const first = await this.#pool.choose(route);
+    if (typeof first !== 'string') {
+      const code = first.refusal === 'route-cap' ? 'CATEGORY_LIMIT_REACHED' : 'PROVIDER_UNAVAILABLE';
+      await this.#state.delete(keys.lease(runKey));
+      return this.#finish(run, { code, retryable: false, message: defaultMessage(code), detail: `no provider of the route ${route.join('+')} may take a job now` });
     }
+    run.provider = first;
+    this.options.onRun?.('upstream');
+    void this.#drive(run, await buildRequest(this.options, input, person, run), { leased: true });
+    this.options.log.debug('run.started', { run: runKey.slice(0, 12), provider: first });
   }
 
   /**
@@ -266,7 +268,8 @@ export class JobService {
 
   /** If a running run's watcher is gone (its instance stopped), take it over here. */
   async #adoptIfOrphaned(runKey: string) {
-    if (this.#watching.has(runKey)) return;
+    // A stopping instance would exit holding the lease, and the next one would wait for it to lapse.
+    if (this.#closing || this.#watching.has(runKey)) return;
     const run = await this.#readJson<RunRecord>(keys.run(runKey));
     if (!run || isTerminal(run.status) || (await this.#state.get(keys.lease(runKey)))) return;
     this.options.log.info('run.adopted', { run: runKey.slice(0, 12), upstreamId: run.upstreamId });
@@ -278,21 +281,55 @@ export class JobService {
    * relays every update to each job attached to it.
    */
   async #drive(run: RunRecord, request?: TryOnRequest, { leased = false } = {}) {
-    if (!leased && !(await this.#state.setIfAbsent(keys.lease(run.key), this.#instance, LEASE_MS))) return;
+    if (!leased && (this.#closing || !(await this.#state.setIfAbsent(keys.lease(run.key), this.#instance, LEASE_MS)))) return;
+    run.provider ??= this.#pool.names[0];
+    run.route ??= [run.provider!];
+    run.tried ??= [];
     const controller = new AbortController();
     const done = this.#watch(run, controller, request);
     this.#watching.set(run.key, { controller, done });
+    if (this.#closing) controller.abort('shutdown');
     await done;
   }
 
+  /**
+   * Runs the run's attempts: one provider at a time along its route, moving on only when
+   * the attempt definitely did not and will not succeed upstream (routing/failover.ts).
+   */
   async #watch(run: RunRecord, controller: AbortController, request?: TryOnRequest) {
-    const { provider, log, metrics } = this.options;
     const renew = setInterval(() => void this.#state.renew(keys.lease(run.key), this.#instance, LEASE_MS).catch(() => undefined), LEASE_RENEW_MS);
     const timeout = setTimeout(() => controller.abort('timeout'), Math.max(1_000, (this.options.jobTimeoutMs ?? 180_000) - (Date.now() - run.startedAt)));
     const signal = controller.signal;
     try {
+      for (;;) {
+        const failure = await this.#attempt(run, signal, request);
+        if (!failure) return;
+        const next = await nextProvider(this.#pool, run, failure, { stopped: signal.aborted, canResend: !!request });
+        if (!next) return await this.#finish(run, failure);
+        await this.#moveOn(run, next, failure);
+      }
+    } finally {
+      clearInterval(renew);
+      clearTimeout(timeout);
+      this.#watching.delete(run.key);
+      await this.#state.delete(keys.lease(run.key)).catch(() => undefined);
+      // Deleted, abandoned or timed out: stop paying for upstream work nobody will see, and
+      // let go of a breaker's probe this run held, so the provider is not kept from everyone.
+      const provider = this.#pool.adapter(run.provider!);
+      if (signal.aborted && signal.reason !== 'shutdown') {
+        if (run.upstreamId && run.status !== 'succeeded') void provider.cancel?.(run.upstreamId).catch(() => undefined);
+        await this.#pool.breakers.release(provider.name).catch(() => undefined);
+      }
+    }
+  }
+
+  /** Submits (unless resuming) to the run's provider and watches it: undefined once finished or stopped, else the failure. */
+  async #attempt(run: RunRecord, signal: AbortSignal, request?: TryOnRequest): Promise<ProviderFailure | undefined> {
+    const { log, metrics } = this.options;
+    const provider = this.#pool.adapter(run.provider!);
+    try {
       if (!run.upstreamId) {
-        if (!request) return await this.#finish(run, { code: 'PROVIDER_ERROR', retryable: true, detail: 'the instance that started this job stopped before the provider accepted it' });
+        if (!request) return { code: 'PROVIDER_ERROR', retryable: true, detail: 'the instance that started this job stopped before the provider accepted it' };
         const submitted = Date.now();
         metrics.creditsSpent.inc({ provider: provider.name });
         // A shutdown lets an accepted submit finish, so its upstream id is saved and handed on.
@@ -306,51 +343,58 @@ export class JobService {
       for await (const update of provider.watch(run.upstreamId, signal)) {
         if (signal.aborted) break;
         if (update.status === 'succeeded') {
+          await this.#pool.record(provider.name);
           // Everyone left (deleted or closed) while it ran: keep nothing made from their photo.
           if (!(await this.#activeJobs(run.key)).length) break;
           run.resultKey = randomId();
           await this.options.store.put(run.resultKey, await this.options.cleanResult(update.image), run.expiresAt);
           run.preview = update.preview || undefined;
-          return await this.#finish(run);
+          await this.#finish(run);
+          return undefined;
         }
-        if (update.status === 'failed') return await this.#finish(run, update.error);
-        if (run.status === update.status && Math.abs((update.progress ?? 0) - (run.progress ?? 0)) < PROGRESS_STEP) continue;
-        run.status = update.status;
-        run.progress = update.progress;
+        if (update.status === 'failed') return update.error;
+        const { status, progress } = continuedProgress(run, update);
+        if (run.status === status && Math.abs((progress ?? 0) - (run.progress ?? 0)) < PROGRESS_STEP) continue;
+        Object.assign(run, { status, progress });
         await this.#saveRun(run);
-        if (!(await this.#relay(run))) controller.abort('abandoned');
+        if (!(await this.#relay(run))) this.#watching.get(run.key)?.controller.abort('abandoned');
       }
-      if (!signal.aborted) await this.#finish(run, { code: 'PROVIDER_ERROR', retryable: true, detail: 'the provider stopped reporting before the job ended' });
+      if (!signal.aborted) return { code: 'PROVIDER_ERROR', retryable: true, detail: 'the provider stopped reporting before the job ended', outcomeUnknown: true };
+      return undefined;
     } catch (error) {
-      if (signal.reason === 'timeout') await this.#finish(run, { code: 'PROVIDER_ERROR', retryable: true, detail: 'the try-on took too long' });
-      else if (!signal.aborted) await this.#finish(run, error instanceof ProviderError ? error : { code: 'PROVIDER_ERROR', retryable: true, detail: String(error) });
-    } finally {
-      clearInterval(renew);
-      clearTimeout(timeout);
-      this.#watching.delete(run.key);
-      await this.#state.delete(keys.lease(run.key)).catch(() => undefined);
-      // Deleted, abandoned or timed out: stop paying for upstream work nobody will see.
-      if (signal.aborted && signal.reason !== 'shutdown' && run.upstreamId && run.status !== 'succeeded') void provider.cancel?.(run.upstreamId).catch(() => undefined);
+      if (signal.reason === 'timeout') return { code: 'PROVIDER_ERROR', retryable: true, detail: 'the try-on took too long', outcomeUnknown: !!run.upstreamId };
+      if (signal.aborted) return undefined;
+      return error instanceof ProviderError ? error : { code: 'PROVIDER_ERROR', retryable: true, detail: String(error), outcomeUnknown: !!run.upstreamId };
     }
   }
 
+  /** Records the move (run history, log, metrics) and lets every job of the run see it. */
+  async #moveOn(run: RunRecord, next: string, failure: ProviderFailure) {
+    const from = run.provider!;
+    const reason = troubleOf(failure)!;
+    this.options.metrics.failovers.inc({ from, to: next, reason });
+    this.options.log.warn('run.failover', { run: run.key.slice(0, 12), from, to: next, reason, code: failure.code, providerCode: failure.providerCode, detail: failure.detail });
+    Object.assign(run, { provider: next, upstreamId: undefined, progressBase: run.progress ?? 0, failovers: [...(run.failovers ?? []), { from, to: next, reason, at: Date.now() }] });
+    await this.#saveRun(run);
+    await this.#relay(run);
+  }
+
   async #finish(run: RunRecord, failure?: ProviderFailure) {
-    const { provider, log, metrics } = this.options;
-    metrics.upstreamSeconds.observe({ provider: provider.name, operation: 'job' }, (Date.now() - run.startedAt) / 1000);
+    const { log, metrics } = this.options;
+    const provider = run.provider ?? this.#pool.names[0]!;
+    metrics.upstreamSeconds.observe({ provider, operation: 'job' }, (Date.now() - run.startedAt) / 1000);
     if (failure) {
-      metrics.upstreamErrors.inc({ provider: provider.name, code: failure.code });
+      metrics.upstreamErrors.inc({ provider, code: failure.code });
       if (failure.creditsExhausted) {
-        const until = Date.now() + (this.options.creditsCooldownMs ?? 5 * 60_000);
-        await this.#state.set(keys.unavailable, String(until), this.options.creditsCooldownMs ?? 5 * 60_000);
-        log.error('provider.credits_exhausted', { provider: provider.name, providerCode: failure.providerCode, action: 'Top up the provider account; try-on is paused for shoppers until then.' });
+        log.error('provider.credits_exhausted', { provider, providerCode: failure.providerCode, action: 'Top up the provider account; it is paused for shoppers until then.' });
       }
-      log.warn('run.failed', { run: run.key.slice(0, 12), provider: provider.name, code: failure.code, providerCode: failure.providerCode, detail: failure.detail });
+      log.warn('run.failed', { run: run.key.slice(0, 12), provider, code: failure.code, providerCode: failure.providerCode, detail: failure.detail });
       // A ProviderError without a shopper-facing message carries its code as the message.
       const message = failure.message && failure.message !== failure.code ? failure.message : defaultMessage(failure.code);
       Object.assign(run, { status: 'failed', progress: undefined, error: { code: failure.code, message, retryable: failure.retryable } });
     } else {
       Object.assign(run, { status: 'succeeded', progress: undefined });
-      log.info('run.succeeded', { run: run.key.slice(0, 12), provider: provider.name, ms: Date.now() - run.startedAt });
+      log.info('run.succeeded', { run: run.key.slice(0, 12), provider, ms: Date.now() - run.startedAt, failovers: run.failovers?.length ?? 0 });
     }
     await this.#saveRun(run);
     await this.#relay(run);
@@ -375,7 +419,7 @@ export class JobService {
   async #settle(job: JobRecord, update: Partial<JobRecord> & { status: JobStatus }) {
     if (isTerminal(update.status) && !(await this.#state.setIfAbsent(keys.final(job.id), update.status, this.#retentionMs))) return;
     Object.assign(job, { progress: undefined, error: undefined, preview: undefined }, update);
-    if (isTerminal(job.status)) this.options.metrics.jobs.inc({ provider: this.options.provider.name, status: job.status });
+    if (isTerminal(job.status)) this.options.metrics.jobs.inc({ provider: job.provider ?? this.#pool.names[0]!, status: job.status });
     await this.#write(job, update);
   }
 

@@ -70,8 +70,10 @@ export class Metrics {
   readonly creditsSpent = new Counter('fitting_room_credits_spent_total', 'Upstream calls that cost credits (one per upstream try-on job started).');
   readonly rateLimited = new Counter('fitting_room_rate_limited_total', 'Requests refused with 429, by limit.');
   readonly providerMarks = new Counter('fitting_room_provider_marks_total', 'Provider results that arrived already marked, by kind (c2pa, iptc), before stripping.');
+  readonly failovers = new Counter('fitting_room_failovers_total', 'Runs moved from one provider to the next of their route, by reason (credits, rate_limited, timeout, unreachable, provider_error).');
+  readonly quotaRefusals = new Counter('fitting_room_quota_refusals_total', 'New try-ons refused because a daily quota was spent, by scope (daily, session, browser).');
 
   render(): string {
-    return [this.jobs, this.upstreamSeconds, this.upstreamErrors, this.cacheHits, this.creditsSpent, this.rateLimited, this.providerMarks].flatMap((metric) => metric.render()).join('\n') + '\n';
+    return [this.jobs, this.upstreamSeconds, this.upstreamErrors, this.cacheHits, this.creditsSpent, this.rateLimited, this.providerMarks, this.failovers, this.quotaRefusals].flatMap((metric) => metric.render()).join('\n') + '\n';
   }
 }

@@ -7,6 +7,7 @@ import { createGuardedFetch } from './guarded-fetch.js';
 import { cleanImage } from './images.js';
 import { createLogger, type Logger } from './log.js';
 import { createProvider } from './providers/index.js';
+import { createAll } from './providers/registry.js';
 import type { ProviderAdapter } from './providers/types.js';
 import type { SharedState } from './state/types.js';
 import { MemoryState } from './state/memory.js';
@@ -24,6 +25,8 @@ export interface NodeProxy {
 export interface NodeProxyOverrides {
   log?: Logger;
   provider?: ProviderAdapter;
+  /** Every provider (the first is `provider`); by default built from `config.routing.providers`. */
+  providers?: ProviderAdapter[];
   store?: BlobStore;
   state?: SharedState;
   fetch?: typeof fetch;
@@ -39,12 +42,14 @@ export async function createNodeProxy(config: ProxyConfig, overrides: NodeProxyO
   const fetchImpl = overrides.fetch ?? fetch;
   // Browser-supplied URLs (garments) go through the address guard; provider calls use plain fetch.
   const garmentFetch = overrides.fetch ?? createGuardedFetch({ allowPrivate: config.dev });
-  const provider = overrides.provider ?? createProvider(config.provider, config.env, { log: log.child({ provider: config.provider }), fetch: fetchImpl });
+  const providers = overrides.providers ?? (overrides.provider ? [overrides.provider] : createAll(config.routing.providers, (name) => createProvider(name, config.env, { log: log.child({ provider: name }), fetch: fetchImpl })));
+  const provider = providers[0]!;
   const store = overrides.store ?? (config.s3 ? new S3Store(config.s3) : new FileStore(config.dataDir));
   const c2pa = config.marking.c2pa;
   const state = overrides.state ?? (config.redisUrl ? await connectRedis(config.redisUrl, log) : new MemoryState());
   const proxy = createProxy(config, {
     provider,
+    providers,
     store,
     log,
     cleanImage,

@@ -179,3 +179,44 @@ describe('provider settings', () => {
     for (const entry of PROVIDER_CATALOG) for (const setting of entry.settings) expect(setting.description, setting.variable).toMatch(/\S/);
   });
 });
+
+describe('routing (several providers)', () => {
+  it('keeps FITTING_ROOM_PROVIDER as a list of one, and routes every category to the list by default', () => {
+    const config = readConfig({ ...MINIMAL, FITTING_ROOM_PROVIDER: 'Studio' });
+    expect(config.provider).toBe('studio');
+    expect(config.routing).toMatchObject({ providers: ['studio'], routes: { '*': ['studio'] }, breakerFailures: 5, breakerCooldownMs: 30_000, creditsPauseMs: 300_000, sessionDailyLimit: 0, browserDailyLimit: 0 });
+  });
+
+  it('reads ordered providers, routes per category, caps and breaker settings', () => {
+    const config = readConfig({
+      ...MINIMAL,
+      FITTING_ROOM_PROVIDERS: 'studio, tryonapi,aurax',
+      FITTING_ROOM_ROUTES: 'shoes:aurax, bag:aurax+studio',
+      FITTING_ROOM_PROVIDER_DAILY_LIMITS: 'studio:500,aurax:20',
+      FITTING_ROOM_BREAKER_FAILURES: '3',
+      FITTING_ROOM_BREAKER_COOLDOWN_S: '60',
+      FITTING_ROOM_SESSION_DAILY_LIMIT: '10',
+      FITTING_ROOM_BROWSER_DAILY_LIMIT: '30',
+    });
+    expect(config.provider).toBe('studio');
+    expect(config.routing).toMatchObject({
+      providers: ['studio', 'tryonapi', 'aurax'],
+      routes: { shoes: ['aurax'], bag: ['aurax', 'studio'], '*': ['studio', 'tryonapi', 'aurax'] },
+      providerDailyLimits: { studio: 500, aurax: 20 },
+      breakerFailures: 3,
+      breakerCooldownMs: 60_000,
+      sessionDailyLimit: 10,
+      browserDailyLimit: 30,
+    });
+  });
+
+  it('refuses both provider variables at once, a provider named twice, and caps of providers not in the list', () => {
+    expect(configError(() => readConfig({ ...MINIMAL, FITTING_ROOM_PROVIDER: 'studio', FITTING_ROOM_PROVIDERS: 'studio,aurax' }))).toContain('FITTING_ROOM_PROVIDER and FITTING_ROOM_PROVIDERS are both set');
+    expect(configError(() => readConfig({ ...MINIMAL, FITTING_ROOM_PROVIDERS: 'studio,studio' }))).toContain('names a provider twice');
+    expect(configError(() => readConfig({ ...MINIMAL, FITTING_ROOM_ADMIN_TOKEN: 'short' }))).toMatch(/^FITTING_ROOM_ADMIN_TOKEN must be at least 32 characters/);
+    expect(configError(() => readConfig({ ...MINIMAL, FITTING_ROOM_PROVIDERS: 'studio', FITTING_ROOM_PROVIDER_DAILY_LIMITS: 'aurax:5,studio:x' })).split('\n')).toEqual([
+      'FITTING_ROOM_PROVIDER_DAILY_LIMITS: "aurax" is not in FITTING_ROOM_PROVIDERS (studio).',
+      'FITTING_ROOM_PROVIDER_DAILY_LIMITS: "studio:x" is not provider:count (e.g. studio:500).',
+    ]);
+  });
+});

@@ -3,10 +3,12 @@ import type { JobStatus, JobView } from '../../src/contract.js';
 import { JobServiceError, type JobRefusal } from '../../src/server/job-errors.js';
 import type { JobRecord } from '../../src/server/job-records.js';
 import { JobService } from '../../src/server/jobs.js';
-import { silentLogger } from '../../src/server/log.js';
+import { createLogger, silentLogger } from '../../src/server/log.js';
 import { Metrics } from '../../src/server/metrics.js';
 import type { ProviderAdapter, ProviderUpdate, TryOnRequest } from '../../src/server/providers/types.js';
 import { apiErrorOf } from '../../src/server/routes/errors.js';
+import { ProviderPool } from '../../src/server/routing/pool.js';
+import { readRouting } from '../../src/server/routing/routing-config.js';
 import { MemoryState } from '../../src/server/state/memory.js';
 import { MemoryStore } from '../../src/server/store.js';
 
@@ -16,16 +18,16 @@ import { MemoryStore } from '../../src/server/store.js';
  */
 
 /** A provider whose upstream jobs move only when the test says so. */
-function scriptedProvider() {
+function scriptedProvider(name = 'scripted') {
   const feeds = new Map<string, { updates: ProviderUpdate[]; wake?: () => void }>();
   const submitted: TryOnRequest[] = [];
   const canceled: string[] = [];
   const provider: ProviderAdapter = {
-    name: 'scripted',
+    name,
     maxGarments: 1,
     async submit(request) {
       submitted.push(request);
-      const upstreamId = `up-${submitted.length}`;
+      const upstreamId = `${name === 'scripted' ? 'up' : name}-${submitted.length}`;
       feeds.set(upstreamId, { updates: [] });
       return { upstreamId };
     },
@@ -46,27 +48,27 @@ function scriptedProvider() {
   };
   /** Sends the next update of the n-th upstream job (1-based). */
   const send = (n: number, update: ProviderUpdate) => {
-    const feed = feeds.get(`up-${n}`)!;
+    const feed = feeds.get(`${name === 'scripted' ? 'up' : name}-${n}`)!;
     feed.updates.push(update);
     feed.wake?.();
   };
   return { provider, submitted, canceled, send };
 }
 
-function setup(options: { dailyJobLimit?: number } = {}) {
-  const upstream = scriptedProvider();
-  const store = new MemoryStore();
+function setup(options: { dailyJobLimit?: number } = {}, shared = { upstream: scriptedProvider(), store: new MemoryStore(), state: new MemoryState() }, log = silentLogger) {
+  const { upstream, store, state } = shared;
   const metrics = new Metrics();
+  const routing = readRouting({ FITTING_ROOM_PROVIDERS: 'scripted' });
   const jobs = new JobService({
-    provider: upstream.provider,
+    providers: new ProviderPool([upstream.provider], routing, state, log, { instance: 'unit', probeLeaseMs: 60_000 }),
+    quotas: { daily: options.dailyJobLimit },
     store,
-    state: new MemoryState(),
+    state,
     secret: 'unit-test-secret-that-is-long-enough-0123',
     retentionSeconds: 600,
-    log: silentLogger,
+    log,
     metrics,
     cleanResult: async (image) => image,
-    ...options,
   });
   return { jobs, store, metrics, ...upstream };
 }
@@ -189,6 +191,89 @@ describe('JobService', () => {
     send(1, { status: 'failed', error: { code: 'PROVIDER_UNAVAILABLE', retryable: false, creditsExhausted: true } });
     await reaches(jobs, job, 'failed');
     expect(await refusalOf(jobs.assertAvailable())).toBe('provider-paused');
+  });
+});
+
+describe('failover after the upstream job was lost sight of', () => {
+  function twoProviders() {
+    const first = scriptedProvider('first');
+    const second = scriptedProvider('second');
+    const state = new MemoryState();
+    const pool = new ProviderPool([first.provider, second.provider], readRouting({ FITTING_ROOM_PROVIDERS: 'first,second' }), state, silentLogger, { instance: 'unit', probeLeaseMs: 60_000 });
+    const jobs = new JobService({
+      providers: pool,
+      store: new MemoryStore(),
+      state,
+      secret: 'unit-test-secret-that-is-long-enough-0123',
+      retentionSeconds: 600,
+      log: silentLogger,
+      metrics: new Metrics(),
+      cleanResult: async (image) => image,
+    });
+    return { jobs, first, second, pool, state };
+  }
+  const lostSight = { status: 'failed', error: { code: 'PROVIDER_ERROR', retryable: true, providerCode: 'HTTP_500', outcomeUnknown: true } } as const;
+
+  it('cancels the job it can no longer see before moving on, so it cannot also succeed', async () => {
+    const { jobs, first, second } = twoProviders();
+    const job = await start(jobs, 'session-a');
+    first.send(1, lostSight);
+    await new Promise<void>((resolve) => {
+      const check = () => (second.submitted.length ? resolve() : setTimeout(check, 5));
+      check();
+    });
+    expect(first.canceled).toEqual(['first-1']);
+    second.send(1, { status: 'succeeded', image: RESULT });
+    await reaches(jobs, job, 'succeeded');
+    expect((await jobs.get('session-a', job.id)).failovers).toMatchObject([{ from: 'first', to: 'second', reason: 'provider_error' }]);
+  });
+
+  it('a deleted job lets go of the breaker probe it held, so the provider is not kept from everyone', async () => {
+    const { jobs, first, pool, state } = twoProviders();
+    for (let failure = 0; failure < 5; failure++) await pool.breakers.failed('first', Date.now() - 60_000);
+    expect((await pool.breakers.read('first')).state).toBe('half-open');
+    const job = await start(jobs, 'session-a');
+    expect(first.submitted).toHaveLength(1);
+    expect(await state.get('breaker:first:probe')).toBe('unit');
+    await jobs.delete('session-a', job.id);
+    await jobs.settled();
+    expect(await state.get('breaker:first:probe')).toBeUndefined();
+    expect(await pool.breakers.admit('first')).toBe(true);
+  });
+
+  it('keeps the job where it is when that provider cannot cancel', async () => {
+    const { jobs, first, second } = twoProviders();
+    delete (first.provider as { cancel?: unknown }).cancel;
+    const job = await start(jobs, 'session-a');
+    first.send(1, lostSight);
+    expect((await reaches(jobs, job, 'failed')).error).toMatchObject({ code: 'PROVIDER_ERROR' });
+    expect(second.submitted).toHaveLength(0);
+  });
+});
+
+describe('shutdown drain', () => {
+  it('a closing instance adopts no run, so the next instance takes it over at once', async () => {
+    const shared = { upstream: scriptedProvider(), store: new MemoryStore(), state: new MemoryState() };
+    const instance = () => {
+      const lines: string[] = [];
+      return { ...setup({}, shared, createLogger({ level: 'debug', write: (line) => lines.push(line) })), adopted: () => lines.filter((line) => line.includes('"event":"run.adopted"')).length };
+    };
+    const [a, b, c] = [instance(), instance(), instance()];
+    const job = await start(a.jobs, 'session-a');
+    shared.upstream.send(1, { status: 'running', progress: 0.3 });
+    await reaches(a.jobs, job, 'running');
+
+    const draining = b.jobs.close();
+    await a.jobs.close(); // A stops and hands its run on
+    await b.jobs.get('session-a', job.id); // a shopper's poll reaches B during its drain
+    await draining;
+    expect(b.adopted()).toBe(0);
+
+    await c.jobs.get('session-a', job.id);
+    expect(c.adopted()).toBe(1);
+    shared.upstream.send(1, { status: 'succeeded', image: RESULT });
+    expect((await reaches(c.jobs, job, 'succeeded')).status).toBe('succeeded');
+    await c.jobs.close();
   });
 });
 

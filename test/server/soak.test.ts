@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { runFailoverSoak } from '../soak/failover-soak.js';
 import { runSoak, type SoakOptions } from '../soak/soak.js';
 
 /**
  * The short form of `npm run soak` (test/soak/): the same machinery, bounded. Try-ons through
  * the five provider emulators with 10 % injected faults, then one of two instances on a real
  * redis-server replaced mid-run behind a balancer. Every job must end where its shopper's
- * client (the widget's own ProxyClient) sees it, and nothing may crash.
+ * client (the widget's own ProxyClient) sees it, and nothing may crash. Last, the failover
+ * soak (test/soak/failover-soak.ts): three providers going down at random behind one proxy.
  */
 const SHORT: SoakOptions = {
   jobs: 50,
@@ -43,5 +45,15 @@ describe('soak, short form', () => {
     const report = await runSoak({ ...SHORT, jobs: 0, restartJobs: 10, restartRouting: ['split'], restartFollowTimeoutMs: 8_000 });
     expect(report.crashes).toEqual([]);
     expect(report.restarts[0]!.lost, report.restarts[0]!.lostExamples.join('\n')).toBe(0);
+  });
+
+  it('60 try-ons over three providers going down at random: failovers happen, no job lost, none billed twice', { timeout: 60_000 }, async () => {
+    const report = await runFailoverSoak({ jobs: 60, rampMs: 3_000, jobMs: 300, faultEveryMs: 250, followTimeoutMs: 25_000, seed: 11 });
+    expect(report.created).toBe(report.jobs - Object.values(report.notCreated).reduce((sum, n) => sum + n, 0));
+    expect(report.lost, JSON.stringify(report)).toBe(0);
+    expect(report.doubleSuccesses, JSON.stringify(report)).toBe(0);
+    expect(report.unmatched).toBe(0);
+    expect(Object.values(report.failovers).reduce((sum, n) => sum + n, 0), JSON.stringify(report)).toBeGreaterThan(0);
+    expect(report.byStatus.succeeded).toBeGreaterThan(report.jobs / 2);
   });
 });

@@ -16,11 +16,30 @@ export const DOCUMENTED_PROVIDERS = [mirrago, tryonapi, studio, miraflow, aurax]
 
 export type DocumentedProvider = (typeof DOCUMENTED_PROVIDERS)[number]['name'];
 
-/** The definition `FITTING_ROOM_PROVIDER` names in a runtime's registry, or a ConfigError listing the choices. */
-export function findProvider(registry: readonly ProviderDefinition[], name: string): ProviderDefinition {
+/** The definition `FITTING_ROOM_PROVIDER` (or an entry of `variable`) names in a runtime's registry, or a ConfigError listing the choices. */
+export function findProvider(registry: readonly ProviderDefinition[], name: string, variable = 'FITTING_ROOM_PROVIDER'): ProviderDefinition {
   const definition = registry.find((candidate) => candidate.name === name);
-  if (!definition) throw new ConfigError(`FITTING_ROOM_PROVIDER "${name}" is not one of: ${registry.map((candidate) => candidate.name).join(', ')}.`);
+  if (!definition) throw new ConfigError(`${variable} "${name}" is not one of: ${registry.map((candidate) => candidate.name).join(', ')}.`);
   return definition;
+}
+
+/**
+ * Every adapter of `names`, made by `create`; the ConfigErrors of all of them are reported
+ * together, one line each, so an operator sees every mistake at once.
+ */
+export function createAll(names: readonly string[], create: (name: string) => ProviderAdapter): ProviderAdapter[] {
+  const mistakes: string[] = [];
+  const adapters = names.flatMap((name) => {
+    try {
+      return [create(name)];
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      mistakes.push(error.message);
+      return [];
+    }
+  });
+  if (mistakes.length) throw new ConfigError(mistakes.join('\n'));
+  return adapters;
 }
 
 /**
@@ -29,5 +48,5 @@ export function findProvider(registry: readonly ProviderDefinition[], name: stri
  * sharp; the edge one (edge.ts) has the documented providers only.
  */
 export function createProviderFrom(registry: readonly ProviderDefinition[], name: string, env: Record<string, string | undefined>, context: ProviderContext): ProviderAdapter {
-  return findProvider(registry, name).fromEnv(env, context);
+  return findProvider(registry, name, env.FITTING_ROOM_PROVIDERS ? 'FITTING_ROOM_PROVIDERS' : 'FITTING_ROOM_PROVIDER').fromEnv(env, context);
 }

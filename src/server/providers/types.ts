@@ -43,6 +43,13 @@ export interface ProviderFailure {
    * starting upstream jobs for a while and tells shoppers try-on is unavailable.
    */
   creditsExhausted?: boolean;
+  /**
+   * The proxy cannot tell whether the upstream job exists or may still succeed: a submit
+   * that got no answer, polls that kept failing, a result that could not be downloaded, a
+   * watch that timed out. Such a job is never handed to another provider unless canceled
+   * first (routing/failover.ts).
+   */
+  outcomeUnknown?: boolean;
 }
 
 /** Thrown by adapters for failures of a call (as opposed to a job that failed upstream). */
@@ -52,6 +59,7 @@ export class ProviderError extends Error implements ProviderFailure {
   readonly providerCode?: string;
   readonly detail?: string;
   readonly creditsExhausted?: boolean;
+  readonly outcomeUnknown?: boolean;
   /** Seconds, from an upstream `Retry-After`. */
   readonly retryAfter?: number;
   constructor(failure: ProviderFailure & { retryAfter?: number }) {
@@ -62,6 +70,7 @@ export class ProviderError extends Error implements ProviderFailure {
     this.providerCode = failure.providerCode;
     this.detail = failure.detail;
     this.creditsExhausted = failure.creditsExhausted;
+    this.outcomeUnknown = failure.outcomeUnknown;
     this.retryAfter = failure.retryAfter;
   }
 }

@@ -13,6 +13,9 @@ const REFUSALS: Record<JobRefusal, [ApiError['code'], string, boolean]> = {
   'idempotency-conflict': ['IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was already used for a different request.', false],
   'provider-paused': ['PROVIDER_UNAVAILABLE', 'Try-on is unavailable right now.', false],
   'daily-cap': ['DAILY_LIMIT_REACHED', 'Try-on has reached its limit for today on this shop.', false],
+  'session-cap': ['SESSION_LIMIT_REACHED', 'You have reached the number of try-ons for this visit today.', false],
+  'browser-cap': ['BROWSER_LIMIT_REACHED', 'You have reached the number of try-ons for today on this device.', false],
+  'route-cap': ['CATEGORY_LIMIT_REACHED', 'Try-on for this kind of item has reached its limit for today.', false],
 };
 
 /** The one place a refusal of the job service becomes an HTTP answer. */

@@ -69,7 +69,7 @@ export function jobRoutes({ jobs, limiter, limits, provider, cleanImage, imageLi
         garments.push(await cleanImage(bytes, imageLimits, 'garment'));
       }
       const input = { personRef, garments, category: fields.category, productId: fields.productId, variantId: fields.variantId };
-      const job = await jobs.create(session.sid, input, idempotencyKey ? { key: idempotencyKey, fingerprint } : undefined);
+      const job = await jobs.create(session.sid, input, idempotencyKey ? { key: idempotencyKey, fingerprint } : undefined, c.get('client'));
       log.info('job.created', { requestId: c.get('requestId'), job: job.id, provider: provider.name, category: fields.category, garments: garments.length });
       return respondJson(c, created(job), 202);
     })

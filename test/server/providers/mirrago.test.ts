@@ -93,6 +93,22 @@ describe('Mirrago adapter', () => {
     expect(tokenCalls()).toBe(1);
   });
 
+  it('asks again when the shared token answer is malformed, so no waiting submit fails', async () => {
+    const mirrago = adapter();
+    emulator.behave({ malformedJson: 1 });
+    const submits = await Promise.allSettled([mirrago.submit(request(), signal()), mirrago.submit(request(), signal()), mirrago.submit(request(), signal())]);
+    expect(submits.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    expect(tokenCalls()).toBe(2);
+    expect(probe.lines.some((line) => line.includes('"event":"upstream.retry"') && line.includes('MALFORMED_RESPONSE'))).toBe(true);
+  });
+
+  it('gives up on malformed token answers after its retries, with PROVIDER_ERROR', async () => {
+    emulator.behave({ malformedJson: 100 });
+    const error = await failureOf(adapter().submit(request(), signal()));
+    expect(error).toMatchObject({ code: 'PROVIDER_ERROR', retryable: true, providerCode: 'MALFORMED_RESPONSE' });
+    expect(tokenCalls()).toBe(3);
+  });
+
   it('renews the token shortly before expires_in runs out', async () => {
     let now = Date.now();
     emulator.behave({ tokenExpiresIn: 120 });

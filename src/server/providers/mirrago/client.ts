@@ -3,7 +3,9 @@
  * shortly before `expires_in`, shared by concurrent calls, refreshed exactly once when
  * an API call answers 401), job creation, job status and the result download.
  */
+import { ProviderError } from '../types.js';
 import type { Upstream, Answer, CallOptions } from '../upstream/http.js';
+import { backoff } from '../upstream/timing.js';
 import type { ImageBytes } from '../upstream/image-bytes.js';
 import type { JsonObject } from '../upstream/json.js';
 import { readToken, tokenRequest, type Token } from './mapping.js';
@@ -68,19 +70,39 @@ export class MirragoClient {
     return abortable(this.#pending, signal);
   }
 
-  /** `POST /oauth/token`. Runs on its own timeout, not a caller's signal, since callers share it. */
+  /**
+   * `POST /oauth/token`. Runs on its own timeout, not a caller's signal, since callers share it.
+   * A 2xx answer we cannot read (cut off, no `access_token`) is asked again, like a 5xx is by
+   * the Upstream, a bounded number of times: otherwise one bad answer fails every submit waiting on it.
+   */
   private async fetchToken(): Promise<Token> {
-    const started = this.upstream.timing.now();
-    const answer = await this.upstream.json({
-      method: 'POST',
-      path: '/oauth/token',
-      json: tokenRequest(this.credentials.clientId, this.credentials.clientSecret),
-      // Asking for a token again has no side effect.
-      retrySafe: true,
-      signal: new AbortController().signal,
-    });
-    const token = readToken(answer.body, started);
-    if (!token) throw this.upstream.malformed(answer, 'no access_token');
+    const { timing } = this.upstream;
+    for (let attempt = 0; ; attempt++) {
+      const started = timing.now();
+      let token: Token | undefined;
+      let malformed: ProviderError;
+      try {
+        const answer = await this.upstream.json({
+          method: 'POST',
+          path: '/oauth/token',
+          json: tokenRequest(this.credentials.clientId, this.credentials.clientSecret),
+          // Asking for a token again has no side effect.
+          retrySafe: true,
+          signal: new AbortController().signal,
+        });
+        token = readToken(answer.body, started);
+        malformed = this.upstream.malformed(answer, 'no access_token');
+      } catch (error) {
+        if (!(error instanceof ProviderError) || error.providerCode !== 'MALFORMED_RESPONSE') throw error;
+        malformed = error;
+      }
+      if (token) return this.keep(token);
+      if (attempt >= timing.retries) throw malformed;
+      await this.upstream.pauseBeforeRetry('POST /oauth/token', attempt, 'MALFORMED_RESPONSE', backoff(attempt, timing), new AbortController().signal);
+    }
+  }
+
+  private keep(token: Token): Token {
     this.#seen.push(token.value);
     if (this.#seen.length > 8) this.#seen.shift();
     this.#token = token;

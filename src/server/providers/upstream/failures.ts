@@ -47,8 +47,8 @@ export function describeAnswer(answer: HttpAnswer, providerMessage?: string): st
 /** Any error as a ProviderFailure (ProviderErrors keep their fields; anything else is PROVIDER_ERROR). */
 export function toFailure(error: unknown, secrets: readonly string[] = []): ProviderFailure {
   if (error instanceof ProviderError) {
-    const { code, message, retryable, providerCode, detail, creditsExhausted } = error;
-    return definedOnly({ code, message, retryable, providerCode, detail, creditsExhausted });
+    const { code, message, retryable, providerCode, detail, creditsExhausted, outcomeUnknown } = error;
+    return definedOnly({ code, message, retryable, providerCode, detail, creditsExhausted, outcomeUnknown });
   }
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return failure('PROVIDER_ERROR', true, { detail: maskString(clip(text), secrets) });

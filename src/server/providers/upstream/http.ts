@@ -123,7 +123,8 @@ export class Upstream {
           await this.pauseBeforeRetry(label, attempt, fault.providerCode!, backoff(attempt, this.timing), options.signal);
           continue;
         }
-        throw new ProviderError(fault);
+        // No answer: unless the connection was refused, the provider may have acted on the call.
+        throw new ProviderError(refused ? fault : { ...fault, outcomeUnknown: true });
       }
 
       const answer: Answer = { label, status: response.status, headers: response.headers, text, body: readJson(text) };
@@ -169,7 +170,8 @@ export class Upstream {
 
   /** PROVIDER_ERROR for a 2xx answer we cannot use (malformed JSON, fields missing). */
   malformed(answer: HttpAnswer, what = 'a body that is not the documented JSON'): ProviderError {
-    return new ProviderError(failure('PROVIDER_ERROR', true, { providerCode: 'MALFORMED_RESPONSE', detail: `${answer.label} answered ${answer.status} with ${what}` }));
+    // A 2xx we cannot read may still have started something upstream (a job we cannot name).
+    return new ProviderError(failure('PROVIDER_ERROR', true, { providerCode: 'MALFORMED_RESPONSE', detail: `${answer.label} answered ${answer.status} with ${what}`, outcomeUnknown: true }));
   }
 
   /** Downloads a result image (see result-download.ts). */

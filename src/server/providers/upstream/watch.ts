@@ -90,7 +90,8 @@ export async function* watchJob<R>(plan: WatchPlan<R>): AsyncGenerator<ProviderU
           if (retryAfter > interval) await sleep(Math.min(retryAfter, timing.maxRetryAfterMs), watchSignal);
           continue;
         }
-        terminal = { status: 'failed', error: fault };
+        // The job's own state is unknown: it may still be running upstream, or have succeeded.
+        terminal = { status: 'failed', error: { ...fault, outcomeUnknown: true } };
         break;
       }
       if (state.status === 'succeeded' || state.status === 'failed') terminal = state;
@@ -106,14 +107,15 @@ export async function* watchJob<R>(plan: WatchPlan<R>): AsyncGenerator<ProviderU
       image = await plan.fetchResult(terminal.result, watchSignal);
     } catch (error) {
       if (watchSignal.aborted) throw error;
-      yield { status: 'failed', error: upstream.clean(toFailure(error)) };
+      // The job succeeded upstream (and was billed); only its image is missing.
+      yield { status: 'failed', error: upstream.clean({ ...toFailure(error), outcomeUnknown: true }) };
       return;
     }
     yield { status: 'succeeded', image };
   } catch (error) {
     if (signal.aborted) throw signal.reason;
     if (deadline.signal.aborted) {
-      yield { status: 'failed', error: failure('PROVIDER_ERROR', true, { providerCode: 'TIMEOUT', detail: `no terminal status within ${timing.watchTimeoutMs} ms` }) };
+      yield { status: 'failed', error: failure('PROVIDER_ERROR', true, { providerCode: 'TIMEOUT', detail: `no terminal status within ${timing.watchTimeoutMs} ms`, outcomeUnknown: true }) };
       return;
     }
     throw error;
