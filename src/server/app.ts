@@ -146,7 +146,9 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
     .use('/jobs/*', requireSession)
     .use('/results/*', requireSession)
     // The operator's export, for tools only (the dashboard under /admin signs in a browser: admin/auth.ts).
-    .use('/admin/consents', requireAdmin);
+    .use('/admin/consents', requireAdmin)
+    .use('/admin/providers', requireAdmin)
+    .use('/admin/providers/*', requireAdmin);
 
   const appProxy = config.shopifyAppProxySecret
     ? shopifyAppProxy({ secret: config.shopifyAppProxySecret, onReject: (reason) => log.info('app_proxy.rejected', { reason }) })
@@ -156,7 +158,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
     sessionRoutes({ signer, limiter, limit: config.limits.sessionsPerIp, allowedOrigins: config.allowedOrigins, retentionSeconds: config.retentionSeconds, guard: appProxy }),
   );
   api.route('/', opsRoutes({ pool, dailyJobLimit: config.dailyJobLimit, state, metrics, metricsToken: config.metricsToken, store, media, marking: marker.status }));
-  api.route('/', adminProviderRoutes({ pool, adminToken: config.adminToken, limiter, log }));
+  api.route('/', adminProviderRoutes({ pool, log }));
   api.route('/', jobRoutes({ jobs, limiter, limits: config.limits, provider: { name: provider.name, maxGarments: pool.maxGarments }, cleanImage, imageLimits, garmentPolicy, log, consents }));
   api.route('/', eventRoutes({ jobs, streams, openStreams, direct: deps.directResponses }));
   api.route('/', resultRoutes({ jobs }));

@@ -174,8 +174,9 @@ describe('circuit breaker', () => {
 
 describe('the operator’s reset', () => {
   it('needs the admin token, refuses browsers, and names only known providers', async () => {
-    await expectError(await reset('tryonapi', { headers: { authorization: 'Bearer wrong-token' } }), 401, 'TOKEN_INVALID');
-    await expectError(await reset('tryonapi', { headers: { origin: 'https://shop.example' } }), 403, 'ORIGIN_NOT_ALLOWED');
+    await expectError(await reset('tryonapi', { headers: { authorization: 'Bearer wrong-token' } }), 403, 'ADMIN_TOKEN_INVALID');
+    await expectError(await reset('tryonapi', { headers: { authorization: '' } }), 401, 'ADMIN_TOKEN_MISSING');
+    await expectError(await reset('tryonapi', { headers: { origin: 'https://shop.example' } }), 403, 'ADMIN_BROWSER_REFUSED');
     await expectError(await reset('nosuch'), 404, 'NOT_FOUND');
   });
 });
