@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
  */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const GUIDE = 'src/server/README.md';
-const DOCS = ['README.md', GUIDE, 'src/ARCHITECTURE.md', 'src/server/providers/ARCHITECTURE-providers.md', 'src/integrations/shopify/README.md', 'src/integrations/wordpress/README.md'];
+const DOCS = ['README.md', GUIDE, 'src/ARCHITECTURE.md', 'src/server/providers/ARCHITECTURE-providers.md', 'src/integrations/shopify/README.md', 'src/integrations/wordpress/README.md', 'src/components/README.md'];
 
 /** Names of our own variables: a quoted literal like these is a variable wherever it appears (settings tables, error messages, lists). */
 const OWN_VARIABLE = /^(?:(?:FITTING_ROOM|MIRRAGO|TRYONAPI|STUDIO|MIRAFLOW|AURAX|S3|REDIS|SHOPIFY)_[A-Z0-9_]+|PORT|HOST|NODE_ENV|REDIS_URL)$/;

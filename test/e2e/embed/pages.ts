@@ -8,7 +8,7 @@ import type { Host } from './host.js';
 export const RESERVE_RULE =
   'fitting-room:not(:defined){display:inline-block;vertical-align:middle;inline-size:var(--fitting-room-width,200px);block-size:var(--fitting-room-height,44px)}';
 
-/** The strict policy of README "Content Security Policy", word for word. */
+/** The strict policy of src/components/README.md, "Content Security Policy", word for word. */
 export const STRICT_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
