@@ -85,7 +85,9 @@ export class FittingRoom extends HTMLElement {
 
   connectedCallback() {
     connected.add(this);
-    trackVariants((update) => connected.forEach((element) => element.#followVariant(update)));
+    trackVariants((update) => {
+      for (const element of connected) element.#followVariant(update);
+    });
     if (this.#button) return;
     const root = this.attachShadow({ mode: 'open' });
     // A constructed sheet rather than <style>: it is allowed under a CSP without 'unsafe-inline'.
