@@ -195,5 +195,4 @@ export class FittingRoom extends HTMLElement {
 defineAttributeProperties(FittingRoom.prototype, (element, property) => discovered.get(element)?.[property as keyof Discovered]);
 
 // The attribute properties, typed from the same table that defines them.
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the class.
 export interface FittingRoom extends FittingRoomAttributes {}
