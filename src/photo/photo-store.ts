@@ -27,8 +27,14 @@ function request<T>(run: (store: IDBObjectStore) => IDBRequest<T>, mode: IDBTran
       const db = open.result;
       const tx = db.transaction(STORE, mode);
       const req = run(tx.objectStore(STORE));
-      tx.oncomplete = () => (db.close(), resolve(req.result));
-      tx.onerror = tx.onabort = () => (db.close(), reject(tx.error));
+      tx.oncomplete = () => {
+        db.close();
+        resolve(req.result);
+      };
+      tx.onerror = tx.onabort = () => {
+        db.close();
+        reject(tx.error);
+      };
     };
   });
 }

@@ -19,7 +19,7 @@ export const PORTRAIT_RATIO = 3 / 4;
  */
 export function planFrame(width: number, height: number, maxLongSide: number): FramePlan {
   let sw = width;
-  let sh = height;
+  const sh = height;
   if (width / height > PORTRAIT_RATIO) sw = Math.round(height * PORTRAIT_RATIO);
   const scale = Math.min(1, maxLongSide / Math.max(sw, sh));
   return {

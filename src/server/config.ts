@@ -186,7 +186,7 @@ function readS3(env: Env): S3Settings | undefined {
     endpoint = url.href.replace(/\/$/, '');
   }
   const prefix = (env.S3_PREFIX ?? 'fitting-room/').replace(/^\/+/, '');
-  if (!/^[A-Za-z0-9._\/-]*$/.test(prefix)) throw new ConfigError(`S3_PREFIX may hold letters, digits and . _ - / only, got "${prefix}".`);
+  if (!/^[A-Za-z0-9._/-]*$/.test(prefix)) throw new ConfigError(`S3_PREFIX may hold letters, digits and . _ - / only, got "${prefix}".`);
   return {
     bucket,
     endpoint,

@@ -1,4 +1,4 @@
-import { createProxy, type Proxy } from './app.js';
+import { createProxy, type Proxy as ProxyApp } from './app.js';
 import { ConfigError, readConfig, secretsOf, type Env } from './config.js';
 import { ApiError } from './errors.js';
 import { cleanImagePortable } from './images-portable.js';
@@ -47,7 +47,7 @@ export interface EdgeProxy {
   fetch(request: Request, platform?: unknown, ctx?: WaitUntil): Promise<Response>;
   /** Retention: deletes what has expired (a Workers Cron Trigger calls it through `scheduled`). */
   sweep(): Promise<void>;
-  proxy: Proxy;
+  proxy: ProxyApp;
   close(): Promise<void>;
 }
 

@@ -110,7 +110,7 @@ interface JpegSegment {
  * after each SOS is skipped (stuffed FF00 bytes and RST markers included). Stops after EOI,
  * or when `visit` returns false.
  */
-function walkJpeg(bytes: Uint8Array, visit: (segment: JpegSegment, scanEnd?: number) => boolean | void) {
+function walkJpeg(bytes: Uint8Array, visit: (segment: JpegSegment, scanEnd?: number) => boolean | undefined) {
   if (bytes[0] !== 0xff || bytes[1] !== SOI) throw new Malformed('JPEG: no SOI');
   let at = 2;
   for (;;) {

@@ -43,7 +43,9 @@ class Histogram {
   observe(labels: Labels, value: number) {
     const id = key(labels);
     const series = this.series.get(id) ?? { buckets: this.bounds.map(() => 0), sum: 0, count: 0 };
-    this.bounds.forEach((bound, index) => value <= bound && series.buckets[index]!++);
+    this.bounds.forEach((bound, index) => {
+      if (value <= bound) series.buckets[index]!++;
+    });
     series.sum += value;
     series.count++;
     this.series.set(id, series);
@@ -53,7 +55,9 @@ class Histogram {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
     for (const [id, series] of this.series) {
       const prefix = id ? `${id},` : '';
-      this.bounds.forEach((bound, index) => lines.push(`${this.name}_bucket{${prefix}le="${bound}"} ${series.buckets[index]}`));
+      this.bounds.forEach((bound, index) => {
+        lines.push(`${this.name}_bucket{${prefix}le="${bound}"} ${series.buckets[index]}`);
+      });
       lines.push(`${this.name}_bucket{${prefix}le="+Inf"} ${series.count}`);
       lines.push(`${this.name}_sum${id ? `{${id}}` : ''} ${series.sum}`);
       lines.push(`${this.name}_count${id ? `{${id}}` : ''} ${series.count}`);
@@ -74,6 +78,7 @@ export class Metrics {
   readonly quotaRefusals = new Counter('fitting_room_quota_refusals_total', 'New try-ons refused because a daily quota was spent, by scope (daily, session, browser).');
 
   render(): string {
-    return [this.jobs, this.upstreamSeconds, this.upstreamErrors, this.cacheHits, this.creditsSpent, this.rateLimited, this.providerMarks, this.failovers, this.quotaRefusals].flatMap((metric) => metric.render()).join('\n') + '\n';
+    const lines = [this.jobs, this.upstreamSeconds, this.upstreamErrors, this.cacheHits, this.creditsSpent, this.rateLimited, this.providerMarks, this.failovers, this.quotaRefusals].flatMap((metric) => metric.render());
+    return `${lines.join('\n')}\n`;
   }
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { readChartLibrary } from './admin/chart-library.js';
-import { createProxy, type Proxy } from './app.js';
+import { createProxy, type Proxy as ProxyApp } from './app.js';
 import { secretsOf, type ProxyConfig } from './config.js';
 import { createGuardedFetch } from './guarded-fetch.js';
 import { cleanImage } from './images.js';
@@ -17,8 +17,8 @@ import { S3Store } from './store-s3.js';
 
 export interface NodeProxy {
   /** The Hono app's handler; `app.fetch(request)`. */
-  app: Pick<Proxy, 'fetch'>;
-  proxy: Proxy;
+  app: Pick<ProxyApp, 'fetch'>;
+  proxy: ProxyApp;
   close(): Promise<void>;
 }
 

@@ -75,7 +75,10 @@ async function main(streams: number) {
   const dataDir = await mkdtemp(join(tmpdir(), 'fitting-room-abandoned-'));
   const child = fork(new URL(import.meta.url).pathname, ['server'], { execArgv: ['--expose-gc', '--import', 'tsx'], env: { ...process.env, DATA_DIR: dataDir }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const next = <T>() => new Promise<T>((resolve) => child.once('message', (message) => resolve(message as T)));
-  const memory = () => (child.send('memory'), next<Memory>());
+  const memory = () => {
+    child.send('memory');
+    return next<Memory>();
+  };
   const sockets: Socket[] = [];
   try {
     const { url, garment } = await next<{ url: string; garment: string }>();

@@ -246,7 +246,10 @@ function openStream(url: URL, path: string, token: string): Promise<Socket> {
       }
     };
     socket.on('data', onData);
-    socket.on('error', (error) => (clearTimeout(timer), reject(error)));
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
   });
 }
 

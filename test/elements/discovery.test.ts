@@ -31,7 +31,7 @@ const jqueryHandlers: Record<string, JQueryHandler[]> = {};
 /** Enough of jQuery for WooCommerce's events: delegated `.on` on document, `.trigger` on a form (which bubbles). */
 const jQuery = (target: Element | Document) => ({
   on(types: string, handler: JQueryHandler) {
-    for (const type of types.split(/\s+/)) (jqueryHandlers[type] ??= []).push(handler);
+    for (const type of types.split(/\s+/)) jqueryHandlers[type] = [...(jqueryHandlers[type] ?? []), handler];
     return this;
   },
   trigger(type: string, data: unknown[] = []) {
@@ -71,7 +71,7 @@ describe('discover()', () => {
   let container: HTMLElement;
   afterEach(() => {
     container?.remove();
-    document.head.querySelectorAll('[data-test]').forEach((node) => node.remove());
+    for (const node of document.head.querySelectorAll('[data-test]')) node.remove();
   });
 
   it('reads JSON-LD Product: image (as ImageObject list), sku, category', async () => {

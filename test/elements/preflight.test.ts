@@ -53,7 +53,9 @@ describe('preflight', () => {
     const original = await fetchFile('/demo/.generated/shopper-phone-rotated.jpg');
     // Long tasks on the main thread while the worker decodes, analyses and encodes.
     const longTasks: number[] = [];
-    const observer = new PerformanceObserver((list) => list.getEntries().forEach((entry) => longTasks.push(entry.duration)));
+    const observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) longTasks.push(entry.duration);
+    });
     observer.observe({ type: 'longtask' });
     await preparePhotoOffThread(new Blob([new Uint8Array(8)])).catch(() => undefined); // start the worker
     const started = performance.now();

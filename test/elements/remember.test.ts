@@ -109,7 +109,10 @@ describe('remember my photo on this device', () => {
       const open = indexedDB.open('fitting-room', 1);
       open.onsuccess = () => {
         const get = open.result.transaction('photos').objectStore('photos').get('me');
-        get.onsuccess = () => (open.result.close(), resolve(get.result));
+        get.onsuccess = () => {
+          open.result.close();
+          resolve(get.result);
+        };
       };
     });
     expect(stored).to.equal(undefined);

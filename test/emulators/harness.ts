@@ -274,7 +274,10 @@ export abstract class EmulatorServer<B extends Behaviour = Behaviour> implements
     if (this.#inFlight === 0) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, timeoutMs);
-      this.#idle.push(() => (clearTimeout(timer), resolve()));
+      this.#idle.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
     });
   }
 
@@ -394,8 +397,14 @@ export const cuid = (): string => `cm${randomBytes(12).toString('hex').slice(0, 
 export function delay(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => (clearTimeout(timer), reject(signal!.reason));
-    const timer = setTimeout(() => (signal?.removeEventListener('abort', onAbort), resolve()), ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

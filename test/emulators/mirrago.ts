@@ -56,7 +56,7 @@ export class MirragoEmulator extends EmulatorServer<MirragoBehaviour> {
 
   private token({ json }: Context): Reply {
     const body = json() as Record<string, unknown> | undefined;
-    if (!body || body.grant_type !== 'client_credentials') return { status: 400, json: { detail: 'grant_type must be client_credentials' } };
+    if (body?.grant_type !== 'client_credentials') return { status: 400, json: { detail: 'grant_type must be client_credentials' } };
     if (body.client_id !== CLIENT_ID || body.client_secret !== CLIENT_SECRET) return { status: 401, json: { detail: 'Invalid client credentials' } };
     const token = `eyJhbGciOiJIUzI1NiJ9.${randomBytes(12).toString('base64url')}.${randomBytes(16).toString('base64url')}`;
     const lifetime = this.behaviour.expireTokensAfterMs ?? this.behaviour.tokenExpiresIn * 1000;

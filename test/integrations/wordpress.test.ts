@@ -12,7 +12,15 @@ const harness = new URL('./wordpress/harness.php', import.meta.url).pathname;
 const hasPhp = spawnSync('php', ['--version']).status === 0;
 if (!hasPhp) console.warn('wordpress: no `php` on PATH (apt-get install php-cli); the plugin tests are skipped');
 
-type Output = Record<string, any>;
+/** What the PHP harness prints: each case's rendered HTML by name, and the few values it reports as PHP holds them. */
+type Output = Record<string, string> & {
+  block_json: { attributes: Record<string, unknown> };
+  block_bad_endpoints: string[];
+  modules: Record<string, string>;
+  scripts: string[];
+  styles: Record<string, string>;
+  sanitized: Record<string, unknown>;
+};
 const run = (...args: string[]): Output => JSON.parse(execFileSync('php', [harness, ...args], { encoding: 'utf8' }));
 
 /** The attributes of the one <fitting-room> in `html`, unescaped as a browser would. */
@@ -139,7 +147,7 @@ describe.skipIf(!hasPhp)('WordPress plugin (php)', () => {
 describe('WordPress block editor (editor.js, run against the wp.* globals it uses)', () => {
   interface Node {
     type: unknown;
-    props: Record<string, any> | null;
+    props: Record<string, unknown> | null;
     children: Node[];
   }
   /** Registers the block as WordPress would, and renders its `edit` with `attributes`. */
@@ -170,11 +178,13 @@ describe('WordPress block editor (editor.js, run against the wp.* globals it use
     const attributes = Object.fromEntries(Object.keys(blockJson.attributes).map((key) => [key, `value of ${key}`]));
     const { controls, changes } = sidebar(attributes);
     expect(controls.map((control) => control.label)).toEqual(['Garment image URL', 'Category', 'Button text', 'Product id', 'Variant id', 'Privacy notice URL', 'Language', 'Proxy endpoint']);
-    controls.forEach((control) => control.onChange('new'));
+    for (const control of controls) control.onChange('new');
     // Every block attribute has its control, bound to it.
     expect(changes.flatMap((change) => Object.keys(change)).sort()).toEqual(Object.keys(blockJson.attributes).sort());
     // …and shows its attribute's current value.
-    controls.forEach((control, index) => expect(control.value, control.label).toBe(attributes[Object.keys(changes[index])[0]]));
+    controls.forEach((control, index) => {
+      expect(control.value, control.label).toBe(attributes[Object.keys(changes[index])[0]]);
+    });
   });
 });
 

@@ -10,9 +10,18 @@ function counting(inner: ProviderAdapter) {
   const adapter: ProviderAdapter = {
     name: inner.name,
     maxGarments: inner.maxGarments,
-    submit: (...args) => (counts.submit++, inner.submit(...args)),
-    watch: (...args) => (counts.watch++, inner.watch(...args)),
-    cancel: async (...args) => void (counts.cancel++, await inner.cancel?.(...args)),
+    submit: (...args) => {
+      counts.submit++;
+      return inner.submit(...args);
+    },
+    watch: (...args) => {
+      counts.watch++;
+      return inner.watch(...args);
+    },
+    cancel: async (...args) => {
+      counts.cancel++;
+      await inner.cancel?.(...args);
+    },
   };
   return { adapter, counts };
 }

@@ -43,7 +43,10 @@ function rawExchange(proxyUrl: string, raw: string): Promise<{ status: number; h
       resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]), headers: head, body });
     });
     socket.on('error', reject);
-    socket.setTimeout(ANSWER_MS, () => (socket.destroy(), reject(new Error('no answer'))));
+    socket.setTimeout(ANSWER_MS, () => {
+      socket.destroy();
+      reject(new Error('no answer'));
+    });
   });
 }
 

@@ -272,7 +272,10 @@ function rawExchange(raw: string): Promise<{ status: number; body: string }> {
       resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]), body: Buffer.from(body, 'latin1').toString('utf8') });
     });
     socket.on('error', reject);
-    socket.setTimeout(ANSWER_MS, () => (socket.destroy(), reject(new Error(`no answer within ${ANSWER_MS} ms to ${raw.split('\r\n')[0]}`))));
+    socket.setTimeout(ANSWER_MS, () => {
+      socket.destroy();
+      reject(new Error(`no answer within ${ANSWER_MS} ms to ${raw.split('\r\n')[0]}`));
+    });
   });
 }
 

@@ -43,7 +43,10 @@ export async function startRedis(): Promise<{ url: string; stop(): Promise<void>
 async function waitForPort(port: number, deadline = Date.now() + 10_000): Promise<void> {
   for (;;) {
     const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => (socket.end(), resolve(true)));
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.end();
+        resolve(true);
+      });
       socket.on('error', () => resolve(false));
     });
     if (open) return;

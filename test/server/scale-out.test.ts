@@ -20,7 +20,13 @@ describe('two instances on Redis', () => {
   const submits: string[] = [];
   // One sandbox behind both instances, as one provider is behind a real deployment.
   const sandbox = createSandbox({ durationMs: 800 });
-  const provider: ProviderAdapter = { ...sandbox, submit: (request, signal) => (submits.push(request.category), sandbox.submit(request, signal)) };
+  const provider: ProviderAdapter = {
+    ...sandbox,
+    submit: (request, signal) => {
+      submits.push(request.category);
+      return sandbox.submit(request, signal);
+    },
+  };
 
   beforeAll(async () => {
     redis = await startRedis();

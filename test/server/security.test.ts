@@ -20,7 +20,13 @@ let proxy: TestProxy;
 let client: ContractClient;
 const submitted: string[] = [];
 const sandbox = createSandbox({ durationMs: 50 });
-const countingProvider: ProviderAdapter = { ...sandbox, submit: (request, signal) => (submitted.push(request.category), sandbox.submit(request, signal)) };
+const countingProvider: ProviderAdapter = {
+  ...sandbox,
+  submit: (request, signal) => {
+    submitted.push(request.category);
+    return sandbox.submit(request, signal);
+  },
+};
 
 beforeAll(async () => {
   proxy = await startProxy(
@@ -234,7 +240,13 @@ describe('cross-session access', () => {
 describe('credits', () => {
   let limited: TestProxy;
   const limitedSubmits: string[] = [];
-  const provider: ProviderAdapter = { ...sandbox, submit: (request, signal) => (limitedSubmits.push(request.category), sandbox.submit(request, signal)) };
+  const provider: ProviderAdapter = {
+    ...sandbox,
+    submit: (request, signal) => {
+      limitedSubmits.push(request.category);
+      return sandbox.submit(request, signal);
+    },
+  };
   beforeAll(async () => (limited = await startProxy({ FITTING_ROOM_JOBS_PER_SESSION: '3', FITTING_ROOM_DAILY_JOB_LIMIT: '4' }, { provider })));
   afterAll(() => limited.close());
 

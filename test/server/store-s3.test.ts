@@ -148,7 +148,12 @@ describe('S3Store request shape', () => {
   async function firstRequest(settings: Parameters<typeof readConfig>[0]) {
     const requests: Request[] = [];
     const config = readConfig({ FITTING_ROOM_SECRET: 'x'.repeat(32), FITTING_ROOM_ALLOWED_ORIGINS: 'https://shop.example', S3_ACCESS_KEY_ID: 'AKIDEXAMPLE', S3_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI', ...settings });
-    const store = new S3Store(config.s3!, { fetch: async (input, init) => (requests.push(new Request(input, init)), new Response(null, { status: 204 })) });
+    const store = new S3Store(config.s3!, {
+      fetch: async (input, init) => {
+        requests.push(new Request(input, init));
+        return new Response(null, { status: 204 });
+      },
+    });
     await store.delete('photo-aaaaaaaa');
     return requests[0]!;
   }

@@ -206,10 +206,19 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 
-const count = (record: Record<string, number>, key: string, by = 1) => void (record[key] = (record[key] ?? 0) + by);
+const count = (record: Record<string, number>, key: string, by = 1) => {
+  record[key] = (record[key] ?? 0) + by;
+};
 
 function percentile(values: number[], p: number) {
   if (!values.length) return 0;
@@ -444,7 +453,8 @@ function tally(outcomes: ShopperOutcome[]): Tally {
     if (!outcome.created) count(notCreated, outcome.createCode ?? 'unknown');
     const status = outcome.created ? (outcome.final?.status ?? 'lost') : 'not created';
     count(byStatus, status);
-    count((byProvider[outcome.provider] ??= {}), status);
+    byProvider[outcome.provider] ??= {};
+    count(byProvider[outcome.provider]!, status);
     if (outcome.final?.status === 'failed') count(failuresByCode, outcome.final.error?.code ?? 'none');
   }
   const times = terminal.map((outcome) => outcome.ms);
@@ -579,7 +589,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
             case 'dropped-sse':
               if (variant === 0) {
                 what = `dropped-sse proxy→shopper on ${name}`;
-                inject = () => void (instances.get(name)!.drops.pending += 2);
+                inject = () => {
+                  instances.get(name)!.drops.pending += 2;
+                };
               } else {
                 // Studio and AuraX stream; the others are polled (their emulators have no stream to drop).
                 const streaming = (['studio', 'aurax'] as const)[index % 2]!;
@@ -593,7 +605,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
             case 'slow-body':
               if (variant === 0) {
                 what = `slow-body provider→adapter on ${name}`;
-                inject = () => void (upstreamFaults.get(name)!.slowBodies += 2);
+                inject = () => {
+                  upstreamFaults.get(name)!.slowBodies += 2;
+                };
               } else {
                 const shopper = Math.floor(random() * jobs);
                 slowUploads.add(shopper);

@@ -148,10 +148,16 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     // Checked again after the import: a second step change may have loaded it meanwhile.
     if (name === 'camera') {
       const module = await import('./camera/camera-view.js');
-      if (!this.#views.get().camera) this.#addView({ camera: (this.#adopt(module.styles), new module.CameraView(this)) });
+      if (!this.#views.get().camera) {
+        this.#adopt(module.styles);
+        this.#addView({ camera: new module.CameraView(this) });
+      }
     } else {
       const module = await import('./result/result-view.js');
-      if (!this.#views.get().result) this.#addView({ result: (this.#adopt(module.styles), new module.ResultView(this)) });
+      if (!this.#views.get().result) {
+        this.#adopt(module.styles);
+        this.#addView({ result: new module.ResultView(this) });
+      }
     }
     await this.updateComplete;
     this.#focusStep();

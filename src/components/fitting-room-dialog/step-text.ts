@@ -24,7 +24,7 @@ export function stepAnnouncement(t: Strings, step: FlowState['step'], aiLabel = 
     preparing: t.preparing,
     uploading: format(t.uploading, { percent: 0 }).replace(/\s*0\s*%/, ''),
     queued: t.queued,
-    generating: t.generatingEstimate.split('…')[0] + '…',
+    generating: `${t.generatingEstimate.split('…')[0]}…`,
     result: `${t.done} ${aiLabel}`.trim(),
   };
   return text[step] ?? '';

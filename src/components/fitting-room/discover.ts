@@ -35,6 +35,7 @@ export interface Discovered {
   movedVariant?: string;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: page JSON (JSON-LD, theme product JSON) follows no schema we control; every value read is checked with str() or typeof first.
 type Json = Record<string, unknown> & { [key: string]: any };
 
 interface ShopifyProduct {
@@ -99,7 +100,7 @@ export function inferCategory(text: string | undefined | null): Category | undef
   return best;
 }
 
-const parse = (text: string | null): any => {
+const parse = (text: string | null): unknown => {
   try {
     return JSON.parse(text ?? '');
   } catch {
@@ -121,13 +122,13 @@ function nearest(element: Element, selector: string): Element[] {
 /** `image` of schema.org: a URL, an ImageObject, or a list of either. */
 function firstImage(image: unknown): string | undefined {
   const first = Array.isArray(image) ? image[0] : image;
-  if (typeof first == 'string') return first || undefined;
+  if (typeof first === 'string') return first || undefined;
   const object = first as Json | undefined;
   return str(object?.url ?? object?.contentUrl);
 }
 
 function imageSrc(image: string | { src?: string } | null | undefined): string | undefined {
-  return typeof image == 'string' ? image || undefined : str(image?.src);
+  return typeof image === 'string' ? image || undefined : str(image?.src);
 }
 
 function variantImage(variant: ShopifyVariant | undefined): string | undefined {
@@ -136,7 +137,7 @@ function variantImage(variant: ShopifyVariant | undefined): string | undefined {
 
 function isType(node: Json, type: string): boolean {
   const types = ([] as unknown[]).concat(node?.['@type'] ?? []);
-  return types.some((value) => typeof value == 'string' && value.replace(/^.*[/:]/, '') === type);
+  return types.some((value) => typeof value === 'string' && value.replace(/^.*[/:]/, '') === type);
 }
 
 /** Every JSON-LD node of the given scripts, `@graph` and arrays flattened. */
@@ -144,7 +145,7 @@ function ldNodes(scripts: Element[]): Json[] {
   const nodes: Json[] = [];
   const visit = (value: unknown) => {
     if (Array.isArray(value)) value.forEach(visit);
-    else if (value && typeof value == 'object') {
+    else if (value && typeof value === 'object') {
       nodes.push(value as Json);
       visit((value as Json)['@graph']);
     }
@@ -164,7 +165,7 @@ function ldVariant(product: Json | undefined, variantId: string | undefined): Js
   const candidates = ([] as Json[]).concat(product.hasVariant ?? [], product.offers ?? []);
   return candidates.find(
     (variant) =>
-      variant && (str(variant.sku) === variantId || str(variant.productID) === variantId || [variant['@id'], variant.url].some((url) => typeof url == 'string' && url.includes(`variant=${variantId}`))),
+      variant && (str(variant.sku) === variantId || str(variant.productID) === variantId || [variant['@id'], variant.url].some((url) => typeof url === 'string' && url.includes(`variant=${variantId}`))),
   );
 }
 
@@ -172,7 +173,7 @@ function shopifyJson(element: Element): { product?: ShopifyProduct; variants: Sh
   let product: ShopifyProduct | undefined;
   const variants: ShopifyVariant[] = [];
   for (const script of nearest(element, SHOPIFY_JSON)) {
-    const json = parse(script.textContent);
+    const json = parse(script.textContent) as Json | Json[] | undefined;
     if (Array.isArray(json)) variants.push(...json);
     else if (json?.variants) {
       product ??= json;
@@ -270,7 +271,7 @@ export async function discover(element: Element, variantId?: string | null): Pro
     garment = imageSrc(product?.featured_image) ?? imageSrc(product?.images?.[0]);
   }
 
-  const ldCategory = typeof ld?.category == 'string' ? ld.category : str(ld?.category?.name);
+  const ldCategory = typeof ld?.category === 'string' ? ld.category : str(ld?.category?.name);
   const wooCategories = document.querySelector('.product[class*="product_cat-"]')?.className.match(/product_cat-[\w-]+/g)?.join(' ').replace(/product_cat-|-/g, ' ');
   const category = [product?.product_type ?? product?.type, analytics?.product?.type, ldCategory, wooCategories, product?.title, ld?.name, pageMeta('og:title')]
     .map(inferCategory)

@@ -85,7 +85,9 @@ export class FittingRoom extends HTMLElement {
 
   connectedCallback() {
     connected.add(this);
-    trackVariants((update) => connected.forEach((element) => element.#followVariant(update)));
+    trackVariants((update) => {
+      for (const element of connected) element.#followVariant(update);
+    });
     if (this.#button) return;
     const root = this.attachShadow({ mode: 'open' });
     // A constructed sheet rather than <style>: it is allowed under a CSP without 'unsafe-inline'.
@@ -193,5 +195,4 @@ export class FittingRoom extends HTMLElement {
 defineAttributeProperties(FittingRoom.prototype, (element, property) => discovered.get(element)?.[property as keyof Discovered]);
 
 // The attribute properties, typed from the same table that defines them.
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the class.
 export interface FittingRoom extends FittingRoomAttributes {}

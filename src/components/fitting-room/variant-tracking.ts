@@ -30,9 +30,7 @@ interface ShopifyVariant {
   featured_image?: { src?: string } | null;
 }
 
-interface JQueryLike {
-  (target: Document): { on(type: string, handler: (event: Event, data?: WooVariation) => void): unknown };
-}
+type JQueryLike = (target: Document) => { on(type: string, handler: (event: Event, data?: WooVariation) => void): unknown };
 
 interface WooVariation {
   variation_id?: number;
@@ -113,7 +111,7 @@ function send(update: VariantUpdate) {
 }
 
 function hookGlobals() {
-  if (!dawn && typeof subscribe == 'function' && typeof PUB_SUB_EVENTS == 'object' && PUB_SUB_EVENTS?.variantChange) {
+  if (!dawn && typeof subscribe === 'function' && typeof PUB_SUB_EVENTS === 'object' && PUB_SUB_EVENTS?.variantChange) {
     dawn = true;
     subscribe(PUB_SUB_EVENTS.variantChange, ({ data = {} }) => {
       const id = data.sectionId;
@@ -122,7 +120,7 @@ function hookGlobals() {
     });
   }
   const $ = (window as unknown as { jQuery?: JQueryLike }).jQuery;
-  if (!jquery && typeof $ == 'function') {
+  if (!jquery && typeof $ === 'function') {
     jquery = true;
     $(document)
       .on('found_variation', (event, variation) =>

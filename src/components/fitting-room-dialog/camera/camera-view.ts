@@ -153,7 +153,7 @@ export class CameraView implements View, ReactiveController {
   /** The frame as it was seen (centre 3:4), never mirrored: text on clothes must read the right way round. */
   async #capture() {
     const video = this.host.renderRoot.querySelector<HTMLVideoElement>('video.live');
-    if (!video || !video.videoWidth) return;
+    if (!video?.videoWidth) return;
     const { videoWidth: width, videoHeight: height } = video;
     const sw = width / height > RATIO ? Math.round(height * RATIO) : width;
     const sh = width / height > RATIO ? height : Math.round(width / RATIO);

@@ -74,6 +74,6 @@ export type CartRefusal = 'cartSoldOut' | 'cartLimit' | 'cartRefused' | 'cartOpt
 /** The strings for the dialog's `locale` (its language, e.g. `de` or `pt`), the merchant's overrides applied. */
 export function cartStrings(locale: string, overrides: unknown): CartStrings {
   const base = CART_STRINGS[locale.split(/[-_]/)[0].toLowerCase() as keyof typeof CART_STRINGS] ?? CART_STRINGS.en;
-  const given = overrides && typeof overrides == 'object' ? (overrides as Record<string, unknown>) : {};
-  return Object.fromEntries(Object.entries(base).map(([key, text]) => [key, typeof given[key] == 'string' ? given[key] : text])) as CartStrings;
+  const given = overrides && typeof overrides === 'object' ? (overrides as Record<string, unknown>) : {};
+  return Object.fromEntries(Object.entries(base).map(([key, text]) => [key, typeof given[key] === 'string' ? given[key] : text])) as CartStrings;
 }

@@ -78,7 +78,7 @@ export async function addOnShopify(shopify: ShopifyGlobal, variantId: string, so
     return { refused: refusalOf(reason, status === 422 ? 'cartLimit' : status >= 400 && status < 500 ? 'cartRefused' : 'cartFailed') };
   }
   refreshTheme(dawnCart, body);
-  if (typeof publish == 'function' && typeof PUB_SUB_EVENTS == 'object' && PUB_SUB_EVENTS?.cartUpdate) {
+  if (typeof publish === 'function' && typeof PUB_SUB_EVENTS === 'object' && PUB_SUB_EVENTS?.cartUpdate) {
     publish(PUB_SUB_EVENTS.cartUpdate, { source: 'fitting-room', productVariantId: variantId, cartData: body });
   }
   settle({ cart: summary(await fetch(`${root}cart.js`, { credentials: 'same-origin' }).then((cart) => cart.json() as Promise<AjaxCart>).catch(() => undefined)) });

@@ -12,9 +12,7 @@ export interface WooParams {
   cart_url?: string;
 }
 
-interface JQueryLike {
-  (target: Element): { trigger(type: string, data?: unknown[]): unknown };
-}
+type JQueryLike = (target: Element) => { trigger(type: string, data?: unknown[]): unknown };
 
 export async function addOnWooCommerce(params: WooParams, productId: string, variantId: string | undefined): Promise<CartOutcome> {
   const url = (params.wc_ajax_url ?? '/?wc-ajax=%%endpoint%%').replace('%%endpoint%%', 'add_to_cart');

@@ -2,7 +2,7 @@
  * The block's editor UI, without a build step: the settings in the sidebar, a placeholder
  * button on the canvas. The page itself is rendered on the server (fitting_room_render).
  */
-(function (wp) {
+((wp) => {
   const { registerBlockType } = wp.blocks;
   const { createElement: el, Fragment } = wp.element;
   const { InspectorControls, useBlockProps } = wp.blockEditor;
