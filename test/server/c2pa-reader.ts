@@ -35,7 +35,8 @@ export interface C2paReading {
 /** Reads and validates an image's C2PA manifest store with the C2PA project's own reader (c2pa-rs as WASM). */
 export async function readC2pa(bytes: Uint8Array, contentType: string): Promise<C2paReading> {
   const wasm = createRequire(import.meta.url).resolve('@contentauth/c2pa-wasm/c2pa.wasm');
-  await (ready ??= init({ module_or_path: readFileSync(wasm) }));
+  ready ??= init({ module_or_path: readFileSync(wasm) });
+  await ready;
   const reader = await WasmReader.fromBytes(contentType, bytes);
   const store = JSON.parse(reader.json()) as { validation_status?: C2paReading['problems'] };
   return { problems: store.validation_status ?? [], manifest: reader.activeManifest() };

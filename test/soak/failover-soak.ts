@@ -71,7 +71,9 @@ function prng(seed: number) {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const count = (record: Record<string, number>, key: string) => void (record[key] = (record[key] ?? 0) + 1);
+const count = (record: Record<string, number>, key: string) => {
+  record[key] = (record[key] ?? 0) + 1;
+};
 
 async function photo(seed: number): Promise<Blob> {
   const shade = (n: number) => 40 + ((seed * n) % 180);

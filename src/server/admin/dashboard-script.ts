@@ -5,7 +5,7 @@
  * every table with textContent only: product ids come from shoppers' browsers and are never
  * parsed as HTML. Charts are uPlot's (loaded before it); each has a table alternative.
  */
-export const DASHBOARD_SCRIPT = String.raw`'use strict';
+export const DASHBOARD_SCRIPT = `'use strict';
 (function () {
   var main = document.getElementById('dashboard');
   var status = document.getElementById('status');

@@ -161,5 +161,5 @@ export function aggregatesCsv(days: { day: string; aggregates: DayAggregates }[]
       }
     }
   }
-  return lines.join('\r\n') + '\r\n';
+  return `${lines.join('\r\n')}\r\n`;
 }

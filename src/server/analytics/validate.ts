@@ -11,6 +11,7 @@ const MAX_VALUE = 1e9;
 
 const ARMS: readonly Arm[] = ['treatment', 'holdout'];
 /** Printable and free of the separators the aggregate fields use (tab) and of line breaks. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are exactly what an id may not hold.
 const ID = /^[^\u0000-\u001f\u007f]{1,200}$/;
 const EXPERIMENT = /^[A-Za-z0-9._:-]{1,64}$/;
 const CODE = /^[A-Za-z0-9_.-]{1,64}$/;

@@ -114,7 +114,7 @@ export class ProviderPool {
     if (!trouble) return this.breakers.succeeded(name);
     if (trouble === 'credits') {
       const until = await this.breakers.pause(name);
-      this.log.error('provider.paused', { provider: name, until: new Date(until).toISOString(), action: 'Top up the provider account, then reset it: POST /admin/providers/' + name + '/reset.' });
+      this.log.error('provider.paused', { provider: name, until: new Date(until).toISOString(), action: `Top up the provider account, then reset it: POST /admin/providers/${name}/reset.` });
       return;
     }
     if (await this.breakers.failed(name)) this.log.warn('provider.breaker_open', { provider: name, code: failure.code, providerCode: failure.providerCode });

@@ -27,5 +27,5 @@ export function renderProviderGauges(statuses: readonly ProviderStatus[], shop: 
     '# TYPE fitting_room_daily_limit gauge',
     `fitting_room_daily_limit ${shop.limit}`,
   ];
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -43,7 +43,7 @@ export function readRouting(env: Env, known?: readonly string[]): RoutingConfig 
   if (env.FITTING_ROOM_PROVIDERS && env.FITTING_ROOM_PROVIDER) mistakes.push('FITTING_ROOM_PROVIDER and FITTING_ROOM_PROVIDERS are both set; keep FITTING_ROOM_PROVIDERS (the list) only.');
   const providers = (env.FITTING_ROOM_PROVIDERS ? list(env.FITTING_ROOM_PROVIDERS) : [env.FITTING_ROOM_PROVIDER || 'sandbox']).map((name) => name.toLowerCase());
   const variable = env.FITTING_ROOM_PROVIDERS ? 'FITTING_ROOM_PROVIDERS' : 'FITTING_ROOM_PROVIDER';
-  providers.forEach((name) => checkName(name, variable));
+  for (const name of providers) checkName(name, variable);
   if (new Set(providers).size !== providers.length) mistakes.push(`${variable} names a provider twice: "${env.FITTING_ROOM_PROVIDERS}".`);
 
   const routes: RoutingConfig['routes'] = {};
