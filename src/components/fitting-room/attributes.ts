@@ -25,6 +25,9 @@ const ATTRIBUTES = {
   discover: 'discover',
   theme: 'theme',
   hint: 'hint',
+  analytics: 'analytics',
+  holdout: 'holdout',
+  experiment: 'experiment',
   variants: json<Variant[]>('variants'),
   strings: json<Partial<Strings>>('strings'),
 } as const;
