@@ -4,7 +4,7 @@ import type { Arm } from '../analytics-contract.js';
 export const ARM_KEY = 'fitting-room:arm';
 
 /** The experiment a holdout share belongs to: the merchant's `experiment` name and the share, so changing either re-assigns every browser. */
-export const experimentId = (share: number, name?: string | null) => `${name || 'default'}@${share}`;
+export const experimentId = (share: number, name?: string | null) => `${name || 'default'}/${share}`;
 
 /**
  * The arm of this browser in `experiment`: the one stored under `ARM_KEY` when it belongs to

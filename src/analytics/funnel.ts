@@ -38,7 +38,7 @@ export function watch(element: Element & { tracking?: Tracking }, token: () => s
       const { productId, variantId, code } = (domEvent as CustomEvent<FittingRoomDetail & { code?: string }>).detail;
       if (type == 'submit') submittedAt = performance.now();
       const event: AnalyticsEvent = {
-        name: type.replace('-', '_') as FunnelEvent,
+        name: type.replaceAll('-', '_') as FunnelEvent,
         arm,
         experiment,
         productId,
