@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import '../../src/fitting-room.js';
-import type { AnalyticsEvent, EventBatch } from '../../src/analytics-contract.js';
+import type { AnalyticsEvent, Arm, EventBatch } from '../../src/analytics-contract.js';
 import type { FittingRoom } from '../../src/components/fitting-room/fitting-room.component.js';
 import { buttonByText, dialogRoot, drawPhoto, firstVisit, mount, nativeDialog, pickFile, waitFor } from './helpers.js';
 
@@ -33,7 +33,7 @@ function installGtag(consent?: 'denied' | 'granted') {
   if (consent) page.gtag('consent', 'default', { analytics_storage: consent, ad_storage: 'denied' });
 }
 /** The `gtag('event', name, params)` calls, as [name, params]. */
-const gtagEvents = () => (page.dataLayer ?? []).map((entry) => [...(entry as ArrayLike<unknown>)]).filter((args) => args[0] === 'event').map((args) => [args[1], args[2]] as [string, Record<string, unknown>]);
+const gtagEvents = () => (page.dataLayer ?? []).map((entry) => Array.from(entry as ArrayLike<unknown>)).filter((args) => args[0] === 'event').map((args) => [args[1], args[2]] as [string, Record<string, unknown>]);
 
 /** Shopify's storefront globals: a publish that records, and the Customer Privacy API. */
 function installShopify(analyticsAllowed = true) {
@@ -264,7 +264,7 @@ describe('the holdout on the page', () => {
     form.addEventListener('submit', (event) => event.preventDefault());
     form.requestSubmit();
     expect(localStorage.getItem('fitting-room:arm')).to.match(/^(holdout|treatment):spring\/0\.1$/);
-    const arm = localStorage.getItem('fitting-room:arm')!.split(':')[0];
+    const arm = localStorage.getItem('fitting-room:arm')!.split(':')[0] as Arm;
     expect(beacons.events().filter((event) => event.name !== 'impression')).to.deep.equal([
       { name: 'exposure', arm, experiment: 'spring/0.1', productId: 'everyday-tee' },
       { name: 'add_to_cart', arm, experiment: 'spring/0.1', productId: 'everyday-tee' },
