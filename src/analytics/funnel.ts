@@ -26,6 +26,8 @@ export function watch(element: Element & { tracking?: Tracking }, token: () => s
   const page = window as { gtag?: unknown; dataLayer?: unknown; Shopify?: { analytics?: unknown } };
   const on = { ga4: tracking.on('ga4') && !!(page.gtag || page.dataLayer), shopify: tracking.on('shopify') && !!page.Shopify?.analytics };
   const tools = on.ga4 || on.shopify ? import('./tools.js') : undefined;
+  // On Shopify, add-to-carts reach the collector through the Web Pixel (Shopify's own event), not twice.
+  const collected = (type: string) => tracking.on('proxy') && !(type == 'add-to-cart' && 'Shopify' in window);
   const queue: AnalyticsEvent[] = [];
   let submittedAt = 0;
   const flush = () => {
@@ -48,7 +50,7 @@ export function watch(element: Element & { tracking?: Tracking }, token: () => s
         // The widget's own "Add to cart" is on a try-on result.
         triedOn: type == 'add-to-cart' || undefined,
       };
-      if (tracking.on('proxy')) queue.push(event);
+      if (collected(type)) queue.push(event);
       void tools?.then((loaded) => loaded.deliver(event, on));
     });
   }
