@@ -6,6 +6,7 @@ import type { AnalyticsEvent, EventBatch } from '../../src/analytics-contract.js
 import { CHROMIUM_ARGS, closeDialog, tryOn, watchErrors } from './embed/browser.js';
 import { shopperPhoto, startHost, type Host } from './embed/host.js';
 import { RESERVE_RULE } from './embed/pages.js';
+import { ASSETS_PATH, fakeProduct, renderBlock } from './embed/shopify.js';
 
 /**
  * The randomized holdout on a real page, in real Chromium with the built widget: what a
@@ -30,13 +31,18 @@ ${script}
 
 beforeAll(async () => {
   if (!existsSync(fileURLToPath(new URL('../../dist/widget/fitting-room.js', import.meta.url)))) throw new Error('dist/widget is missing: run `npx vite build` first.');
-  host = await startHost();
+  // The Shopify block's asset_url: the built widget, as the extension's assets/ would hold it.
+  host = await startHost({ mounts: { [ASSETS_PATH]: fileURLToPath(new URL('../../dist/widget/', import.meta.url)) } });
   host.page('/all-holdout', productPage('holdout="1"', '<script type="module" src="/widget/fitting-room.js" blocking="render"></script>'));
   host.page('/all-holdout-unblocked', productPage('holdout="1"'));
   host.page('/half', productPage('holdout="0.5" experiment="e2e"'));
   host.page('/no-holdout', productPage(''));
   // The theme's add to cart, as a form post: answered here so the page stays.
   host.page('/cart/add', 'added');
+  // The Shopify app block, rendered from its Liquid with the merchant's holdout setting at 100%.
+  const block = await renderBlock('fitting-room', fakeProduct(host.url), { holdout: 100, experiment: 'spring' }, host.url);
+  host.page('/products/holdout-tee', `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Tee</title><script>window.Shopify = { routes: { root: '/' } };</script></head>
+<body><main><h1>Tee</h1>${block}<p id="after">Free returns.</p></main></body></html>`);
   photo = await shopperPhoto();
   browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 });
@@ -129,6 +135,20 @@ describe('the holdout, in Chromium with the built widget', () => {
     await expect.poll(() => seen.events.map((event) => event.name)).toEqual(['exposure', 'impression', 'open', 'consent', 'photo', 'submit', 'result']);
     expect(seen.batches.map((batch) => !!batch.token)).toEqual([false, false, true]);
     expect(seen.scripts.some((script) => /^tools-/.test(script)), 'no GA4/Shopify chunk on a page without them').toBe(false);
+    await context.close();
+  });
+
+  it('the Shopify block with a 100% holdout setting: no button, the exposure goes through the App Proxy path, no discovery', async () => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    const page = await context.newPage();
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(`${request.method()} ${new URL(request.url()).pathname}`));
+    await page.goto(`${host.url}/products/holdout-tee`);
+    await page.waitForFunction(() => customElements.get('fitting-room'));
+    await expect.poll(() => requests.filter((request) => request.startsWith('POST'))).toEqual(['POST /apps/fitting-room/events']);
+    expect(await page.evaluate(() => [document.querySelector('fitting-room')!.getAttribute('holdout'), localStorage.getItem('fitting-room:arm')])).toEqual(['1', 'holdout:spring/1']);
+    expect(await page.evaluate(() => !!document.querySelector('fitting-room')!.shadowRoot)).toBe(false);
+    expect(requests.filter((request) => /\.js$/.test(request)).map((request) => request.split('/').pop())).toEqual(['fitting-room.js']);
     await context.close();
   });
 
