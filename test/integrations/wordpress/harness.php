@@ -130,6 +130,9 @@ ob_start();
 do_action( 'woocommerce_after_add_to_cart_form' );
 $out['woocommerce_off'] = ob_get_clean();
 
+$GLOBALS['fr']['options']['fitting_room_options'] = array( 'endpoint' => '/fitting-room', 'holdout' => 10, 'experiment' => 'spring "sale"' );
+$out['with_holdout'] = $shortcode( array( 'garment' => '/wp-content/uploads/tee.png', 'analytics' => 'ga4' ) );
+$out['sanitized_holdout'] = fitting_room_sanitize_options( array( 'holdout' => '75', 'experiment' => '<i>x</i>' ) );
 $out['sanitized'] = fitting_room_sanitize_options( array( 'endpoint' => ' javascript:alert(1) ', 'label' => '<b>Hi</b>', 'auto_insert' => '1', 'script_url' => 'https://cdn.example/fitting-room.js' ) );
 $out['modules'] = $GLOBALS['fr']['modules'];
 $out['scripts'] = $GLOBALS['fr']['scripts'];
