@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Plugin } from 'vite';
 import { defineConfig, type ViteUserConfig as UserConfig } from 'vitest/config';
+import { minifyLitTemplatesPlugin } from './src/build/minify-lit-templates.js';
 
 /**
  * `virtual:libheif-wasm` → the URL of libheif's .wasm, emitted as a file next to the chunks.
@@ -18,29 +19,6 @@ const libheifWasm: Plugin = {
     return `export default import.meta.ROLLUP_FILE_URL_${this.emitFile({ type: 'asset', name: 'libheif.wasm', source })};`;
   },
 };
-/**
- * Collapses whitespace and comments in the widget's CSS (Lit `css` templates and the loader's
- * sheet) at build time: ≈ 320 B gzip less in what a try-on loads, bytes the analytics funnel
- * spends instead. Our styles have no strings whose spacing matters; interpolations are kept.
- */
-const minifyCss = (text: string) =>
-  text
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .replace(/\s+/g, ' ')
-    .replace(/ ?([{};,]) ?/g, '$1')
-    .replace(/: /g, ':')
-    .replace(/ !important/g, '!important');
-const cssWhitespace: Plugin = {
-  name: 'fitting-room:css-whitespace',
-  enforce: 'pre',
-  transform(code, id) {
-    if (!/[\\/]src[\\/]components[\\/].*\.ts$/.test(id)) return null;
-    return code.replace(/(\bcss|\bloaderStyles = )`([^`]*)`/g, (_, tag: string, body: string) => {
-      const parts = body.split(/(\$\{[^}]*\})/);
-      return `${tag}\`${parts.map((part, index) => (index % 2 ? part : minifyCss(part))).join('')}\``;
-    });
-  },
-};
 /** Flat, beside the loader (see below), for the worker and the .wasm too. */
 const names = { entryFileNames: '[name]-[hash].js', chunkFileNames: '[name]-[hash].js', assetFileNames: '[name]-[hash][extname]' };
 
@@ -52,7 +30,8 @@ const names = { entryFileNames: '[name]-[hash].js', chunkFileNames: '[name]-[has
 const widget: UserConfig = {
   // Relative URLs for chunks, the photo worker and the .wasm: the widget works from any path.
   base: './',
-  plugins: [libheifWasm, cssWhitespace],
+  // The templates' indentation is not for shop pages (src/build/minify-lit-templates.ts).
+  plugins: [libheifWasm, minifyLitTemplatesPlugin],
   // The photo worker (src/photo/photo.worker.ts) is a module worker file of its own, same origin as the widget.
   worker: { format: 'es', plugins: () => [libheifWasm], rolldownOptions: { output: { ...names, minify: true } } },
   // Library mode leaves `process.env.NODE_ENV` in place; shop pages have no `process`.

@@ -11,12 +11,13 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { serve, type ServerType } from '@hono/node-server';
+import type { ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context } from 'hono';
 import type { ErrorEnvelope } from '../src/contract.js';
 import { readConfig } from '../src/server/config.js';
 import { createNodeProxy } from '../src/server/node.js';
+import { serveWithEnvelopes } from '../src/server/node-errors.js';
 import { parseArgs } from 'node:util';
 import { EMULATED_PROVIDERS, startEmulator, type EmulatedProvider, type Emulator } from '../test/emulators/harness.js';
 import { ensureDemoAssets } from './assets.js';
@@ -109,7 +110,7 @@ const stripPrefix = (prefix: string) => (path: string) => path.slice(prefix.leng
 
 function listen(app: Hono, port: number, host: string): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(server));
+    const server = serveWithEnvelopes({ fetch: app.fetch, port, hostname: host }, () => resolve(server));
     server.once('error', reject);
   });
 }

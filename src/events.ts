@@ -38,7 +38,10 @@ export interface FittingRoomEventMap {
   'fitting-room:error': CustomEvent<FittingRoomDetail & { code: FailureCode; message: string }>;
   /** The dialog closed; work in flight was canceled and server copies deleted. */
   'fitting-room:close': CustomEvent<FittingRoomDetail>;
-  /** "Add to cart" on a result. Cancelable: `preventDefault()` keeps the dialog open. */
+  /**
+   * "Add to cart" on a result. Unless canceled, Shopify and WooCommerce pages get the item added to
+   * their cart by the widget; elsewhere the dialog closes. `preventDefault()` adds nothing and keeps it open.
+   */
   'fitting-room:add-to-cart': CustomEvent<FittingRoomDetail>;
 }
 

@@ -30,13 +30,13 @@ const onSubmit = (event: Event) => (event.target as Element).matches('form[actio
  * The element's arm (drawn once per experiment and kept in one storage key), with the exposure
  * sent; in the treatment arm the impression follows when the button first scrolls into view.
  */
-export function track(element: HTMLElement & { holdout: string | null; experiment: string | null; analytics: string | null; productId: string | null }): Tracking {
+export function track(element: HTMLElement & Record<'endpoint' | 'holdout' | 'experiment' | 'analytics' | 'productId', string | null>): Tracking {
   const share = Number(element.holdout);
   const experiment = experimentId(share, element.experiment);
   const arm = assignArm(share, experiment, () => localStorage);
   const shopify = 'Shopify' in window;
   // The endpoint discovery would find: the platform's route to the proxy.
-  const url = (element.getAttribute('endpoint') ?? (shopify ? '/apps' : '') + '/fitting-room').replace(/\/*$/, '/events');
+  const url = (element.endpoint ?? (shopify ? '/apps' : '') + '/fitting-room').replace(/\/*$/, '/events');
   const tracking: Tracking = {
     arm,
     experiment,

@@ -47,6 +47,7 @@ export async function preparePhoto(file: Blob, { maxLongSide = 1024, quality = 0
     const scale = ANALYSIS_LONG_SIDE / Math.max(plan.sw, plan.sh);
     const small = new OffscreenCanvas(Math.max(3, Math.round(plan.sw * scale)), Math.max(3, Math.round(plan.sh * scale)));
     const smallContext = small.getContext('2d', { willReadFrequently: true })!;
+    onWhite(smallContext, small.width, small.height);
     smallContext.drawImage(bitmap, plan.sx, plan.sy, plan.sw, plan.sh, 0, 0, small.width, small.height);
     const stats = greyStats(smallContext.getImageData(0, 0, small.width, small.height).data, small.width, small.height);
     const checks = judgePhoto(bitmap.width, bitmap.height, stats);
@@ -55,6 +56,7 @@ export async function preparePhoto(file: Blob, { maxLongSide = 1024, quality = 0
     const canvas = new OffscreenCanvas(plan.width, plan.height);
     const context = canvas.getContext('2d', { alpha: false })!;
     context.imageSmoothingQuality = 'high';
+    onWhite(context, plan.width, plan.height);
     context.drawImage(bitmap, plan.sx, plan.sy, plan.sw, plan.sh, 0, 0, plan.width, plan.height);
     const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality });
     const encoded = performance.now();
@@ -88,4 +90,10 @@ async function decode(file: Blob, format: ImageFormat): Promise<ImageBitmap> {
     console.warn('[fitting-room] HEIC decoding failed', error);
     throw new PhotoError('HEIC_UNSUPPORTED');
   }
+}
+
+/** A cut-out (transparent) photo goes on white, as a shop would show it: an opaque canvas starts black. */
+function onWhite(context: OffscreenCanvasRenderingContext2D, width: number, height: number) {
+  context.fillStyle = '#fff';
+  context.fillRect(0, 0, width, height);
 }

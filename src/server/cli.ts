@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-import { serve } from '@hono/node-server';
 import { ConfigError, readConfig, type ProxyConfig } from './config.js';
+import { serveWithEnvelopes } from './node-errors.js';
 import { createNodeProxy, type NodeProxy } from './node.js';
 
-/** `fitting-room-proxy`: the proxy alone on Node, configured by environment variables (README). */
+/** `fitting-room-proxy`: the proxy alone on Node, configured by environment variables (server/README.md). */
 async function main() {
   let config: ProxyConfig;
   let proxy: NodeProxy;
@@ -18,7 +18,7 @@ async function main() {
     process.exit(1);
   }
   const port = Number(process.env.PORT || 8787);
-  const server = serve({ fetch: proxy.app.fetch, port, hostname: process.env.HOST }, (info) => {
+  const server = serveWithEnvelopes({ fetch: proxy.app.fetch, port, hostname: process.env.HOST }, (info) => {
     console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', event: 'listening', port: info.port, provider: config.provider, basePath: config.basePath || '/' }));
   });
   const stop = async () => {

@@ -34,6 +34,21 @@ export function nonNegative(value: string | undefined, fallback: number, name: s
   return number;
 }
 
+/** A whole number (counts; 0 usually turns a limit off), or `fallback` when unset. */
+export function wholeNumber(value: string | undefined, fallback: number, name: string): number {
+  if (value == null || value === '') return fallback;
+  if (!/^\d+$/.test(value.trim())) throw new ConfigError(`${name} must be a whole number, got "${value}".`);
+  return Number(value);
+}
+
+/** A number greater than zero, or `fallback` when unset. */
+export function positive(value: string | undefined, fallback: number, name: string): number {
+  if (value == null || value === '') return fallback;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new ConfigError(`${name} must be a positive number, got "${value}".`);
+  return number;
+}
+
 /** true/false (also 1/0, yes/no), or undefined when unset. */
 export function flag(value: string | undefined, name: string): boolean | undefined {
   if (value == null || value === '') return undefined;

@@ -1,10 +1,11 @@
-import { ConfigError, flag, limit, list, nonNegative, parseUrl } from './config-values.js';
+import { ConfigError, flag, limit, list, nonNegative, parseUrl, positive, wholeNumber } from './config-values.js';
+import { DEFAULT_STREAM_LIMITS, type StreamLimits } from './event-stream-policy.js';
 import type { Limit } from './rate-limit.js';
 
 export { ConfigError };
 
 /**
- * The proxy's whole configuration, read once from environment variables (see README,
+ * The proxy's whole configuration, read once from environment variables (see server/README.md,
  * "Run the proxy"). Everything else takes a `ProxyConfig`, so tests and embedders can
  * build one without touching `process.env`.
  */
@@ -27,6 +28,8 @@ export interface ProxyConfig {
   dataDir: string;
   /** Development mode: plain-http garment URLs allowed, a secret generated when unset. */
   dev: boolean;
+  /** Garment images may come over plain http (`FITTING_ROOM_ALLOW_HTTP_GARMENTS`, or development): staging shops only. */
+  allowHttpGarments: boolean;
   /** Per uploaded image. */
   maxImageBytes: number;
   /** Decoded pixels per image, checked from the header before any full decode. */
@@ -39,6 +42,8 @@ export interface ProxyConfig {
     jobsPerOrigin: Limit;
     sessionsPerIp: Limit;
   };
+  /** Open event streams per session and per address, and their lifetime (event-stream-policy.ts). */
+  streams: StreamLimits;
   /** Upstream try-on runs per UTC day across all instances; 0 = no cap. Cache hits are free. */
   dailyJobLimit: number;
   /** Bearer token for `GET /metrics`; open when unset. */
@@ -108,6 +113,7 @@ export function readConfig(env: Env, { dev = false }: { dev?: boolean } = {}): P
     tokenTtlSeconds,
     dataDir: env.FITTING_ROOM_DATA_DIR || `${env.TMPDIR || '/tmp'}/fitting-room`,
     dev,
+    allowHttpGarments: flag(env.FITTING_ROOM_ALLOW_HTTP_GARMENTS, 'FITTING_ROOM_ALLOW_HTTP_GARMENTS') ?? dev,
     maxImageBytes: 10 * 1024 * 1024,
     maxImagePixels: 50_000_000,
     trustedProxies: list(env.FITTING_ROOM_TRUSTED_PROXIES),
@@ -116,6 +122,11 @@ export function readConfig(env: Env, { dev = false }: { dev?: boolean } = {}): P
       jobsPerIp: limit('jobs-per-ip', env.FITTING_ROOM_JOBS_PER_IP, 60, 600),
       jobsPerOrigin: limit('jobs-per-origin', env.FITTING_ROOM_JOBS_PER_ORIGIN, 2000, 600),
       sessionsPerIp: limit('sessions-per-ip', env.FITTING_ROOM_SESSIONS_PER_IP, 60, 600),
+    },
+    streams: {
+      perSession: wholeNumber(env.FITTING_ROOM_STREAMS_PER_SESSION, DEFAULT_STREAM_LIMITS.perSession, 'FITTING_ROOM_STREAMS_PER_SESSION'),
+      perAddress: wholeNumber(env.FITTING_ROOM_STREAMS_PER_IP, DEFAULT_STREAM_LIMITS.perAddress, 'FITTING_ROOM_STREAMS_PER_IP'),
+      lifetimeMs: 1000 * positive(env.FITTING_ROOM_STREAM_LIFETIME_S, DEFAULT_STREAM_LIMITS.lifetimeMs / 1000, 'FITTING_ROOM_STREAM_LIFETIME_S'),
     },
     dailyJobLimit: nonNegative(env.FITTING_ROOM_DAILY_JOB_LIMIT, 0, 'FITTING_ROOM_DAILY_JOB_LIMIT'),
     metricsToken: env.FITTING_ROOM_METRICS_TOKEN || undefined,

@@ -18,7 +18,7 @@ import { S3Store } from './store-s3.js';
  * - images: `cleanImagePortable` (plain TypeScript: checks headers, strips metadata losslessly);
  * - photos and results: S3Store when `S3_BUCKET` is set (aws4fetch over fetch), else in memory;
  * - shared state: in memory, per process or isolate. RedisState speaks TCP through node-redis,
- *   which Workers do not offer; several instances need the Node proxy (README, "Deploy");
+ *   which Workers do not offer; several instances need the Node proxy (server/README.md, "Deploy");
  * - providers: the documented ones (plain fetch). The sandbox needs sharp: a clear ConfigError;
  * - garment URLs: the host allow-list and size cut-off of garment-source.ts, with the
  *   runtime's own fetch (the Node entry's DNS-pinning address guard needs node:dns).
@@ -84,7 +84,7 @@ export function createEdgeProxy(env: Env, options: EdgeProxyOptions = {}): EdgeP
       }
       // Workers stop the work a request started once its response is done unless told to
       // wait: keep the provider watchers (POST /jobs starts one) running. Without
-      // this a Worker's jobs never finish (a check under workerd showed it). See README, "Cloudflare Workers".
+      // this a Worker's jobs never finish (a check under workerd showed it). See server/README.md, "Cloudflare Workers".
       ctx?.waitUntil(proxy.jobs.settled());
       return response;
     },

@@ -24,9 +24,14 @@ export class ApiError extends Error {
     return { error: { code: this.code, message: this.message, retryable: this.retryable } };
   }
 
+  /** The answer's own headers: its content type, and `retry-after` when the error says when to come back. */
+  headers(): Record<string, string> {
+    const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+    if (this.options.retryAfter != null) headers['retry-after'] = String(Math.ceil(this.options.retryAfter));
+    return headers;
+  }
+
   toResponse(headers: Record<string, string> = {}): Response {
-    const extra: Record<string, string> = { ...headers, 'content-type': 'application/json; charset=utf-8' };
-    if (this.options.retryAfter != null) extra['retry-after'] = String(Math.ceil(this.options.retryAfter));
-    return new Response(JSON.stringify(this.toEnvelope()), { status: this.status, headers: extra });
+    return new Response(JSON.stringify(this.toEnvelope()), { status: this.status, headers: { ...headers, ...this.headers() } });
   }
 }

@@ -26,7 +26,7 @@ export function checkGarmentUrl(raw: string, policy: GarmentFetchPolicy): URL {
     throw new ApiError('BAD_REQUEST', 'The garment must be an absolute image URL.');
   }
   const schemeAllowed = url.protocol === 'https:' || (policy.allowHttp && url.protocol === 'http:');
-  if (!schemeAllowed) throw new ApiError('GARMENT_HOST_NOT_ALLOWED', `Garment URLs must use https (got ${url.protocol}).`);
+  if (!schemeAllowed) throw new ApiError('GARMENT_HOST_NOT_ALLOWED', `Garment URLs must use https (got ${url.protocol}); for an http staging shop, set FITTING_ROOM_ALLOW_HTTP_GARMENTS=true.`);
   if (url.username || url.password) throw new ApiError('GARMENT_HOST_NOT_ALLOWED', 'Garment URLs may not carry credentials.');
   if (!policy.allowedHosts.includes(url.host.toLowerCase())) {
     throw new ApiError('GARMENT_HOST_NOT_ALLOWED', `The proxy is not allowed to fetch images from ${url.host}; add it to FITTING_ROOM_GARMENT_HOSTS.`);
@@ -51,7 +51,7 @@ export async function fetchGarment(raw: string, policy: GarmentFetchPolicy, sign
     if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {
       await response.body?.cancel();
       if (hop >= MAX_REDIRECTS) throw new ApiError('GARMENT_FETCH_FAILED', 'The garment image URL redirects too many times.');
-      url = checkGarmentUrl(new URL(response.headers.get('location')!, url).href, policy);
+      url = checkGarmentUrl(redirectTarget(response.headers.get('location')!, url), policy);
       continue;
     }
     if (!response.ok || !response.body) {
@@ -59,6 +59,15 @@ export async function fetchGarment(raw: string, policy: GarmentFetchPolicy, sign
       throw new ApiError('GARMENT_FETCH_FAILED', `The garment image answered HTTP ${response.status}.`);
     }
     return readLimited(response, policy.maxBytes);
+  }
+}
+
+/** Where a redirect leads; a Location that is no URL cannot be checked against the allow-list, so it is refused like a host outside it. */
+function redirectTarget(location: string, from: URL): string {
+  try {
+    return new URL(location, from).href;
+  } catch {
+    throw new ApiError('GARMENT_HOST_NOT_ALLOWED', `The garment image at ${from.host} redirects to an address that is not a valid URL.`);
   }
 }
 

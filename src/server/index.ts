@@ -5,6 +5,7 @@
 export { createProxy, type Proxy, type ProxyDependencies } from './app.js';
 export { readConfig, ConfigError, type ProxyConfig, type S3Settings } from './config.js';
 export { createNodeProxy, type NodeProxy } from './node.js';
+export { serveWithEnvelopes, requestErrorResponse, answerClientError } from './node-errors.js';
 export { createLogger, silentLogger, type Logger } from './log.js';
 export { MemoryStore, type BlobStore } from './store.js';
 export { FileStore } from './store-file.js';

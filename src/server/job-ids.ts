@@ -1,4 +1,3 @@
-import { ApiError } from './errors.js';
 import { Recent } from './recent.js';
 import { base64url, randomId } from './session.js';
 
@@ -34,21 +33,20 @@ export class JobIds {
     return `${payload}.${await this.#sign(payload, sessionId)}`;
   }
 
-  /** The handle when `sessionId` owns `id`; JOB_NOT_FOUND otherwise (forged, foreign or malformed alike). */
-  async open(id: string, sessionId: string): Promise<JobHandle> {
+  /** The handle when `sessionId` owns `id`; undefined otherwise (forged, foreign or malformed alike). */
+  async open(id: string, sessionId: string): Promise<JobHandle | undefined> {
     const known = this.#owned.get(`${id}\n${sessionId}`);
     if (known) return known;
-    const notFound = new ApiError('JOB_NOT_FOUND', 'No such try-on job in this session.', { retryable: false });
     const [payload, signature, extra] = id.split('.');
-    if (!payload || !signature || extra !== undefined || id.length > 200) throw notFound;
-    if (!timingSafeEqual(signature, await this.#sign(payload, sessionId))) throw notFound;
+    if (!payload || !signature || extra !== undefined || id.length > 200) return undefined;
+    if (!timingSafeEqual(signature, await this.#sign(payload, sessionId))) return undefined;
     try {
       const [nonce, provider, createdAt] = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as [string, string, number];
       const handle = { nonce, provider, createdAt };
       this.#owned.set(`${id}\n${sessionId}`, handle);
       return handle;
     } catch {
-      throw notFound;
+      return undefined;
     }
   }
 

@@ -1,53 +1,13 @@
-import type { Category, JobError, JobStatus, JobView } from '../contract.js';
-import { TERMINAL_STATUSES } from '../contract.js';
-import { ApiError } from './errors.js';
+import type { JobStatus, JobView } from '../contract.js';
+import { JobServiceError } from './job-errors.js';
 import { JobIds } from './job-ids.js';
+import { type JobEvent, type JobInput, type JobRecord, type RunRecord, defaultMessage, hashParts, isTerminal, keys, runView, viewOf } from './job-records.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
 import { ProviderError, type PreparedImage, type ProviderAdapter, type ProviderFailure, type TryOnRequest } from './providers/types.js';
 import { randomId } from './session.js';
 import type { SharedState } from './state/types.js';
 import type { BlobStore } from './store.js';
-
-export interface JobInput {
-  personRef: string;
-  garments: { bytes: Uint8Array; contentType: PreparedImage['contentType'] }[];
-  category: Category;
-  productId?: string;
-  variantId?: string;
-}
-
-/** One shopper's try-on, as the browser knows it. Several jobs may share one upstream run. */
-export interface JobRecord {
-  id: string;
-  sessionId: string;
-  status: JobStatus;
-  progress?: number;
-  error?: JobError;
-  preview?: boolean;
-  personRef: string;
-  runKey: string;
-  resultKey?: string;
-  expiresAt: number;
-}
-
-/**
- * One upstream try-on, keyed by the hash of everything that determines its image (photo,
- * garments, category, provider). Identical requests attach to the same run while it works
- * and reuse its result afterwards: a repeat try-on costs no credits and is immediate.
- */
-interface RunRecord {
-  key: string;
-  status: JobStatus;
-  progress?: number;
-  upstreamId?: string;
-  resultKey?: string;
-  preview?: boolean;
-  error?: JobError;
-  garmentKeys: string[];
-  startedAt: number;
-  expiresAt: number;
-}
 
 export interface JobServiceOptions {
   provider: ProviderAdapter;
@@ -69,30 +29,11 @@ export interface JobServiceOptions {
   dailyJobLimit?: number;
 }
 
-/** What listeners receive: the new view and its event id. */
-export interface JobEvent {
-  id: number;
-  view: JobView;
-}
-
 const LEASE_MS = 30_000;
 const LEASE_RENEW_MS = 10_000;
 /** Progress changes smaller than this are not worth an event to every listening tab. */
 const PROGRESS_STEP = 0.01;
 
-const keys = {
-  job: (id: string) => `job:${id}`,
-  events: (id: string) => `job:${id}:events`,
-  final: (id: string) => `job:${id}:final`,
-  person: (ref: string) => `person:${ref}`,
-  idempotency: (sessionId: string, key: string) => `idem:${sessionId}:${key}`,
-  run: (key: string) => `run:${key}`,
-  runJobs: (key: string) => `run:${key}:jobs`,
-  lease: (key: string) => `run:${key}:lease`,
-  unavailable: 'provider:unavailable-until',
-};
-
-const isTerminal = (status: JobStatus) => TERMINAL_STATUSES.includes(status);
 
 /**
  * Owns every try-on job: it starts each upstream run once, watches it once (however many
@@ -131,19 +72,24 @@ export class JobService {
     return /^[A-Za-z0-9_-]{16,64}$/.test(ref) && (await this.#state.get(keys.person(ref))) === sessionId;
   }
 
+  /** Refuses (`person-ref-missing`) a `ref` that is not a stored photo of this session. */
+  async requirePerson(sessionId: string, ref: string): Promise<void> {
+    if (!(await this.hasPerson(sessionId, ref))) throw new JobServiceError('person-ref-missing');
+  }
+
   /** Returns the job an `Idempotency-Key` already made in this session, or undefined. */
   async findIdempotent(sessionId: string, key: string | undefined, fingerprint: string): Promise<JobRecord | undefined> {
     if (!key) return undefined;
     const entry = await this.#readJson<{ jobId: string; fingerprint: string }>(keys.idempotency(sessionId, key));
     if (!entry) return undefined;
-    if (entry.fingerprint !== fingerprint) throw new ApiError('IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was already used for a different request.', { retryable: false });
+    if (entry.fingerprint !== fingerprint) throw new JobServiceError('idempotency-conflict');
     return this.#readJson<JobRecord>(keys.job(entry.jobId));
   }
 
   /** Refuses new jobs while the provider account is out of credits. */
   async assertAvailable(): Promise<void> {
     const until = Number(await this.#state.get(keys.unavailable));
-    if (until > Date.now()) throw new ApiError('PROVIDER_UNAVAILABLE', 'Try-on is unavailable right now.', { retryable: false, retryAfter: (until - Date.now()) / 1000 });
+    if (until > Date.now()) throw new JobServiceError('provider-paused', (until - Date.now()) / 1000);
   }
 
   /** Starts a job; returns at once (the upstream work runs in the background). */
@@ -151,7 +97,7 @@ export class JobService {
     const { provider, metrics, store } = this.options;
     await this.assertAvailable();
     const person = (await this.hasPerson(sessionId, input.personRef)) ? await store.get(input.personRef) : undefined;
-    if (!person) throw new ApiError('PERSON_REF_NOT_FOUND', 'That photo is no longer stored; upload it again.', { retryable: false });
+    if (!person) throw new JobServiceError('person-ref-missing');
 
     const runKey = await hashParts([provider.name, input.category, person.bytes, ...input.garments.map((garment) => garment.bytes)]);
     const existing = await this.#readJson<RunRecord>(keys.run(runKey));
@@ -177,11 +123,11 @@ export class JobService {
     return (await this.#readJson<JobRecord>(keys.job(job.id))) ?? job;
   }
 
-  /** The session's job, or JOB_NOT_FOUND — the same answer for a missing id and someone else's. */
+  /** The session's job, or `not-found` — the same answer for a missing id and someone else's. */
   async get(sessionId: string, id: string): Promise<JobRecord> {
-    await this.#ids.open(id, sessionId);
+    if (!(await this.#ids.open(id, sessionId))) throw new JobServiceError('not-found');
     const job = await this.#readJson<JobRecord>(keys.job(id));
-    if (!job || job.sessionId !== sessionId) throw new ApiError('JOB_NOT_FOUND', 'No such try-on job in this session.', { retryable: false });
+    if (!job || job.sessionId !== sessionId) throw new JobServiceError('not-found');
     if (!isTerminal(job.status)) await this.#adoptIfOrphaned(job.runKey);
     return job;
   }
@@ -191,20 +137,20 @@ export class JobService {
   }
 
   /** Published events after event id `after` (0 = from the start). */
-  async eventsAfter(job: JobRecord, after: number): Promise<JobEvent[]> {
+  async eventsAfter(job: Pick<JobRecord, 'id'>, after: number): Promise<JobEvent[]> {
     const items = await this.#state.range(keys.events(job.id), Math.max(0, after));
     return items.map((item, index) => ({ id: after + index + 1, view: JSON.parse(item) as JobView }));
   }
 
   /** Calls `listener` with every new event of the job, from any instance; returns the unsubscribe function. */
-  listen(job: JobRecord, listener: (event: JobEvent) => void): Promise<() => Promise<void>> {
+  listen(job: Pick<JobRecord, 'id'>, listener: (event: JobEvent) => void): Promise<() => Promise<void>> {
     return this.#state.subscribe(keys.job(job.id), (message) => listener(JSON.parse(message) as JobEvent));
   }
 
   async result(sessionId: string, id: string) {
     const job = await this.get(sessionId, id);
     const blob = job.status === 'succeeded' && job.resultKey ? await this.options.store.get(job.resultKey) : undefined;
-    if (!blob) throw new ApiError('RESULT_NOT_FOUND', 'This try-on has no image (yet, or any more).', { retryable: false });
+    if (!blob) throw new JobServiceError('result-missing');
     return blob;
   }
 
@@ -296,7 +242,7 @@ export class JobService {
     if (count > limit) {
       const midnight = Date.parse(`${day}T00:00:00Z`) + 86_400_000;
       this.options.log.warn('budget.daily_limit_reached', { limit, day });
-      throw new ApiError('DAILY_LIMIT_REACHED', 'Try-on has reached its limit for today on this shop.', { retryable: false, retryAfter: (midnight - now) / 1000 });
+      throw new JobServiceError('daily-cap', (midnight - now) / 1000);
     }
   }
 
@@ -446,37 +392,4 @@ export class JobService {
     const value = await this.#state.get(key);
     return value === undefined ? undefined : (JSON.parse(value) as T);
   }
-}
-
-function runView(run: RunRecord): Partial<JobRecord> & { status: JobStatus } {
-  return { status: run.status, progress: run.progress, error: run.error, preview: run.preview, resultKey: run.resultKey };
-}
-
-function viewOf(job: Pick<JobRecord, 'id' | 'status' | 'progress' | 'error' | 'preview'>): JobView {
-  const view: JobView = { id: job.id, status: job.status };
-  if (job.progress !== undefined) view.progress = job.progress;
-  if (job.status === 'succeeded') view.resultUrl = `results/${job.id}`;
-  if (job.error) view.error = job.error;
-  if (job.preview) view.preview = true;
-  return view;
-}
-
-function defaultMessage(code: string): string {
-  return code === 'PROVIDER_UNAVAILABLE' ? 'Try-on is unavailable right now.' : 'The try-on did not work this time.';
-}
-
-/** SHA-256 over length-prefixed parts, hex: the result cache's key. */
-async function hashParts(parts: (string | Uint8Array)[]): Promise<string> {
-  const encoded = parts.map((part) => (typeof part === 'string' ? new TextEncoder().encode(part) : part));
-  const total = encoded.reduce((sum, part) => sum + 8 + part.byteLength, 0);
-  const buffer = new Uint8Array(total);
-  const view = new DataView(buffer.buffer);
-  let offset = 0;
-  for (const part of encoded) {
-    view.setFloat64(offset, part.byteLength);
-    buffer.set(part, offset + 8);
-    offset += 8 + part.byteLength;
-  }
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', buffer));
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }

@@ -1,4 +1,5 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { createProxy, type Proxy } from './app.js';
 import { secretsOf, type ProxyConfig } from './config.js';
 import { createGuardedFetch } from './guarded-fetch.js';
@@ -49,6 +50,9 @@ export async function createNodeProxy(config: ProxyConfig, overrides: NodeProxyO
     fetch: garmentFetch,
     // @hono/node-server passes the Node request as env.incoming; its socket knows the peer.
     peerAddress: (_request, env) => (env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress,
+    // Event streams go straight to env.outgoing. The marker is made when this module loads, before
+    // @hono/node-server replaces the global Response with its own (which would not be recognised).
+    directResponses: { of: (env) => (env as { outgoing?: ServerResponse } | undefined)?.outgoing, sent: RESPONSE_ALREADY_SENT },
   });
 
   await proxy.sweep();

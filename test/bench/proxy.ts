@@ -68,6 +68,9 @@ const baseEnv = (dataDir: string, sandboxMs: number): Record<string, string> => 
   FITTING_ROOM_JOBS_PER_IP: '100000',
   FITTING_ROOM_JOBS_PER_ORIGIN: '100000',
   FITTING_ROOM_SESSIONS_PER_IP: '100000',
+  // The SSE measurement holds 1,000 streams of one session open on purpose.
+  FITTING_ROOM_STREAMS_PER_SESSION: '0',
+  FITTING_ROOM_STREAMS_PER_IP: '0',
 });
 
 async function session(url: string): Promise<string> {

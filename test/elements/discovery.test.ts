@@ -155,6 +155,51 @@ describe('discover()', () => {
     }
   });
 
+  it('Dawn combined listing: after the section swap, product id, category, garment and variant follow the new product, not the page globals', async () => {
+    const start = location.href;
+    const globals = window as unknown as Record<string, unknown>;
+    // The page was loaded for the navy dress; ShopifyAnalytics and og: tags name it for the whole page.
+    globals.ShopifyAnalytics = { meta: { product: { id: 111, type: 'Dresses' }, selectedVariantId: '1101' } };
+    const og = Object.assign(document.createElement('meta'), { content: 'https://shop.example/dress-navy.png' });
+    og.setAttribute('property', 'og:image');
+    og.dataset.test = '';
+    document.head.append(og);
+    const section = (id: number, name: string, variant: number, image: string) => `
+      <product-info data-section="main" data-product-id="${id}" data-url="/products/${name}">
+        ${ld({ '@context': 'https://schema.org', '@type': 'ProductGroup', name: name.replace(/-/g, ' '), productGroupID: String(id) })}
+        <variant-selects data-section="main"><script type="application/json">${JSON.stringify([{ id: variant, featured_media: { preview_image: { src: image } } }])}</script></variant-selects>
+        <form action="/cart/add" method="post"><input type="hidden" name="id" value="${variant}"><input type="hidden" name="product-id" value="${id}"></form>
+        <fitting-room></fitting-room>
+      </product-info>`;
+    try {
+      container = mount(`<div id="shopify-section-main">${section(111, 'wrap-dress-navy', 1101, 'https://shop.example/dress-navy-v.png')}</div>`);
+      expect(await discover(container.querySelector('fitting-room')!)).to.include({ productId: '111', category: 'dress', variantId: '1101', garment: 'https://shop.example/dress-navy-v.png' });
+      // The shopper picks the green one, another product: Dawn fetches its section, swaps it in and replaces the address.
+      history.replaceState(null, '', '/products/wrap-top-green');
+      container.querySelector('#shopify-section-main')!.innerHTML = section(222, 'wrap-top-green', 2201, 'https://shop.example/top-green-v.png');
+      expect(await discover(container.querySelector('fitting-room')!)).to.include({ productId: '222', category: 'top', variantId: '2201', garment: 'https://shop.example/top-green-v.png' });
+    } finally {
+      delete globals.ShopifyAnalytics;
+      history.replaceState(null, '', start);
+    }
+  });
+
+  it('uses the page globals only when nothing nearer names a product, and only at the address the page was loaded from', async () => {
+    const start = location.href;
+    const globals = window as unknown as Record<string, unknown>;
+    globals.ShopifyAnalytics = { meta: { product: { id: 333, type: 'Jackets' } } };
+    try {
+      container = mount('<fitting-room></fitting-room>');
+      expect(await discover(container.querySelector('fitting-room')!)).to.include({ productId: '333', category: 'outerwear' });
+      history.replaceState(null, '', '/products/somewhere-else');
+      const found = await discover(container.querySelector('fitting-room')!);
+      expect([found.productId, found.category]).to.deep.equal([undefined, undefined]);
+    } finally {
+      delete globals.ShopifyAnalytics;
+      history.replaceState(null, '', start);
+    }
+  });
+
   it('reads WooCommerce’s product category classes', async () => {
     container = mount(`
       <div class="product type-product product_cat-skirts has-post-thumbnail">
@@ -241,6 +286,49 @@ describe('<fitting-room> zero configuration', () => {
     expect([element.garment, element.variantId]).to.deep.equal(['//cdn.shop.example/green.png', '3']);
     update({ id: 4, featured_media: { preview_image: { src: '//cdn.shop.example/red.png' } } }, '78');
     expect(element.garment).to.equal('//cdn.shop.example/green.png');
+  });
+
+  it('follows Shopify’s standard shopify:product:select (Horizon 4), which sets [name=id] without a change event', async () => {
+    container = mount(`
+      <section class="shopify-section">
+        <product-form-component data-product-id="77">
+          <variant-picker><script type="application/json">${JSON.stringify({ id: 77, variants: [{ id: 3, featured_media: { preview_image: { src: '//cdn.shop.example/green.png' } } }] })}</script></variant-picker>
+          <form action="/cart/add" method="post"><input type="hidden" name="id" value="2"></form>
+        </product-form-component>
+        <fitting-room product-id="77" garment="https://shop.example/a.png" variant-id="2"></fitting-room>
+      </section>`);
+    const element = container.querySelector('fitting-room')!;
+    const picker = container.querySelector('variant-picker')!;
+    /** As the standard events library dispatches it: the payload on the event, the variant from its promise. */
+    const select = (productGid: string, variant: { id: string } | null) => {
+      const promise = Promise.resolve({ variant: variant && { ...variant, title: 'Green', availableForSale: true, price: { amount: '20.00', currencyCode: 'EUR' }, selectedOptions: [] } });
+      const event = Object.assign(new Event('shopify:product:select', { bubbles: true }), { product: { id: productGid, title: 'Tee', handle: 'tee' }, selectedOptions: [{ name: 'Color', value: 'Green' }], promise });
+      picker.dispatchEvent(event);
+      (container.querySelector('[name=id]') as HTMLInputElement).value = variant?.id.split('/').pop() ?? '';
+      return promise.then(() => new Promise((resolve) => setTimeout(resolve)));
+    };
+    await select('gid://shopify/Product/77', { id: 'gid://shopify/ProductVariant/3' });
+    expect(element.variantId).to.equal('3');
+    button(element).dispatchEvent(new FocusEvent('focus'));
+    await waitFor(() => element.garment === '//cdn.shop.example/green.png', 'the variant’s image, looked up at intent');
+    await select('gid://shopify/Product/78', { id: 'gid://shopify/ProductVariant/9' });
+    expect(element.variantId, 'another product’s selection').to.equal('3');
+    await select('gid://shopify/Product/77', null);
+    expect(element.variantId, 'a combination without a variant').to.equal('3');
+  });
+
+  it('follows a product form whose [name=id] a theme set by property, with neither a change nor a standard event', async () => {
+    container = mount(`
+      <product-info>
+        <script type="application/json" data-product-json>${JSON.stringify({ id: 5, variants: [{ id: 51, featured_image: { src: 'https://shop.example/sand.png' } }, { id: 52, featured_image: { src: 'https://shop.example/navy.png' } }] })}</script>
+        <form action="/cart/add" method="post"><input type="hidden" name="id" value="51"></form>
+        <fitting-room garment="https://shop.example/sand.png" variant-id="51"></fitting-room>
+      </product-info>`);
+    const element = container.querySelector('fitting-room')!;
+    (container.querySelector('[name=id]') as HTMLInputElement).value = '52';
+    await intent(element);
+    await waitFor(() => element.variantId === '52', 'the variant the form holds');
+    expect(element.garment).to.equal('https://shop.example/navy.png');
   });
 
   it('follows WooCommerce’s found_variation and reset_image (jQuery), per product', async () => {

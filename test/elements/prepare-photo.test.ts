@@ -45,6 +45,18 @@ describe('preparePhoto', () => {
     expect(red).to.be.below(60);
   });
 
+  it('puts a cut-out (transparent) PNG on white, not black', async () => {
+    const canvas = new OffscreenCanvas(600, 800);
+    const context = canvas.getContext('2d')!;
+    context.fillStyle = '#0000ff';
+    context.fillRect(200, 200, 200, 400);
+    const prepared = await preparePhoto(await canvas.convertToBlob({ type: 'image/png' }));
+    const [red, green, blue] = await colourAt(prepared.blob, 20, 20);
+    expect(Math.min(red, green, blue), 'the transparent corner').to.be.above(240);
+    expect(await colourAt(prepared.blob, 300, 400)).to.satisfy(([r, , b]: number[]) => b > 200 && r < 60);
+    expect(prepared.checks.some((check) => check.code === 'dark'), 'not judged too dark').to.equal(false);
+  });
+
   it('keeps a tall photo whole and never upscales a small one', async () => {
     const prepared = await preparePhoto(await drawPhoto(450, 900));
     expect([prepared.width, prepared.height]).to.deep.equal([450, 900]);

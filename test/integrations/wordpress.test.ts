@@ -1,4 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -69,8 +71,37 @@ describe.skipIf(!hasPhp)('WordPress plugin (php)', () => {
   it('registers the block from block.json and renders it on the server with the same function', () => {
     expect(out.block_path).toMatch(/wordpress\/fitting-room\/block$/);
     expect(out.block_json).toMatchObject({ apiVersion: 3, name: 'fitting-room/try-on', editorScript: 'file:./editor.js' });
-    expect(Object.keys(out.block_json.attributes)).toEqual(['garment', 'category', 'label', 'productId', 'variantId', 'endpoint']);
+    expect(Object.keys(out.block_json.attributes)).toEqual(['garment', 'category', 'label', 'productId', 'variantId', 'privacyUrl', 'locale', 'endpoint']);
     expect(out.block).toBe(out.block_as_shortcode);
+  });
+
+  it('renders the block’s variant id, privacy URL and language, the settings the shortcode has', () => {
+    expect(attributes(out.block_full)).toEqual({
+      endpoint: 'https://try-on.example.com/fitting-room',
+      label: 'Try me',
+      garment: '/wp-content/uploads/tee.png',
+      'product-id': '42',
+      'variant-id': '43',
+      'privacy-url': '/privacy-policy/',
+      locale: 'fr',
+    });
+  });
+
+  it('falls back to the site’s endpoint when a block’s endpoint is invalid, and takes a valid one', () => {
+    const endpoints = (out.block_bad_endpoints as string[]).map((html) => attributes(html).endpoint);
+    const site = 'https://try-on.example.com/fitting-room';
+    // javascript:, a bare host (a relative path by accident), protocol-relative to elsewhere, a scheme without a host.
+    expect(endpoints).toEqual([site, site, site, site, 'https://staging.example.com/fitting-room']);
+  });
+
+  it('offers the WooCommerce setting only when WooCommerce is active, keeping its value when it is not', () => {
+    expect(out.settings_page).toContain('WooCommerce');
+    expect(out.settings_page).toMatch(/type="checkbox" name="fitting_room_options\[auto_insert\]"/);
+    const without = run('no-woocommerce');
+    expect(without.settings_page).not.toContain('WooCommerce');
+    expect(without.settings_page).not.toContain('type="checkbox"');
+    expect(without.settings_page).toContain('<input type="hidden" name="fitting_room_options[auto_insert]" value="1">');
+    expect(without.browser_woocommerce).toBe('');
   });
 
   it('inserts the button after the WooCommerce add-to-cart form, with the product’s image, id and category', () => {
@@ -109,3 +140,46 @@ describe.skipIf(!hasPhp)('WordPress plugin (php)', () => {
     expect(attributes(out.with_holdout)).toEqual({ endpoint: '/fitting-room', holdout: '0.1', experiment: 'spring "sale"', garment: '/wp-content/uploads/tee.png', analytics: 'ga4' });
   });
 });
+
+describe('WordPress block editor (editor.js, run against the wp.* globals it uses)', () => {
+  interface Node {
+    type: unknown;
+    props: Record<string, any> | null;
+    children: Node[];
+  }
+  /** Registers the block as WordPress would, and renders its `edit` with `attributes`. */
+  function sidebar(attributes: Record<string, string>) {
+    let edit: ((props: object) => Node) | undefined;
+    const component = (name: string) => Object.assign(() => null, { displayName: name });
+    const wp = {
+      blocks: { registerBlockType: (_name: string, settings: { edit: typeof edit }) => (edit = settings.edit) },
+      element: { createElement: (type: unknown, props: Node['props'], ...children: Node[]) => ({ type, props, children }), Fragment: component('Fragment') },
+      blockEditor: { InspectorControls: component('InspectorControls'), useBlockProps: () => ({}) },
+      components: { PanelBody: component('PanelBody'), TextControl: component('TextControl'), SelectControl: component('SelectControl') },
+      i18n: { __: (text: string) => text },
+    };
+    runInNewContext(readFileSync(new URL('../../src/integrations/wordpress/fitting-room/block/editor.js', import.meta.url), 'utf8'), { window: { wp } });
+    const changes: Record<string, string>[] = [];
+    const controls: { label: string; value: string; onChange(value: string): void }[] = [];
+    const walk = (node: Node | null | string) => {
+      if (!node || typeof node !== 'object') return;
+      if (node.type === wp.components.TextControl || node.type === wp.components.SelectControl) controls.push(node.props as (typeof controls)[number]);
+      node.children.forEach(walk);
+    };
+    walk(edit!({ attributes, setAttributes: (change: Record<string, string>) => changes.push(change) }));
+    return { controls, changes };
+  }
+
+  it('offers variant id, privacy URL and language in the sidebar, next to the other settings, each setting its attribute', () => {
+    const blockJson = JSON.parse(readFileSync(new URL('../../src/integrations/wordpress/fitting-room/block/block.json', import.meta.url), 'utf8'));
+    const attributes = Object.fromEntries(Object.keys(blockJson.attributes).map((key) => [key, `value of ${key}`]));
+    const { controls, changes } = sidebar(attributes);
+    expect(controls.map((control) => control.label)).toEqual(['Garment image URL', 'Category', 'Button text', 'Product id', 'Variant id', 'Privacy notice URL', 'Language', 'Proxy endpoint']);
+    controls.forEach((control) => control.onChange('new'));
+    // Every block attribute has its control, bound to it.
+    expect(changes.flatMap((change) => Object.keys(change)).sort()).toEqual(Object.keys(blockJson.attributes).sort());
+    // …and shows its attribute's current value.
+    controls.forEach((control, index) => expect(control.value, control.label).toBe(attributes[Object.keys(changes[index])[0]]));
+  });
+});
+

@@ -1,11 +1,12 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
+import type { ServerType } from '@hono/node-server';
 import sharp from 'sharp';
 import { readConfig, type Env } from '../../src/server/config.js';
 import { createLogger } from '../../src/server/log.js';
 import { createNodeProxy, type NodeProxyOverrides } from '../../src/server/node.js';
+import { serveWithEnvelopes } from '../../src/server/node-errors.js';
 import { freePort } from './redis-server.js';
 import { expect } from 'vitest';
 import type { ErrorEnvelope, JobView, SessionGrant } from '../../src/contract.js';
@@ -17,7 +18,7 @@ export const SECRET = 'test-secret-that-is-long-enough-0123456789';
 /** Listens on a random loopback port and resolves with the base URL. */
 export function listen(fetchHandler: (request: Request) => Response | Promise<Response>, port = 0): Promise<{ url: string; server: ServerType }> {
   return new Promise((resolve) => {
-    const server = serve({ fetch: fetchHandler, port, hostname: '127.0.0.1' }, (info) => resolve({ url: `http://127.0.0.1:${info.port}`, server }));
+    const server = serveWithEnvelopes({ fetch: fetchHandler, port, hostname: '127.0.0.1' }, (info) => resolve({ url: `http://127.0.0.1:${info.port}`, server }));
   });
 }
 

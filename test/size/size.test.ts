@@ -17,8 +17,8 @@ const scripts = (dir: string): string[] =>
       )
     : [];
 
-/** The loader before analytics (main at issue 13), and what the storefront side of analytics may add to it (issue 13: at most 0.5 KB). */
-const LOADER_BEFORE_ANALYTICS = 2732;
+/** The loader before analytics (main at 17fa1b7, measured with gzipSize below), and what the storefront side of analytics may add to it (issue 13: at most 0.5 KB). */
+const LOADER_BEFORE_ANALYTICS = 2791;
 const ANALYTICS_IN_LOADER = 512;
 const LOADER_BUDGET = LOADER_BEFORE_ANALYTICS + ANALYTICS_IN_LOADER;
 /** Shopify's theme-check limit for an app block's JavaScript file; it holds for every file we ship. */
@@ -106,6 +106,8 @@ describe('bundle size', () => {
     for (const lazy of [/^camera-view-/, /^(de|fr|es|ja|ar)-/, /^hint-/, /^photo-store-/, /^prepare-photo-/, /^tools-/]) {
       expect(files.some((file) => lazy.test(file)), String(lazy)).toBe(false);
     }
+    // The bundler's runtime (CommonJS interop for the HEIC decoder, namespace objects) is no part of a try-on.
+    expect(files.some((file) => /^rolldown-runtime-/.test(file)), 'the bundler runtime').toBe(false);
     expect(files.some((file) => /^photo\.worker-/.test(file)), 'the photo worker is counted').toBe(true);
     expect(files.some((file) => /^result-view-/.test(file)), 'the result view is counted').toBe(true);
     expect(total).toBeLessThanOrEqual(TRY_ON_BUDGET);

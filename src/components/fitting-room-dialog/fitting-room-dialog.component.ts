@@ -13,6 +13,7 @@ import { progressText, stepAnnouncement } from './step-text.js';
 import { StoreController } from './store-controller.js';
 import { TryOnFlow, type FlowEvent } from './try-on-flow.js';
 import type { View, ViewHost } from './views.js';
+import type { CartView } from './cart/cart-view.js';
 
 /** Parts the page can style as `fitting-room::part(name)`. */
 const PARTS = 'dialog,header,title,close-button,secondary-button,primary-button,camera-button,file-button,checkbox,notice,progress,compare,variant,error';
@@ -54,7 +55,7 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
   /** What the live region says: the step, or a view's own news (the camera's countdown). */
   readonly #announcement = atom('');
   /** The lazy views, once their chunks have loaded. */
-  readonly #views = atom<{ camera?: View; result?: View }>({});
+  readonly #views = atom<{ camera?: View; result?: View; cart?: CartView }>({});
   /** Releases this dialog's scroll lock; harmless a second time. */
   #unlockScroll?: () => void;
   readonly #photoStep = new PhotoStep(this);
@@ -156,7 +157,7 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     this.#focusStep();
   }
 
-  #addView(view: { camera?: View; result?: View }) {
+  #addView(view: { camera?: View; result?: View; cart?: CartView }) {
     this.#views.set({ ...this.#views.get(), ...view });
   }
 
@@ -192,7 +193,7 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
   }
 
   #renderStep(state: FlowState, t: Strings) {
-    const { camera, result } = this.#views.get();
+    const { camera, result, cart } = this.#views.get();
     switch (state.step) {
       case 'consent':
         return this.#renderConsent(t);
@@ -203,7 +204,7 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
       case 'review':
         return this.#renderReview(t, state.checks);
       case 'result':
-        return result?.render(state) ?? this.#renderProgress(t, state);
+        return result ? [result.render(state), cart?.render(state)] : this.#renderProgress(t, state);
       case 'error':
         return this.#renderError(t, state.code);
       default:
@@ -317,9 +318,12 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     return downloadName(this.host.productId, variantId ?? this.host.variantId);
   }
 
+  #ids() {
+    return { productId: this.host.productId ?? undefined, variantId: this.flow.$variant.get()?.id ?? this.host.variantId ?? undefined };
+  }
+
   #dispatch(type: string, detail: object, cancelable = false) {
-    const ids = { productId: this.host.productId ?? undefined, variantId: this.flow.$variant.get()?.id ?? this.host.variantId ?? undefined };
-    return this.host.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true, cancelable, detail: { ...ids, ...detail } }));
+    return this.host.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true, cancelable, detail: { ...this.#ids(), ...detail } }));
   }
 
   #emitFlowEvent(event: FlowEvent) {
@@ -327,8 +331,13 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     this.#dispatch(`fitting-room:${type}`, detail);
   }
 
-  addToCart() {
-    if (this.#dispatch('fitting-room:add-to-cart', {}, true)) this.close();
+  /** The event first; unless the page canceled it, the shop platform's own add to cart (a lazy chunk), else closing as before. */
+  async addToCart() {
+    if (!this.#dispatch('fitting-room:add-to-cart', {}, true)) return;
+    const { CartView } = await import('./cart/cart-view.js');
+    const cart = this.#views.get().cart ?? new CartView(this);
+    this.#addView({ cart });
+    if (!(await cart.add(this.#ids(), this.flow.$state.get()))) this.close();
   }
 
   #onClose = () => {

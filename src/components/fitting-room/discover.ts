@@ -12,6 +12,13 @@
  * 3. `og:image`;
  * 4. the Shopify product JSON on the page, then `/products/<handle>.js` (Shopify only).
  *
+ * The product id and category come from the data nearest the element too (its product JSON,
+ * its form's `product-id`, a `[data-product-id]` around it, its JSON-LD). Page globals
+ * (`ShopifyAnalytics.meta`, `og:` tags) describe the page's first product: they serve only
+ * while the page is still at the address it was loaded from and nothing nearer names another
+ * product. A Dawn combined listing swaps the product section and the address for another
+ * product (each colour its own product); from then on the page globals are stale.
+ *
  * Attributes always win; these values only fill what the merchant left out.
  */
 import type { Category } from '../../contract.js';
@@ -24,6 +31,8 @@ export interface Discovered {
   endpoint?: string;
   /** The image of the element's current `variant-id`, when the page tells it. */
   variantImage?: string;
+  /** The variant the product form holds now, when it differs from the element's: a theme set it without telling. */
+  movedVariant?: string;
 }
 
 type Json = Record<string, unknown> & { [key: string]: any };
@@ -188,6 +197,18 @@ function fetchProductJs(root: string, handle: string): Promise<ShopifyProduct | 
   return request;
 }
 
+/** Whether the page is still where it was loaded: no section swap or single-page move has changed the address. */
+function atLoadedAddress(): boolean {
+  const loaded = (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.name;
+  return !loaded || new URL(loaded).pathname === location.pathname;
+}
+
+/** The product id the markup next to the element names: its form's `product-id` (Dawn), or a `[data-product-id]` around it. */
+function nearProductId(element: Element): string | undefined {
+  const input = nearest(element, 'form[action*="/cart/add"] [name=product-id]')[0] as HTMLInputElement | undefined;
+  return str(input?.value) ?? str(element.closest('[data-product-id]')?.getAttribute('data-product-id'));
+}
+
 function meta(property: string): string | undefined {
   return str(document.querySelector<HTMLMetaElement>(`meta[property="${property}"],meta[name="${property}"]`)?.content);
 }
@@ -199,15 +220,24 @@ function meta(property: string): string | undefined {
 export async function discover(element: Element, variantId?: string | null): Promise<Discovered> {
   const globals = window as unknown as ShopifyGlobals;
   const shopify = shopifyJson(element);
-  const analytics = globals.ShopifyAnalytics?.meta;
   const ld = ldProduct(element);
+  const near = str(shopify.product?.id) ?? nearProductId(element) ?? str(ld?.productGroupID) ?? str(ld?.productID);
+  const pageGlobals = atLoadedAddress();
+  const pageProduct = globals.ShopifyAnalytics?.meta;
+  // The page's globals, only while they describe this element's product.
+  const analytics = pageGlobals && (!near || !pageProduct?.product?.id || str(pageProduct.product.id) === near) ? pageProduct : undefined;
+  const pageMeta = (property: string) => (pageGlobals ? meta(property) : undefined);
   const url = new URL(location.href);
   const form = nearest(element, 'form[action*="/cart/add"] [name=id],[name=id][form]')[0] as HTMLInputElement | undefined;
   const wooVariation = nearest(element, 'form.variations_form [name=variation_id]')[0] as HTMLInputElement | undefined;
 
+  // The product form holds what the theme's own "Add to cart" adds. A theme that set its `[name=id]`
+  // by property (no `change`, no standard event) leaves it differing from what the element was told.
+  const told = variantId ?? str(url.searchParams.get('variant'));
+  const moved = told && str(form?.value) && form!.value !== told ? form!.value : undefined;
   const variant =
-    variantId ??
-    str(url.searchParams.get('variant')) ??
+    moved ??
+    told ??
     str(form?.value) ??
     str(wooVariation?.value) ??
     str(analytics?.selectedVariantId);
@@ -230,8 +260,8 @@ export async function discover(element: Element, variantId?: string | null): Pro
     variantOnly ??
     firstImage(ld?.image) ??
     firstImage(ld?.hasVariant?.[0]?.image) ??
-    meta('og:image:secure_url') ??
-    meta('og:image') ??
+    pageMeta('og:image:secure_url') ??
+    pageMeta('og:image') ??
     imageSrc(product?.featured_image) ??
     imageSrc(product?.images?.[0]) ??
     variantImage(shopify.variants[0]);
@@ -242,17 +272,18 @@ export async function discover(element: Element, variantId?: string | null): Pro
 
   const ldCategory = typeof ld?.category == 'string' ? ld.category : str(ld?.category?.name);
   const wooCategories = document.querySelector('.product[class*="product_cat-"]')?.className.match(/product_cat-[\w-]+/g)?.join(' ').replace(/product_cat-|-/g, ' ');
-  const category = [product?.product_type ?? product?.type, analytics?.product?.type, ldCategory, wooCategories, product?.title, ld?.name, meta('og:title')]
+  const category = [product?.product_type ?? product?.type, analytics?.product?.type, ldCategory, wooCategories, product?.title, ld?.name, pageMeta('og:title')]
     .map(inferCategory)
     .find(Boolean);
 
   return {
     garment,
     category,
-    productId: str(product?.id) ?? str(analytics?.product?.id) ?? str(ld?.productID) ?? str(ld?.productGroupID) ?? str(ld?.sku),
+    productId: str(product?.id) ?? near ?? str(analytics?.product?.id) ?? str(ld?.sku),
     variantId: variant,
     // On Shopify the proxy sits behind the App Proxy at /apps/fitting-room.
     endpoint: globals.Shopify ? '/apps/fitting-room' : '/fitting-room',
     variantImage: variantOnly,
+    movedVariant: moved,
   };
 }

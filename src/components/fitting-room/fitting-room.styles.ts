@@ -10,7 +10,7 @@
  * properties are reset the same way, so a theme's `* { letter-spacing: .3em; text-transform:
  * uppercase }` does not flow into the dialog; `direction` and `lang` still do.
  */
-export const loaderStyles = `
+export const loaderStyles = /* css */ `
 :host {
   display: var(--fitting-room-display, inline-block) !important;
   box-sizing: border-box !important;

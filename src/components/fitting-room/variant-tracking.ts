@@ -6,6 +6,7 @@
  *
  * | theme | signal |
  * |---|---|
+ * | any theme with Shopify's standard storefront events (Horizon 4+) | `shopify:product:select`: `product.id` (a GID) on the event, the variant from `await event.promise` (`{variant: {id}}`, no image: looked up at intent) |
  * | Shopify Dawn | `publish(PUB_SUB_EVENTS.variantChange, {data: {sectionId, html, variant}})` (its pub/sub in pubsub.js) |
  * | Shopify Horizon | `variant:update` DOM event, `detail: {resource: variant, sourceId, data: {html, productId, newProduct}}` |
  * | WooCommerce | jQuery `found_variation` (`variation.image.full_src`, `variation_id`) and `reset_image` on `form.variations_form` |
@@ -50,6 +51,8 @@ export const imageOf = (variant: ShopifyVariant | null | undefined): string | un
   variant?.featured_media?.preview_image?.src || variant?.featured_image?.src || undefined;
 
 const str = (value: unknown) => (value == null || value === '' ? undefined : String(value));
+/** `gid://shopify/ProductVariant/42` → `42`, the id the Ajax API and the theme's forms use. */
+const gidNumber = (value: unknown) => str(value)?.replace(/^gid:\/\/shopify\/\w+\//, '');
 
 /**
  * Whether an update from `source` concerns `element`: yes when the source contains it, or
@@ -71,6 +74,19 @@ let jquery = false;
 export function trackVariants(onUpdate: (update: VariantUpdate) => void) {
   if (emit) return;
   emit = onUpdate;
+  // First: Shopify's standard event. Horizon 4 sends only this, and sets [name=id] without a `change`.
+  document.addEventListener(
+    'shopify:product:select',
+    (event) => {
+      const { product, promise, target } = event as Event & { product?: { id?: string }; promise?: Promise<{ variant?: { id?: string } | null }> };
+      // A selection no variant matches resolves with null; a failed lookup rejects: nothing to follow.
+      promise?.then(
+        (result) => send({ source: target as Element, variantId: gidNumber(result?.variant?.id), productId: gidNumber(product?.id) }),
+        () => {},
+      );
+    },
+    true,
+  );
   document.addEventListener(
     'variant:update',
     (event) => {

@@ -34,6 +34,8 @@ export interface Host {
   url: string;
   /** Serves `body` at `path` (a page, or a page's script or stylesheet). */
   page(path: string, page: HostPage | string): void;
+  /** Answers POST requests to `path` (a platform's endpoint: a cart, an AJAX handler) with `handler`. */
+  post(path: string, handler: (request: Request) => Response | Promise<Response>): void;
   /** Serves the garment image `name` (one of GARMENTS) at `path` too. */
   image(path: string, name: string): void;
   /** The text fields of every POST …/jobs the proxy received, in order (garment, category, productId, variantId). */
@@ -70,6 +72,7 @@ export async function startHost({ widgetDir = `${ROOT}dist/widget/`, mounts = {}
   const pages = new Map<string, HostPage>();
   const images = new Map<string, Buffer>();
   const aliases = new Map<string, string>();
+  const posts = new Map<string, (request: Request) => Response | Promise<Response>>();
   for (const [name, colour] of Object.entries(GARMENTS)) images.set(name, await garment(colour));
 
   let proxy: Awaited<ReturnType<typeof createNodeProxy>> | undefined;
@@ -80,7 +83,11 @@ export async function startHost({ widgetDir = `${ROOT}dist/widget/`, mounts = {}
       const form = await request.clone().formData();
       jobs.push(Object.fromEntries([...form].filter((entry): entry is [string, string] => typeof entry[1] === 'string')));
     }
-    return proxy.app.fetch(request);
+    const response = await proxy.app.fetch(request);
+    // The storefront half of issue 13 lands before the collector: until the proxy answers
+    // POST /events itself, the shop accepts the beacons, as the collector will (remove then).
+    if (response.status === 404 && request.method === 'POST' && new URL(request.url).pathname.endsWith('/events')) return new Response(null, { status: 204 });
+    return response;
   };
 
   // What runs behind Shopify: the proxy, serving /session only to requests Shopify signed.
@@ -117,6 +124,7 @@ export async function startHost({ widgetDir = `${ROOT}dist/widget/`, mounts = {}
     const image = images.get(c.req.param('name'));
     return image ? c.body(new Uint8Array(image), 200, { 'content-type': 'image/png', 'cache-control': 'public, max-age=600' }) : c.notFound();
   });
+  app.post('*', (c) => posts.get(new URL(c.req.url).pathname)?.(c.req.raw) ?? c.text('Not found', 404));
   app.get('*', (c) => {
     const path = new URL(c.req.url).pathname;
     const image = images.get(aliases.get(path) ?? '');
@@ -151,6 +159,9 @@ export async function startHost({ widgetDir = `${ROOT}dist/widget/`, mounts = {}
     url: `http://127.0.0.1:${port}`,
     page(path, page) {
       pages.set(path, typeof page === 'string' ? { html: page } : page);
+    },
+    post(path, handler) {
+      posts.set(path, handler);
     },
     image(path, name) {
       aliases.set(path, name);

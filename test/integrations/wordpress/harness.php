@@ -6,12 +6,14 @@
  *
  *   php harness.php            WordPress 6.5+ (wp_enqueue_script_module exists)
  *   php harness.php legacy     older WordPress (classic script made type="module" by a filter)
+ *   php harness.php no-woocommerce   WooCommerce not active (no WooCommerce class or functions)
  */
 
 define( 'ABSPATH', __DIR__ . '/' );
 /** The site's origin, for the browser test to serve the output (FR_SITE=http://127.0.0.1:PORT). */
 $GLOBALS['site'] = getenv( 'FR_SITE' ) ?: 'https://shop.example';
 $legacy = in_array( 'legacy', $argv, true );
+$woocommerce = ! in_array( 'no-woocommerce', $argv, true );
 
 $GLOBALS['fr'] = array(
 	'options'   => array(),
@@ -40,7 +42,13 @@ if ( ! $legacy ) {
 }
 function get_post_meta( $id, $key, $single = false ) { return $GLOBALS['fr']['meta'][ $id ][ $key ] ?? ''; }
 function get_the_ID() { return 0; }
-function wc_get_product( $id ) { return null; }
+if ( $woocommerce ) {
+	function wc_get_product( $id ) { return null; }
+}
+function current_user_can( $capability ) { return true; }
+function settings_fields( $group ) { echo '<input type="hidden" name="option_page" value="' . esc_attr( $group ) . '">'; }
+function checked( $checked ) { echo $checked ? ' checked=\'checked\'' : ''; }
+function submit_button() { echo '<input type="submit" name="submit" value="Save Changes">'; }
 function wp_get_attachment_image_url( $id, $size ) { return $id ? $GLOBALS['site'] . "/wp-content/uploads/2025/01/item-$id.png" : false; }
 function sanitize_text_field( $text ) { return trim( preg_replace( '/[\r\n\t ]+/', ' ', strip_tags( (string) $text ) ) ); }
 
@@ -119,6 +127,10 @@ $out['block_path'] = $block['path'];
 $out['block_json'] = json_decode( file_get_contents( $block['path'] . '/block.json' ), true );
 $out['block'] = $block['args']['render_callback']( array( 'garment' => '/wp-content/uploads/tee.png', 'productId' => 'tee-42', 'variantId' => '', 'category' => 'top', 'label' => '' ) );
 $out['block_as_shortcode'] = $shortcode( array( 'garment' => '/wp-content/uploads/tee.png', 'product_id' => 'tee-42', 'category' => 'top' ) );
+// The settings page while the button is switched on.
+ob_start();
+fitting_room_settings_page();
+$out['settings_page'] = ob_get_clean();
 
 $GLOBALS['product'] = new Fake_Product( 42, 7 );
 $GLOBALS['fr']['meta'][42]['_fitting_room_category'] = 'outerwear';
@@ -130,6 +142,11 @@ ob_start();
 do_action( 'woocommerce_after_add_to_cart_form' );
 $out['woocommerce_off'] = ob_get_clean();
 
+$out['block_full'] = $block['args']['render_callback']( array( 'garment' => '/wp-content/uploads/tee.png', 'productId' => '42', 'variantId' => '43', 'privacyUrl' => '/privacy-policy/', 'locale' => 'fr', 'endpoint' => '' ) );
+$out['block_bad_endpoints'] = array_map(
+	fn( $endpoint ) => $block['args']['render_callback']( array( 'endpoint' => $endpoint ) ),
+	array( 'javascript:alert(1)', 'try-on.example.com', '//evil.example/x', 'https://', 'https://staging.example.com/fitting-room' )
+);
 $GLOBALS['fr']['options']['fitting_room_options'] = array( 'endpoint' => '/fitting-room', 'holdout' => 10, 'experiment' => 'spring "sale"' );
 $out['with_holdout'] = $shortcode( array( 'garment' => '/wp-content/uploads/tee.png', 'analytics' => 'ga4' ) );
 $out['sanitized_holdout'] = fitting_room_sanitize_options( array( 'holdout' => '75', 'experiment' => '<i>x</i>' ) );

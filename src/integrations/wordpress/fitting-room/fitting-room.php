@@ -84,9 +84,27 @@ function fitting_room_module_tag( $tag, $handle ) {
 }
 add_filter( 'script_loader_tag', 'fitting_room_module_tag', 10, 2 );
 
+/** Whether WooCommerce is active: its option and its product button only then. */
+function fitting_room_has_woocommerce() {
+	return class_exists( 'WooCommerce' ) || function_exists( 'wc_get_product' );
+}
+
+/**
+ * Whether a URL attribute's value can be used: esc_url keeps something of it, and an endpoint is
+ * a path (`/fitting-room`) or an http(s) URL with a host. Anything else is dropped, so a block's
+ * mistyped endpoint falls back to the site's setting instead of replacing it.
+ */
+function fitting_room_valid_url( $name, $value ) {
+	if ( '' === esc_url( $value ) ) {
+		return false;
+	}
+	return 'endpoint' !== $name || (bool) preg_match( '~^(/(?!/)|https?://[^/\s?#]+)~i', $value );
+}
+
 /**
  * Shortcode and block attributes → element attributes. Names are taken with hyphens or
- * underscores (`product_id` = `product-id`); unknown names and invalid categories are dropped.
+ * underscores (`product_id` = `product-id`); unknown names, invalid categories and unusable
+ * URLs are dropped.
  */
 function fitting_room_attributes( $atts ) {
 	$out = array();
@@ -101,6 +119,9 @@ function fitting_room_attributes( $atts ) {
 		}
 		$value = trim( (string) $value );
 		if ( 'category' === FITTING_ROOM_ATTRIBUTES[ $name ] && ! in_array( strtolower( $value ), FITTING_ROOM_CATEGORIES, true ) ) {
+			continue;
+		}
+		if ( 'url' === FITTING_ROOM_ATTRIBUTES[ $name ] && ! fitting_room_valid_url( $name, $value ) ) {
 			continue;
 		}
 		$out[ $name ] = 'category' === FITTING_ROOM_ATTRIBUTES[ $name ] ? strtolower( $value ) : $value;
@@ -165,7 +186,7 @@ function fitting_room_render_block( $attributes ) {
  */
 function fitting_room_product_button() {
 	$options = fitting_room_options();
-	if ( empty( $options['auto_insert'] ) || ! function_exists( 'wc_get_product' ) ) {
+	if ( empty( $options['auto_insert'] ) || ! fitting_room_has_woocommerce() ) {
 		return;
 	}
 	global $product;
@@ -236,12 +257,16 @@ function fitting_room_settings_page() {
 						<p class="description">Where your Fitting Room proxy answers, e.g. <code>/fitting-room</code> or <code>https://try-on.example.com</code>.</p>
 					</td>
 				</tr>
+				<?php if ( fitting_room_has_woocommerce() ) : ?>
 				<tr>
 					<th scope="row">WooCommerce</th>
 					<td>
 						<label><input type="checkbox" name="<?php echo esc_attr( $name ); ?>[auto_insert]" value="1" <?php checked( ! empty( $options['auto_insert'] ) ); ?>> Add the button to every product page, after the add-to-cart form</label>
 					</td>
 				</tr>
+				<?php else : ?>
+				<input type="hidden" name="<?php echo esc_attr( $name ); ?>[auto_insert]" value="<?php echo empty( $options['auto_insert'] ) ? '' : '1'; ?>">
+				<?php endif; ?>
 				<tr>
 					<th scope="row"><label for="fitting-room-label">Button text</label></th>
 					<td><input id="fitting-room-label" class="regular-text" type="text" name="<?php echo esc_attr( $name ); ?>[label]" value="<?php echo esc_attr( $options['label'] ); ?>" placeholder="Try it on"></td>

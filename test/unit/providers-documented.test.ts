@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { PROVIDER_CATALOG } from '../../src/server/providers/catalog.js';
+
+/** The operator's guide lists the providers the registry has, and each provider setting as the provider declares it. */
+const guide = readFileSync(new URL('../../src/server/README.md', import.meta.url), 'utf8');
+const rowOf = (cell: string) => guide.split('\n').find((line) => line.startsWith('|') && line.includes(cell));
+
+describe('the operator’s guide and the provider registry', () => {
+  it.each(PROVIDER_CATALOG.map((entry) => [entry.name, entry] as const))('lists %s with its FITTING_ROOM_PROVIDER value', (name, entry) => {
+    const row = guide.split('\n').find((line) => line.toLowerCase().startsWith(`| ${entry.label.toLowerCase()} | \`${name}\``));
+    expect(row, `no row "| ${entry.label} | \`${name}\` |" in the providers table`).toBeDefined();
+  });
+
+  it.each(PROVIDER_CATALOG.flatMap((entry) => entry.settings.map((setting) => [setting.variable, entry.label, setting] as const)))(
+    'documents %s of %s with its default, or as required',
+    (variable, _label, setting) => {
+      const row = rowOf(`| \`${variable}\` |`);
+      expect(row, `no row for ${variable}`).toBeDefined();
+      if (setting.default) expect(row).toContain(setting.default);
+      // FITTING_ROOM_PUBLIC_URL is optional for the proxy and required by Mirrago: the providers table says so.
+      else if (setting.required && !variable.startsWith('FITTING_ROOM_')) expect(row).toMatch(/required/);
+    },
+  );
+});
