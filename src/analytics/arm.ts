@@ -3,8 +3,12 @@ import type { Arm } from '../analytics-contract.js';
 /** The one first-party storage key of the holdout: `<arm>:<experiment>`. Nothing else about the browser is kept or read. */
 export const ARM_KEY = 'fitting-room:arm';
 
-/** The experiment a holdout share belongs to: the merchant's `experiment` name and the share, so changing either re-assigns every browser. */
-export const experimentId = (share: number, name?: string | null) => `${name || 'default'}/${share}`;
+/**
+ * The experiment a holdout share belongs to: the merchant's `experiment` name and the share, so
+ * changing either re-assigns every browser. The name keeps letters, digits and `_` (anything else
+ * becomes `-`): the collector takes experiments of letters, digits and `_ . - :` only.
+ */
+export const experimentId = (share: number, name?: string | null) => `${(name || 'holdout').replace(/\W/g, '-')}:${share}`;
 
 /**
  * The arm of this browser in `experiment`: the one stored under `ARM_KEY` when it belongs to

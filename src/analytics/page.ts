@@ -31,7 +31,7 @@ const onSubmit = (event: Event) => (event.target as Element).matches('form[actio
  * sent; in the treatment arm the impression follows when the button first scrolls into view.
  */
 export function track(element: HTMLElement & Record<'endpoint' | 'holdout' | 'experiment' | 'analytics' | 'productId', string | null>): Tracking {
-  const share = Number(element.holdout);
+  const share = +element.holdout!;
   const experiment = experimentId(share, element.experiment);
   const arm = assignArm(share, experiment, () => localStorage);
   const shopify = 'Shopify' in window;

@@ -86,8 +86,8 @@ describe('the holdout, in Chromium with the built widget', () => {
     await page.goto(`${host.url}/all-holdout`);
     await page.waitForFunction(() => customElements.get('fitting-room'));
     await expect.poll(() => seen.events.length).toBe(1);
-    expect(seen.events).toEqual([{ name: 'exposure', arm: 'holdout', experiment: 'default/1', productId: 'everyday-tee' }]);
-    expect(await page.evaluate(() => localStorage.getItem('fitting-room:arm'))).toBe('holdout:default/1');
+    expect(seen.events).toEqual([{ name: 'exposure', arm: 'holdout', experiment: 'holdout:1', productId: 'everyday-tee' }]);
+    expect(await page.evaluate(() => localStorage.getItem('fitting-room:arm'))).toBe('holdout:holdout:1');
     // No button, no box: the text under it sits where it would without the widget.
     const box = await page.evaluate(() => {
       const element = document.querySelector('fitting-room')!;
@@ -102,7 +102,7 @@ describe('the holdout, in Chromium with the built widget', () => {
     // The theme's add to cart is counted for the holdout arm too.
     await Promise.all([page.waitForURL('**/cart/add'), page.click('#add')]);
     await expect.poll(() => seen.events.map((event) => event.name)).toEqual(['exposure', 'add_to_cart']);
-    expect(seen.events[1]).toEqual({ name: 'add_to_cart', arm: 'holdout', experiment: 'default/1', productId: 'everyday-tee' });
+    expect(seen.events[1]).toEqual({ name: 'add_to_cart', arm: 'holdout', experiment: 'holdout:1', productId: 'everyday-tee' });
     expect(seen.scripts).toEqual(['fitting-room.js']);
     expect(errors.filter((error) => !/404/.test(error))).toEqual([]);
     await context.close();
@@ -146,7 +146,7 @@ describe('the holdout, in Chromium with the built widget', () => {
     await page.goto(`${host.url}/products/holdout-tee`);
     await page.waitForFunction(() => customElements.get('fitting-room'));
     await expect.poll(() => requests.filter((request) => request.startsWith('POST'))).toEqual(['POST /apps/fitting-room/events']);
-    expect(await page.evaluate(() => [document.querySelector('fitting-room')!.getAttribute('holdout'), localStorage.getItem('fitting-room:arm')])).toEqual(['1', 'holdout:spring/1']);
+    expect(await page.evaluate(() => [document.querySelector('fitting-room')!.getAttribute('holdout'), localStorage.getItem('fitting-room:arm')])).toEqual(['1', 'holdout:spring:1']);
     expect(await page.evaluate(() => !!document.querySelector('fitting-room')!.shadowRoot)).toBe(false);
     expect(requests.filter((request) => /\.js$/.test(request)).map((request) => request.split('/').pop())).toEqual(['fitting-room.js']);
     await context.close();
@@ -161,7 +161,7 @@ describe('the holdout, in Chromium with the built widget', () => {
       await page.goto(`${host.url}/half`);
       await page.waitForFunction(() => customElements.get('fitting-room'));
       const arm = await page.evaluate(() => localStorage.getItem('fitting-room:arm'));
-      expect(arm).toMatch(/^(holdout|treatment):e2e\/0\.5$/);
+      expect(arm).toMatch(/^(holdout|treatment):e2e:0\.5$/);
       arms.push(arm!.split(':')[0]);
       expect(await page.evaluate(() => !!document.querySelector('fitting-room')!.shadowRoot)).toBe(arms.at(-1) === 'treatment');
       await page.reload();

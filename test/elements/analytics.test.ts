@@ -139,7 +139,7 @@ describe('analytics sinks', () => {
     expect(published.map(([name]) => name)).to.deep.equal([
       'fitting_room_open', 'fitting_room_consent', 'fitting_room_photo', 'fitting_room_submit', 'fitting_room_result', 'fitting_room_add_to_cart',
     ]);
-    expect(published[4][1]).to.deep.equal({ arm: 'treatment', experiment: 'default/0', productId: 'everyday-tee', variantId: 'everyday-tee-navy', latencyMs: latency });
+    expect(published[4][1]).to.deep.equal({ arm: 'treatment', experiment: 'holdout:0', productId: 'everyday-tee', variantId: 'everyday-tee-navy', latencyMs: latency });
     expect(published[5][1]).to.deep.include({ triedOn: true, value: 29, currency: 'EUR' });
 
     // The collector: the exposure and impression alone before intent, then one batch with the session token.
@@ -151,7 +151,7 @@ describe('analytics sinks', () => {
     expect(funnel.batch.events.map((event) => event.name)).to.deep.equal(['open', 'consent', 'photo', 'submit', 'result']);
     expect(funnel.batch.events.find((event) => event.name === 'result')!.latencyMs).to.equal(latency);
     expect(beacons.batches.slice(0, 2).map(({ batch }) => batch.token)).to.deep.equal([undefined, undefined], 'no token before intent');
-    for (const event of beacons.events()) expect(event).to.include({ arm: 'treatment', experiment: 'default/0', productId: 'everyday-tee' });
+    for (const event of beacons.events()) expect(event).to.include({ arm: 'treatment', experiment: 'holdout:0', productId: 'everyday-tee' });
 
     const photo = btoa(String.fromCharCode(...new Uint8Array(await (await drawPhoto()).arrayBuffer()).slice(0, 3000)));
     for (const payload of [...beacons.batches.map(({ batch }) => ({ ...batch, token: undefined })), ...gtagEvents(), ...published]) expectNoPersonalData(payload, photo);
@@ -248,7 +248,7 @@ describe('the holdout on the page', () => {
   });
 
   it('draws no button for a holdout browser, takes no room, and still sends the exposure and the theme add-to-cart', async () => {
-    localStorage.setItem('fitting-room:arm', 'holdout:default/0.5');
+    localStorage.setItem('fitting-room:arm', 'holdout:holdout:0.5');
     container = mount(`<form action="/cart/add" method="post"><input name="id" value="everyday-tee-navy"><button>Add to cart</button></form>
       <fitting-room endpoint="/fitting-room" garment="/demo/.generated/tee-navy.png" product-id="everyday-tee" holdout="0.5"></fitting-room>`);
     const element = container.querySelector('fitting-room') as FittingRoom;
@@ -258,8 +258,8 @@ describe('the holdout on the page', () => {
     form.addEventListener('submit', (event) => event.preventDefault());
     form.requestSubmit();
     expect(beacons.events()).to.deep.equal([
-      { name: 'exposure', arm: 'holdout', experiment: 'default/0.5', productId: 'everyday-tee' },
-      { name: 'add_to_cart', arm: 'holdout', experiment: 'default/0.5', productId: 'everyday-tee' },
+      { name: 'exposure', arm: 'holdout', experiment: 'holdout:0.5', productId: 'everyday-tee' },
+      { name: 'add_to_cart', arm: 'holdout', experiment: 'holdout:0.5', productId: 'everyday-tee' },
     ]);
     await element.open();
     expect(element.shadowRoot).to.equal(null, 'no try-on for the holdout, even when asked');
@@ -271,11 +271,11 @@ describe('the holdout on the page', () => {
     const form = container.querySelector('form')!;
     form.addEventListener('submit', (event) => event.preventDefault());
     form.requestSubmit();
-    expect(localStorage.getItem('fitting-room:arm')).to.match(/^(holdout|treatment):spring\/0\.1$/);
+    expect(localStorage.getItem('fitting-room:arm')).to.match(/^(holdout|treatment):spring:0\.1$/);
     const arm = localStorage.getItem('fitting-room:arm')!.split(':')[0] as Arm;
     expect(beacons.events().filter((event) => event.name !== 'impression')).to.deep.equal([
-      { name: 'exposure', arm, experiment: 'spring/0.1', productId: 'everyday-tee' },
-      { name: 'add_to_cart', arm, experiment: 'spring/0.1', productId: 'everyday-tee' },
+      { name: 'exposure', arm, experiment: 'spring:0.1', productId: 'everyday-tee' },
+      { name: 'add_to_cart', arm, experiment: 'spring:0.1', productId: 'everyday-tee' },
     ] satisfies AnalyticsEvent[]);
     for (const { batch } of beacons.batches) expectNoPersonalData(batch, '');
   });

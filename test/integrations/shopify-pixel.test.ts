@@ -92,16 +92,16 @@ beforeEach(() => {
 describe('the Shopify Web Pixel', () => {
   it('reports a treatment shopper who tried on: add-to-cart and order, attributed, with ids and amounts only', async () => {
     const shop = shopify({ endpoint: `${origin}/apps/fitting-room` }, 'https://shop.example');
-    shop.localStorage.items.set('fitting-room:arm', 'treatment:spring/0.1');
-    await shop.publish(custom('fitting_room_open', { arm: 'treatment', experiment: 'spring/0.1', productId: '7001' }));
-    await shop.publish(custom('fitting_room_result', { arm: 'treatment', experiment: 'spring/0.1', productId: '7001', latencyMs: 8200 }));
+    shop.localStorage.items.set('fitting-room:arm', 'treatment:spring:0.1');
+    await shop.publish(custom('fitting_room_open', { arm: 'treatment', experiment: 'spring:0.1', productId: '7001' }));
+    await shop.publish(custom('fitting_room_result', { arm: 'treatment', experiment: 'spring:0.1', productId: '7001', latencyMs: 8200 }));
     await shop.publish(addedToCart);
     await shop.publish(checkoutCompleted);
     expect(received.map(({ path }) => path)).toEqual(['/apps/fitting-room/events', '/apps/fitting-room/events']);
     expect(received[0].type).toMatch(/^text\/plain/);
     expect(received.map(({ batch }) => batch)).toEqual([
-      { v: 1, events: [{ name: 'add_to_cart', arm: 'treatment', experiment: 'spring/0.1', productId: '7001', variantId: '44001', value: 58, currency: 'EUR', triedOn: true }] },
-      { v: 1, events: [{ name: 'order', arm: 'treatment', experiment: 'spring/0.1', value: 87.5, currency: 'EUR', triedOn: true }] },
+      { v: 1, events: [{ name: 'add_to_cart', arm: 'treatment', experiment: 'spring:0.1', productId: '7001', variantId: '44001', value: 58, currency: 'EUR', triedOn: true }] },
+      { v: 1, events: [{ name: 'order', arm: 'treatment', experiment: 'spring:0.1', value: 87.5, currency: 'EUR', triedOn: true }] },
     ]);
     const sent = JSON.stringify(received);
     for (const personal of ['ada@', 'Ada', 'Lovelace', 'Rue de la Paix', '75002', '+33', 'Everyday tee']) expect(sent).not.toContain(personal);
@@ -111,12 +111,12 @@ describe('the Shopify Web Pixel', () => {
 
   it('reports the holdout arm too, not tried on', async () => {
     const shop = shopify({ endpoint: `${origin}/apps/fitting-room` }, 'https://shop.example');
-    shop.localStorage.items.set('fitting-room:arm', 'holdout:spring/0.1');
+    shop.localStorage.items.set('fitting-room:arm', 'holdout:spring:0.1');
     await shop.publish(addedToCart);
     await shop.publish(checkoutCompleted);
     expect(received.map(({ batch }) => batch.events[0])).toEqual([
-      { name: 'add_to_cart', arm: 'holdout', experiment: 'spring/0.1', productId: '7001', variantId: '44001', value: 58, currency: 'EUR', triedOn: false },
-      { name: 'order', arm: 'holdout', experiment: 'spring/0.1', value: 87.5, currency: 'EUR', triedOn: false },
+      { name: 'add_to_cart', arm: 'holdout', experiment: 'spring:0.1', productId: '7001', variantId: '44001', value: 58, currency: 'EUR', triedOn: false },
+      { name: 'order', arm: 'holdout', experiment: 'spring:0.1', value: 87.5, currency: 'EUR', triedOn: false },
     ]);
   });
 
@@ -127,7 +127,7 @@ describe('the Shopify Web Pixel', () => {
     await shop.publish(checkoutCompleted);
     expect(received).toEqual([]);
     const other = shopify({ endpoint: `${origin}/apps/fitting-room` }, 'https://shop.example');
-    other.localStorage.items.set('fitting-room:arm', 'treatment:default/0');
+    other.localStorage.items.set('fitting-room:arm', 'treatment:holdout:0');
     await other.publish(custom('some_app_result', { anything: true }));
     await other.publish(addedToCart);
     expect(received.map(({ batch }) => batch.events[0].triedOn)).toEqual([false]);
@@ -135,7 +135,7 @@ describe('the Shopify Web Pixel', () => {
 
   it("uses the shop's own App Proxy path when the setting is empty", async () => {
     const shop = shopify({}, origin);
-    shop.localStorage.items.set('fitting-room:arm', 'treatment:default/0');
+    shop.localStorage.items.set('fitting-room:arm', 'treatment:holdout:0');
     await shop.publish(addedToCart);
     expect(received.map(({ path }) => path)).toEqual(['/apps/fitting-room/events']);
   });

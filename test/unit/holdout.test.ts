@@ -37,7 +37,7 @@ describe('the holdout assignment', () => {
   it('keeps one storage key, holding only the arm and the experiment', () => {
     const storage = new FreshStorage();
     assignArm(0.1, experimentId(0.1, 'spring'), () => storage, () => 0.5);
-    expect([...storage.items]).toEqual([[ARM_KEY, 'treatment:spring/0.1']]);
+    expect([...storage.items]).toEqual([[ARM_KEY, 'treatment:spring:0.1']]);
   });
 
   it('draws again when the merchant changes the share or the experiment', () => {
@@ -45,14 +45,14 @@ describe('the holdout assignment', () => {
     expect(assignArm(0.1, experimentId(0.1, 'spring'), () => storage, () => 0.05)).toBe('holdout');
     // A new share: a new experiment, a new draw.
     expect(assignArm(0.02, experimentId(0.02, 'spring'), () => storage, () => 0.05)).toBe('treatment');
-    expect(storage.getItem(ARM_KEY)).toBe('treatment:spring/0.02');
+    expect(storage.getItem(ARM_KEY)).toBe('treatment:spring:0.02');
     // A new name with the same share: a new draw too.
     expect(assignArm(0.02, experimentId(0.02, 'summer'), () => storage, () => 0.01)).toBe('holdout');
   });
 
   it('ignores a stored value it did not write', () => {
     const storage = new FreshStorage();
-    storage.setItem(ARM_KEY, 'control:default/0.1');
+    storage.setItem(ARM_KEY, 'control:holdout:0.1');
     expect(assignArm(0.1, experimentId(0.1), () => storage, () => 0.5)).toBe('treatment');
   });
 
@@ -62,6 +62,14 @@ describe('the holdout assignment', () => {
     };
     expect(assignArm(0.1, experimentId(0.1), blocked, () => 0.05)).toBe('holdout');
     expect(assignArm(0.1, experimentId(0.1), blocked, () => 0.5)).toBe('treatment');
+  });
+
+  it('names experiments the way the collector takes them: letters, digits and _ . - : only', () => {
+    const collectorPattern = /^[A-Za-z0-9._:-]{1,64}$/;
+    expect(experimentId(0.1, null)).toBe('holdout:0.1');
+    expect(experimentId(0.1, 'Spring sale 2026!')).toBe('Spring-sale-2026-:0.1');
+    expect(experimentId(0.05, 'été/«test»')).toBe('-t---test-:0.05');
+    for (const id of [experimentId(0.1, null), experimentId(0.1, 'Spring sale 2026!'), experimentId(0.05, 'été/«test»'), experimentId(Number('x'), 'a')]) expect(id).toMatch(collectorPattern);
   });
 
   it('puts nobody in the holdout without a share', () => {

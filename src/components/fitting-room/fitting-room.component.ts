@@ -52,7 +52,7 @@ const HANGER_PATH = 'M12 7a2 2 0 1 1 2-2c0 1-1 1.6-2 2.2v1.3M12 8.5 3.4 14.7A1.3
  * @attr analytics - The analytics sinks on, e.g. `ga4,shopify`: `proxy` (the proxy's collector), `ga4` (gtag / dataLayer),
  *   `shopify` (`Shopify.analytics.publish`). All of them when absent (each only when present on the page); `off` for none.
  * @attr holdout - The share of browsers, e.g. `0.1`, that see no button: the randomized holdout that measures lift.
- * @attr experiment - A name for the holdout experiment; changing it (or `holdout`) draws every browser's arm again.
+ * @attr experiment - A short name for the holdout experiment (letters, digits, `_`; others become `-`); changing it (or `holdout`) draws every browser's arm again.
  *
  * @event fitting-room:open - The dialog opened. `detail: { productId, variantId }`.
  * @event fitting-room:consent - The shopper agreed. `detail: { productId, variantId, version }`.
