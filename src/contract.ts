@@ -29,6 +29,20 @@ export interface JobView {
   preview?: boolean;
 }
 
+/**
+ * The consent receipt: optional text fields of the `POST /jobs` form that say what the shopper
+ * agreed to. A widget older than receipts sends none and keeps working; the proxy records each
+ * receipt once per session, version and text hash (src/server/consent-records.ts).
+ */
+export interface ConsentReceiptFields {
+  /** The version of the consent text agreed to (the widget's CONSENT_VERSION), digits. */
+  consentVersion?: string;
+  /** SHA-256, lowercase hex, of the consent text as shown: its lines, after the merchant's `strings`, joined by "\n". */
+  consentTextHash?: string;
+  /** The language the consent was shown in, a BCP 47 tag (`de`, `pt-BR`). */
+  consentLocale?: string;
+}
+
 /** `POST /jobs` 202 body. */
 export interface JobCreated {
   id: string;

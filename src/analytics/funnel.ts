@@ -24,10 +24,9 @@ export function watch(element: Element & { tracking?: Tracking }, token: () => s
   if (!tracking) return;
   const { arm, experiment } = tracking;
   const page = window as { gtag?: unknown; dataLayer?: unknown; Shopify?: { analytics?: unknown } };
-  const on = { ga4: tracking.on('ga4') && !!(page.gtag || page.dataLayer), shopify: tracking.on('shopify') && !!page.Shopify?.analytics };
-  const tools = on.ga4 || on.shopify ? import('./tools.js') : undefined;
+  const tools = (tracking.on('ga4') && (page.gtag || page.dataLayer)) || (tracking.on('shopify') && page.Shopify?.analytics) ? import('./tools.js') : undefined;
   // On Shopify, add-to-carts reach the collector through the Web Pixel (Shopify's own event), not twice.
-  const collected = (type: string) => tracking.on('proxy') && !(type == 'add-to-cart' && 'Shopify' in window);
+  const collected = (type: string) => tracking.on('proxy') && !(type == 'add-to-cart' && page.Shopify);
   const queue: AnalyticsEvent[] = [];
   let submittedAt = 0;
   const flush = () => {
@@ -51,7 +50,7 @@ export function watch(element: Element & { tracking?: Tracking }, token: () => s
         triedOn: type == 'add-to-cart' || undefined,
       };
       if (collected(type)) queue.push(event);
-      void tools?.then((loaded) => loaded.deliver(event, on));
+      void tools?.then((loaded) => loaded.deliver(event, tracking));
     });
   }
 }

@@ -16,6 +16,7 @@
  */
 import type { AnalyticsEvent } from '../analytics-contract.js';
 import { analyticsStorageGranted, shopifyAnalyticsAllowed } from './consent.js';
+import type { Tracking } from './page.js';
 import { priceOf } from './price.js';
 
 type Page = { gtag?: (...args: unknown[]) => void; dataLayer?: unknown[]; Shopify?: { analytics?: { publish(name: string, data: object): void } } };
@@ -23,10 +24,12 @@ type Page = { gtag?: (...args: unknown[]) => void; dataLayer?: unknown[]; Shopif
 /** `value` without the keys whose value is undefined (GA4 and pixels would see them as present). */
 const defined = <T extends object>(value: T): T => JSON.parse(JSON.stringify(value));
 
-/** Sends `event` to GA4 (when `ga4`) and to Shopify's customer events (when `shopify`), as far as the shopper allowed. */
-export function deliver(event: AnalyticsEvent, { ga4, shopify }: { ga4: boolean; shopify: boolean }) {
+/** Sends `event` to GA4 and to Shopify's customer events, each when on the page and on for the element, as far as the shopper allowed. */
+export function deliver(event: AnalyticsEvent, tracking: Pick<Tracking, 'on'>) {
   if (!shopifyAnalyticsAllowed()) return;
   const page = window as unknown as Page;
+  const ga4 = tracking.on('ga4') && !!(page.gtag || page.dataLayer);
+  const shopify = tracking.on('shopify');
   const { name, ...data } = event;
   const price = name === 'add_to_cart' ? priceOf(event.variantId) : undefined;
   if (shopify) page.Shopify?.analytics?.publish(`fitting_room_${name}`, defined({ ...data, ...price }));

@@ -1,4 +1,4 @@
-import type { ErrorCode, ErrorEnvelope, JobCreated, JobView, SessionGrant } from '../contract.js';
+import type { ConsentReceiptFields, ErrorCode, ErrorEnvelope, JobCreated, JobView, SessionGrant } from '../contract.js';
 import { TERMINAL_STATUSES } from '../contract.js';
 import { sleep } from '../shared/sleep.js';
 import { parseEventStream } from './event-stream.js';
@@ -19,7 +19,7 @@ export class ProxyError extends Error {
   }
 }
 
-export interface JobFields {
+export interface JobFields extends ConsentReceiptFields {
   person?: Blob;
   personRef?: string;
   garment: string;
@@ -70,11 +70,8 @@ export class ProxyClient {
     return this.#withToken(async (token) => {
       const form = new FormData();
       if (fields.person) form.append('person', fields.person, 'photo.jpg');
-      if (fields.personRef) form.append('personRef', fields.personRef);
-      form.append('garment', fields.garment);
-      form.append('category', fields.category);
-      if (fields.productId) form.append('productId', fields.productId);
-      if (fields.variantId) form.append('variantId', fields.variantId);
+      // Every text field that has a value, in the order declared (garment and category always have one).
+      for (const [name, value] of Object.entries(fields)) if (value && typeof value === 'string') form.append(name, value);
       return uploadWithProgress(this.#url('jobs'), form, token, options);
     });
   }

@@ -8,7 +8,9 @@ import type { ImageCleaner } from './images.js';
 import { JobService } from './jobs.js';
 import type { Logger } from './log.js';
 import { Metrics } from './metrics.js';
+import { ConsentLedger } from './consent-records.js';
 import { accessLog } from './middleware/access-log.js';
+import { adminAuth } from './middleware/admin-auth.js';
 import { authenticate } from './middleware/authenticate.js';
 import { cors } from './middleware/cors.js';
 import { requestContext, type RequestContextEnv } from './middleware/request-context.js';
@@ -16,10 +18,12 @@ import { securityHeaders } from './middleware/security-headers.js';
 import type { ProviderAdapter } from './providers/types.js';
 import { PublicMedia } from './public-media.js';
 import { RateLimiter } from './rate-limit.js';
+import { adminConsentRoutes } from './routes/admin-consents.js';
 import { errorResponse, handleErrors } from './routes/errors.js';
 import { type DirectResponses, eventRoutes } from './routes/events.js';
 import { jobRoutes } from './routes/jobs.js';
 import { opsRoutes } from './routes/ops.js';
+import { privacyRoutes } from './routes/privacy.js';
 import { resultRoutes } from './routes/results.js';
 import { sessionRoutes } from './routes/session.js';
 import { SessionSigner } from './session.js';
@@ -55,6 +59,9 @@ export interface Proxy {
   close(): Promise<void>;
 }
 
+/** Tries at the operator's endpoints per client address: plenty for a tool, too few to guess a token. */
+const ADMIN_ATTEMPTS_PER_IP = { name: 'admin-per-ip', max: 30, windowSeconds: 600 };
+
 /**
  * The proxy as one web-standard fetch handler (Hono): the widget ↔ proxy contract of
  * server/README.md, "The contract". Node, edge and serverless entries wrap this same app.
@@ -89,6 +96,13 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
   const streams = new JobEventStreams(jobs, log, { ...STREAM_TIMING, lifetimeMs: config.streams.lifetimeMs });
   const openStreams = new OpenStreams(config.streams, metrics);
   const requireSession = authenticate({ signer, allowedOrigins: config.allowedOrigins });
+  const consents = new ConsentLedger({ state, secret: config.secret, retentionSeconds: config.consentRetentionSeconds });
+  const requireAdmin = adminAuth({
+    token: config.adminToken,
+    limiter,
+    limit: ADMIN_ATTEMPTS_PER_IP,
+    onReject: (reason) => log.warn('admin.rejected', { reason }),
+  });
 
   const api = new Hono()
     .use(requestContext({ trustedProxies: config.trustedProxies, peerAddress: deps.peerAddress }))
@@ -106,7 +120,9 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
     // Everything under /jobs and /results needs a session, unknown paths there included.
     .use('/jobs', requireSession)
     .use('/jobs/*', requireSession)
-    .use('/results/*', requireSession);
+    .use('/results/*', requireSession)
+    // The operator's endpoints, unknown ones included: off (404) without FITTING_ROOM_ADMIN_TOKEN.
+    .use('/admin/*', requireAdmin);
 
   const appProxy = config.shopifyAppProxySecret
     ? shopifyAppProxy({ secret: config.shopifyAppProxySecret, onReject: (reason) => log.info('app_proxy.rejected', { reason }) })
@@ -116,9 +132,20 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
     sessionRoutes({ signer, limiter, limit: config.limits.sessionsPerIp, allowedOrigins: config.allowedOrigins, retentionSeconds: config.retentionSeconds, guard: appProxy }),
   );
   api.route('/', opsRoutes({ provider, state, metrics, metricsToken: config.metricsToken, store, media }));
-  api.route('/', jobRoutes({ jobs, limiter, limits: config.limits, provider, cleanImage, imageLimits, garmentPolicy, log }));
+  api.route('/', jobRoutes({ jobs, limiter, limits: config.limits, provider, cleanImage, imageLimits, garmentPolicy, log, consents }));
   api.route('/', eventRoutes({ jobs, streams, openStreams, direct: deps.directResponses }));
   api.route('/', resultRoutes({ jobs }));
+  api.route('/', adminConsentRoutes({ consents }));
+  api.route(
+    '/',
+    privacyRoutes({
+      shopName: config.shopName,
+      providerLabel: provider.label ?? provider.name,
+      sandbox: provider.name === 'sandbox',
+      retentionSeconds: config.retentionSeconds,
+      consentRetentionSeconds: config.consentRetentionSeconds,
+    }),
+  );
 
   const root = new Hono<RequestContextEnv>();
   root.route(config.basePath || '/', api);

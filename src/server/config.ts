@@ -46,6 +46,12 @@ export interface ProxyConfig {
   streams: StreamLimits;
   /** Upstream try-on runs per UTC day across all instances; 0 = no cap. Cache hits are free. */
   dailyJobLimit: number;
+  /** How long consent records are kept (apart from photos): proof of what each shopper agreed to. */
+  consentRetentionSeconds: number;
+  /** The shop's name, as the privacy notice and the result's marks say it. */
+  shopName: string;
+  /** Bearer token of the operator's endpoints (`GET /admin/consents`); they are off when unset. */
+  adminToken?: string;
   /** Bearer token for `GET /metrics`; open when unset. */
   metricsToken?: string;
   /** Shared state in Redis when set; in memory (one instance) otherwise. */
@@ -129,6 +135,9 @@ export function readConfig(env: Env, { dev = false }: { dev?: boolean } = {}): P
       lifetimeMs: 1000 * positive(env.FITTING_ROOM_STREAM_LIFETIME_S, DEFAULT_STREAM_LIMITS.lifetimeMs / 1000, 'FITTING_ROOM_STREAM_LIFETIME_S'),
     },
     dailyJobLimit: nonNegative(env.FITTING_ROOM_DAILY_JOB_LIMIT, 0, 'FITTING_ROOM_DAILY_JOB_LIMIT'),
+    consentRetentionSeconds: nonNegative(env.FITTING_ROOM_CONSENT_RETENTION_S, 365 * 86_400, 'FITTING_ROOM_CONSENT_RETENTION_S'),
+    shopName: env.FITTING_ROOM_SHOP_NAME?.trim() || new URL(allowedOrigins[0]!).host,
+    adminToken: readAdminToken(env.FITTING_ROOM_ADMIN_TOKEN),
     metricsToken: env.FITTING_ROOM_METRICS_TOKEN || undefined,
     redisUrl: env.REDIS_URL || undefined,
     shopifyAppProxySecret: env.SHOPIFY_APP_PROXY_SECRET || undefined,
@@ -166,6 +175,13 @@ function readS3(env: Env): S3Settings | undefined {
     forcePathStyle: flag(env.S3_FORCE_PATH_STYLE, 'S3_FORCE_PATH_STYLE') ?? endpoint !== undefined,
     prefix: prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix,
   };
+}
+
+/** The admin token guards an export of every consent record: as long as the secret, so it cannot be guessed. */
+function readAdminToken(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (value.length < MIN_SECRET_LENGTH) throw new ConfigError(`FITTING_ROOM_ADMIN_TOKEN must be at least ${MIN_SECRET_LENGTH} characters (e.g. \`openssl rand -hex 32\`).`);
+  return value;
 }
 
 /** Every configured value that must never appear in a log line, whatever its name. */

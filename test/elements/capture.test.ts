@@ -15,7 +15,7 @@ function setup() {
 }
 
 async function openToPhotoStep(element: FittingRoom) {
-  localStorage.setItem('fitting-room:consent', JSON.stringify({ version: 1 }));
+  localStorage.setItem('fitting-room:consent', JSON.stringify({ version: 2 }));
   element.shadowRoot!.querySelector('button')!.click();
   await waitFor(() => nativeDialog(element)?.open, 'the dialog to open');
   return waitFor(() => dialogRoot(element)!.querySelector<HTMLInputElement>('input[type=file]'), 'the photo step');

@@ -83,7 +83,7 @@ describe('the whole flow', () => {
     await expectNoAxeViolations(element);
     await waitFor(() => resultOf(element), 'the result');
     observer.disconnect();
-    expect([...announcements]).to.include.members(['Preparing your photo…', 'Your try-on is ready.']);
+    expect([...announcements]).to.include.members(['Preparing your photo…', 'Your try-on is ready. AI-generated']);
     await waitFor(() => (focused() as HTMLInputElement)?.type === 'range', 'focus on the comparison');
     await expectNoAxeViolations(element);
     await press('ArrowLeft');
@@ -98,7 +98,7 @@ describe('the whole flow', () => {
   });
 
   it('reviews a photo with advice: advisory warnings can be overridden, blocking ones cannot', async () => {
-    localStorage.setItem('fitting-room:consent', JSON.stringify({ version: 1 }));
+    localStorage.setItem('fitting-room:consent', JSON.stringify({ version: 2 }));
     ({ container, element } = setup());
     await element.open();
     const shopper = await fetchFile('/demo/.generated/shopper-1.jpg');
@@ -121,7 +121,7 @@ describe('the whole flow', () => {
   });
 
   it('switches variant on the result with the same photo: one upload, then a job by personRef', async () => {
-    localStorage.setItem('fitting-room:consent', JSON.stringify({ version: 1 }));
+    localStorage.setItem('fitting-room:consent', JSON.stringify({ version: 2 }));
     ({ container, element } = setup());
     element.variants = VARIANTS;
     expect(element.getAttribute('variants')).to.equal(JSON.stringify(VARIANTS));
@@ -181,8 +181,8 @@ describe('the whole flow', () => {
     root(element).querySelector<HTMLInputElement>('input[type=checkbox]')!.click();
     await waitFor(() => !buttonByText(element, 'Continue')!.disabled, 'Continue');
     buttonByText(element, 'Continue')!.click();
-    expect(consents[0].detail.version).to.equal(1);
-    expect(JSON.parse(localStorage.getItem('fitting-room:consent')!).version).to.equal(1);
+    expect(consents[0].detail.version).to.equal(2);
+    await waitFor(() => JSON.parse(localStorage.getItem('fitting-room:consent') ?? '{}').version === 2, 'consent version 2 stored');
     element.close();
     container.remove();
     ({ container, element } = setup());

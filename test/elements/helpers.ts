@@ -121,6 +121,10 @@ export interface Upload {
   personRef: string | null;
   garment: string | null;
   variantId: string | null;
+  /** The consent receipt sent with the job. */
+  consentVersion: string | null;
+  consentTextHash: string | null;
+  consentLocale: string | null;
 }
 
 /** Records every POST /jobs multipart body: whether it carried a `person` file or a `personRef`. */
@@ -136,6 +140,9 @@ export function recordUploads(): { uploads: Upload[]; stop(): void } {
         personRef: body.get('personRef') as string | null,
         garment: body.get('garment') as string | null,
         variantId: body.get('variantId') as string | null,
+        consentVersion: body.get('consentVersion') as string | null,
+        consentTextHash: body.get('consentTextHash') as string | null,
+        consentLocale: body.get('consentLocale') as string | null,
       });
     }
     return originalSend.call(this, body);

@@ -52,7 +52,7 @@ async function axeIn(win: Window, element: Element) {
 describe('remember my photo on this device', () => {
   before(async () => {
     firstVisit();
-    localStorage.setItem('fitting-room:consent', JSON.stringify({ version: 1 }));
+    localStorage.setItem('fitting-room:consent', JSON.stringify({ version: 2 }));
     await new Promise((resolve) => (indexedDB.deleteDatabase('fitting-room').onsuccess = resolve));
   });
 

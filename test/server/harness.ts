@@ -124,6 +124,8 @@ export interface JobFormFields {
   garment?: string | Blob;
   category?: string;
   productId?: string;
+  /** More text fields, sent as they are (the consent receipt). */
+  extra?: Record<string, string>;
 }
 
 /** Speaks the contract to a test proxy the way the widget does, with one session token. */
@@ -154,6 +156,7 @@ export class ContractClient {
     else form.append('garment', garment, 'garment.png');
     form.append('category', fields.category ?? 'top');
     if (fields.productId) form.append('productId', fields.productId);
+    for (const [name, value] of Object.entries(fields.extra ?? {})) form.append(name, value);
     return form;
   }
 

@@ -82,6 +82,11 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     return direction(this.#locale) === 'rtl';
   }
 
+  /** The result's "AI-generated" label (the merchant's wording), or empty when `ai-label="off"`. */
+  get aiLabel() {
+    return this.host.aiLabel === 'off' ? '' : this.t.aiLabel;
+  }
+
   override connectedCallback() {
     super.connectedCallback();
     this.setAttribute('exportparts', PARTS);
@@ -132,7 +137,7 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     this.#lastStep = step;
     this.#stepChanged = true;
     // Set before this render reads it: no second update.
-    this.#announcement.set(stepAnnouncement(this.t, step));
+    this.#announcement.set(stepAnnouncement(this.t, step, this.aiLabel));
     if (step === 'camera' && !views.camera) void this.#loadView('camera');
     else if ((step === 'result' || step === 'uploading') && !views.result) void this.#loadView('result');
   }
@@ -235,12 +240,18 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
       </label>
       ${privacyUrl ? html`<a href=${privacyUrl} target="_blank" rel="noopener">${t.privacyLink}</a>` : nothing}
       <div class="actions">
-        <button class="primary" part="primary-button" ?disabled=${!this.#consentChecked.get()} @click=${() => this.flow.acceptConsent()}>
+        <button class="primary" part="primary-button" ?disabled=${!this.#consentChecked.get()} @click=${this.#accept}>
           ${t.continue}
         </button>
       </div>
     `;
   }
+
+  /** The consent as shown (its paragraphs and the checkbox's label, one per line) is what the receipt's hash proves. */
+  #accept = () => {
+    const shown = [...this.renderRoot.querySelectorAll('.body p, .check')].map((element) => element.textContent!.trim());
+    this.flow.acceptConsent(shown.join('\n'), this.#locale);
+  };
 
   #renderReview(t: Strings, checks: Extract<FlowState, { step: 'review' }>['checks']) {
     const blocked = checks.some((check) => check.blocking);

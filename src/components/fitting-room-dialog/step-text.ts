@@ -15,14 +15,17 @@ export function progressText(t: Strings, state: FlowState): string {
   }
 }
 
-/** Announced through the live region: the step changes, not every percent. Errors are announced by their role="alert" box. */
-export function stepAnnouncement(t: Strings, step: FlowState['step']): string {
+/**
+ * Announced through the live region: the step changes, not every percent. Errors are announced by their role="alert" box.
+ * A result is announced with its "AI-generated" label, unless the merchant turned it off (an empty `aiLabel`).
+ */
+export function stepAnnouncement(t: Strings, step: FlowState['step'], aiLabel = ''): string {
   const text: Partial<Record<FlowState['step'], string>> = {
     preparing: t.preparing,
     uploading: format(t.uploading, { percent: 0 }).replace(/\s*0\s*%/, ''),
     queued: t.queued,
     generating: t.generatingEstimate.split('…')[0] + '…',
-    result: t.done,
+    result: `${t.done} ${aiLabel}`.trim(),
   };
   return text[step] ?? '';
 }

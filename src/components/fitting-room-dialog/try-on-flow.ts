@@ -5,7 +5,7 @@ import type { Variant } from '../../events.js';
 import { PhotoError } from '../../photo/photo-error.js';
 import { preparePhotoOffThread } from '../../photo/prepare-off-thread.js';
 import type { PhotoCheck } from '../../photo/preflight.js';
-import { CONSENT_VERSION, hasConsent, mayHaveSavedPhoto, saveConsent } from './consent.js';
+import { CONSENT_VERSION, consentReceipt, hasConsent, mayHaveSavedPhoto, saveConsent } from './consent.js';
 import { isBusy, reportsProgress, transition, type FlowAction, type FlowState, type PhotoSource, type Stage, type TryOnResult } from './flow-state.js';
 import type { FailureCode } from './messages.js';
 
@@ -77,8 +77,9 @@ export class TryOnFlow {
     return this.#client;
   }
 
-  acceptConsent() {
-    saveConsent();
+  /** `text` is the consent as the shopper saw it, in `locale`: its hash goes with every job as the receipt. */
+  acceptConsent(text: string, locale: string) {
+    void saveConsent(text, locale);
     this.emit({ type: 'consent', version: CONSENT_VERSION });
     this.#apply({ type: 'consented' });
   }
@@ -236,6 +237,7 @@ export class TryOnFlow {
           category: product.category,
           productId: product.productId,
           variantId: variant?.id ?? product.variantId,
+          ...consentReceipt(),
         },
         { signal, onUploadProgress: (progress) => this.#apply({ type: 'upload-progress', progress }) },
       );

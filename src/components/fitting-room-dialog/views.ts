@@ -10,6 +10,8 @@ export interface ViewHost extends ReactiveControllerHost {
   readonly t: Strings;
   readonly renderRoot: HTMLElement | DocumentFragment;
   readonly rtl: boolean;
+  /** The "AI-generated" label of the result, empty when the merchant set `ai-label="off"`. */
+  readonly aiLabel: string;
   variants(): Variant[];
   productName(): string;
   downloadName(variantId?: string): string;

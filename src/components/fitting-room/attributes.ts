@@ -25,6 +25,7 @@ const ATTRIBUTES = {
   discover: 'discover',
   theme: 'theme',
   hint: 'hint',
+  aiLabel: 'ai-label',
   analytics: 'analytics',
   holdout: 'holdout',
   experiment: 'experiment',

@@ -41,7 +41,8 @@ const HANGER_PATH = 'M12 7a2 2 0 1 1 2-2c0 1-1 1.6-2 2.2v1.3M12 8.5 3.4 14.7A1.3
  * @attr variant-id - The selected variant's id.
  * @attr label - The button text. Defaults to "Try it on".
  * @attr locale - The dialog's language. Defaults to the page's `<html lang>`.
- * @attr privacy-url - Link to the merchant's privacy notice, shown with the consent.
+ * @attr privacy-url - Link to the merchant's privacy notice, shown with the consent (the proxy serves one at `/privacy`).
+ * @attr ai-label - `off` hides the "AI-generated" label on the result: only for a shop that discloses the AI-made image another way.
  * @attr theme - The dialog's colours: `light`, `dark` or `auto` (default; follows prefers-color-scheme).
  * @attr hint - Shows a small dismissible "See it on you" bubble at the button; its value, if any, is the text.
  * @attr {Variant[] | null} variants - JSON `[{"id","name","garment"}]`: variants the shopper can switch to on the result,

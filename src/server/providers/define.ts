@@ -50,7 +50,7 @@ export function defineProvider<const N extends string, S extends SettingsSchema>
       const timing = resolveTiming(env, context.timing);
       const log = context.log.child({ provider: spec.name });
       const connect: AdapterKit['connect'] = (upstream) => new Upstream({ ...upstream, provider: spec.label, fetch: context.fetch, log, timing });
-      return { name: spec.name, ...spec.create(settings, { connect }) };
+      return { name: spec.name, label: spec.label, ...spec.create(settings, { connect }) };
     },
   };
 }

@@ -73,6 +73,8 @@ export class ProviderError extends Error implements ProviderFailure {
  */
 export interface ProviderAdapter {
   readonly name: string;
+  /** The provider's own spelling ("TryonAPI"), as the privacy notice names it; `name` when absent. */
+  readonly label?: string;
   /** How many garments one job may carry (Studio takes several, most take one). */
   readonly maxGarments: number;
   /** Starts an upstream job and returns the provider's handle for it. */

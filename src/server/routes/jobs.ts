@@ -4,6 +4,7 @@ import type { JobCreated } from '../../contract.js';
 import { ApiError } from '../errors.js';
 import { fetchGarment, type GarmentFetchPolicy } from '../garment-source.js';
 import type { ImageCleaner } from '../images.js';
+import { type ConsentLedger, readConsentReceipt } from '../consent-records.js';
 import { fingerprintOf, readJobFields } from '../job-form.js';
 import type { JobInput, JobRecord } from '../job-records.js';
 import type { JobService } from '../jobs.js';
@@ -23,10 +24,12 @@ export interface JobRouteOptions {
   imageLimits: { maxBytes: number; maxPixels: number };
   garmentPolicy: GarmentFetchPolicy;
   log: Logger;
+  /** Where the consent receipts sent with jobs are recorded. */
+  consents: ConsentLedger;
 }
 
 /** `POST /jobs`, `GET /jobs/{id}`, `DELETE /jobs/{id}`; behind `authenticate`. */
-export function jobRoutes({ jobs, limiter, limits, provider, cleanImage, imageLimits, garmentPolicy, log }: JobRouteOptions) {
+export function jobRoutes({ jobs, limiter, limits, provider, cleanImage, imageLimits, garmentPolicy, log, consents }: JobRouteOptions) {
   const uploadLimit = bodyLimit({
     maxSize: imageLimits.maxBytes * (1 + provider.maxGarments) + 64 * 1024,
     onError: (c) => errorResponse(c, new ApiError('IMAGE_TOO_LARGE', `The upload is larger than ${imageLimits.maxBytes / 1024 / 1024} MB per image.`)),
@@ -44,6 +47,9 @@ export function jobRoutes({ jobs, limiter, limits, provider, cleanImage, imageLi
         throw new ApiError('BAD_REQUEST', 'The request must be multipart/form-data.');
       });
       const fields = readJobFields(form, provider.maxGarments);
+      // Recorded before the photo is even stored: the proof comes first. Once per session, version and text.
+      const receipt = readConsentReceipt(form);
+      if (receipt) await consents.record(receipt, { sessionId: session.sid, client: c.get('client'), origin: session.origin });
       const idempotencyKey = c.req.header('idempotency-key')?.slice(0, 200);
       const fingerprint = await fingerprintOf(fields);
       const existing = await jobs.findIdempotent(session.sid, idempotencyKey, fingerprint);

@@ -55,7 +55,7 @@ export class ResultView implements View, ReactiveController {
   render(state: FlowState) {
     if (state.step !== 'result') return nothing;
     const { split, zoom } = this.#compare.get();
-    const { t } = this.host;
+    const { t, aiLabel } = this.host;
     const variants = this.host.variants();
     const product = this.host.productName();
     const shareable = this.#file && navigator.canShare?.({ files: [this.#file] });
@@ -71,9 +71,9 @@ export class ResultView implements View, ReactiveController {
         @wheel=${this.#wheel}
       >
         <div class="layer before"><img class="before" src=${state.before} alt=${t.before} draggable="false" /></div>
-        <div class="layer after"><img class="after" src=${state.after} alt=${format(t.after, { product })} draggable="false" /></div>
+        <div class="layer after"><img class="after" src=${state.after} alt=${[aiLabel, format(t.after, { product })].filter(Boolean).join(': ')} draggable="false" /></div>
         <span class="label before" aria-hidden="true">${t.before}</span>
-        <span class="label after" aria-hidden="true">${t.title}</span>
+        <span class="label after" aria-hidden="true">${aiLabel || t.title}</span>
         <input
           type="range"
           class="slider"
