@@ -20,7 +20,7 @@ export function assignArm(share: number, experiment: string, storage: () => Pick
   let arm: Arm = random() < share ? 'holdout' : 'treatment';
   try {
     const stored = storage().getItem(ARM_KEY);
-    for (const kept of ['holdout', 'treatment'] as const) if (stored == `${kept}:${experiment}`) arm = kept;
+    for (const kept of ['holdout', 'treatment'] as const) if (stored === `${kept}:${experiment}`) arm = kept;
     storage().setItem(ARM_KEY, `${arm}:${experiment}`);
   } catch {
     // No storage (blocked, full): this page still gets an arm.

@@ -26,7 +26,7 @@ export function watch(element: Element & { tracking?: Tracking }, token: () => s
   const page = window as { gtag?: unknown; dataLayer?: unknown; Shopify?: { analytics?: unknown } };
   const tools = (tracking.on('ga4') && (page.gtag || page.dataLayer)) || (tracking.on('shopify') && page.Shopify?.analytics) ? import('./tools.js') : undefined;
   // On Shopify, add-to-carts reach the collector through the Web Pixel (Shopify's own event), not twice.
-  const collected = (type: string) => tracking.on('proxy') && !(type == 'add-to-cart' && page.Shopify);
+  const collected = (type: string) => tracking.on('proxy') && !(type === 'add-to-cart' && page.Shopify);
   const queue: AnalyticsEvent[] = [];
   let submittedAt = 0;
   const flush = () => {
@@ -37,7 +37,7 @@ export function watch(element: Element & { tracking?: Tracking }, token: () => s
   for (const type of ['open', 'consent', 'photo', 'submit', 'result', 'error', 'add-to-cart']) {
     element.addEventListener(`fitting-room:${type}`, (domEvent) => {
       const { productId, variantId, code } = (domEvent as CustomEvent<FittingRoomDetail & { code?: string }>).detail;
-      if (type == 'submit') submittedAt = performance.now();
+      if (type === 'submit') submittedAt = performance.now();
       const event: AnalyticsEvent = {
         name: type.replaceAll('-', '_') as FunnelEvent,
         arm,
@@ -45,9 +45,9 @@ export function watch(element: Element & { tracking?: Tracking }, token: () => s
         productId,
         variantId,
         code,
-        latencyMs: type == 'result' ? Math.round(performance.now() - submittedAt) : undefined,
+        latencyMs: type === 'result' ? Math.round(performance.now() - submittedAt) : undefined,
         // The widget's own "Add to cart" is on a try-on result.
-        triedOn: type == 'add-to-cart' || undefined,
+        triedOn: type === 'add-to-cart' || undefined,
       };
       if (collected(type)) queue.push(event);
       void tools?.then((loaded) => loaded.deliver(event, tracking));

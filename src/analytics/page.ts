@@ -36,7 +36,7 @@ export function track(element: HTMLElement & Record<'endpoint' | 'holdout' | 'ex
   const arm = assignArm(share, experiment, () => localStorage);
   const shopify = 'Shopify' in window;
   // The endpoint discovery would find: the platform's route to the proxy.
-  const url = (element.endpoint ?? (shopify ? '/apps' : '') + '/fitting-room').replace(/\/*$/, '/events');
+  const url = (element.endpoint ?? `${shopify ? '/apps' : ''}/fitting-room`).replace(/\/*$/, '/events');
   const tracking: Tracking = {
     arm,
     experiment,
@@ -47,7 +47,7 @@ export function track(element: HTMLElement & Record<'endpoint' | 'holdout' | 'ex
     const productId = element.productId || undefined;
     const report = (name: AnalyticsEvent['name']) => tracking.report([{ name, arm, experiment, productId }]);
     report('exposure');
-    if (arm == 'treatment')
+    if (arm === 'treatment')
       new IntersectionObserver(([entry], observer) => {
         if (entry.isIntersecting) {
           observer.disconnect();

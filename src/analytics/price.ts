@@ -9,12 +9,16 @@ export interface Price {
   currency: string;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON-LD comes in any shape; every read is guarded.
 type Json = { [key: string]: any };
-type Page = { ShopifyAnalytics?: { meta?: { currency?: string; product?: { variants?: { id?: number | string; price?: number }[] } } }; Shopify?: { currency?: { active?: string } } };
+type Page = {
+  ShopifyAnalytics?: { meta?: { currency?: string; product?: { variants?: { id?: number | string; price?: number }[] } } };
+  Shopify?: { currency?: { active?: string } };
+};
 
 const priced = (value: unknown, currency: unknown): Price | undefined => {
   const number = Number(value);
-  return typeof currency == 'string' && currency && value !== '' && value != null && Number.isFinite(number) ? { value: number, currency } : undefined;
+  return typeof currency === 'string' && currency && value !== '' && value != null && Number.isFinite(number) ? { value: number, currency } : undefined;
 };
 
 /** Every JSON-LD node of the page, `@graph` and arrays flattened. */
@@ -22,7 +26,7 @@ function ldNodes(): Json[] {
   const nodes: Json[] = [];
   const visit = (value: unknown) => {
     if (Array.isArray(value)) value.forEach(visit);
-    else if (value && typeof value == 'object') {
+    else if (value && typeof value === 'object') {
       nodes.push(value);
       visit((value as Json)['@graph']);
     }
@@ -54,6 +58,8 @@ export function priceOf(variantId?: string): Price | undefined {
   const matching = variantNodes.find((node: Json) => variantId && [node.sku, node.productID].map(String).includes(variantId));
   const offers = [...(matching ? offersOf(matching) : []), ...products.flatMap(offersOf)];
   const fromOffer = (offer: Json) => priced(offer?.price ?? offer?.lowPrice ?? offer?.priceSpecification?.price, offer?.priceCurrency ?? offer?.priceSpecification?.priceCurrency);
-  const matchingOffer = variantId ? offers.find((offer) => [offer?.sku, offer?.url].some((field) => typeof field == 'string' && (field === variantId || field.includes(`variant=${variantId}`)))) : undefined;
+  const matchingOffer = variantId
+    ? offers.find((offer) => [offer?.sku, offer?.url].some((field) => typeof field === 'string' && (field === variantId || field.includes(`variant=${variantId}`))))
+    : undefined;
   return (matchingOffer && fromOffer(matchingOffer)) ?? offers.map(fromOffer).find(Boolean);
 }

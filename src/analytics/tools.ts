@@ -35,14 +35,18 @@ export function deliver(event: AnalyticsEvent, tracking: Pick<Tracking, 'on'>) {
   if (shopify) page.Shopify?.analytics?.publish(`fitting_room_${name}`, defined({ ...data, ...price }));
   if (!ga4 || !analyticsStorageGranted()) return;
   const gtag = page.gtag;
+  const push = (...entries: object[]) => {
+    page.dataLayer ??= [];
+    page.dataLayer.push(...entries);
+  };
   if (name === 'add_to_cart') {
     const ecommerce = defined({ ...price, items: [{ item_id: event.productId, item_variant: event.variantId, quantity: 1 }] });
     if (gtag) gtag('event', 'add_to_cart', ecommerce);
     // Tag Manager's convention: clear the previous ecommerce object first.
-    else (page.dataLayer ??= []).push({ ecommerce: null }, { event: 'add_to_cart', ecommerce });
+    else push({ ecommerce: null }, { event: 'add_to_cart', ecommerce });
     return;
   }
   const parameters = defined({ product_id: event.productId, variant_id: event.variantId, latency_ms: event.latencyMs, error_code: event.code, fitting_room_arm: event.arm });
   if (gtag) gtag('event', `try_on_${name}`, parameters);
-  else (page.dataLayer ??= []).push({ event: `try_on_${name}`, ...parameters });
+  else push({ event: `try_on_${name}`, ...parameters });
 }

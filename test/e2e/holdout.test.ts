@@ -19,7 +19,10 @@ let browser: Browser;
 let photo: Buffer;
 
 /** A product page as the README's snippet has it, with the button above the fold and text under it. */
-const productPage = (attributes: string, script = '<script type="module" src="/widget/fitting-room.js"></script>') => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Everyday Tee</title>
+const productPage = (
+  attributes: string,
+  script = '<script type="module" src="/widget/fitting-room.js"></script>',
+) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Everyday Tee</title>
 <style>${RESERVE_RULE} body { margin: 0; font-family: Georgia, serif; } main { padding: 24px; }</style>
 ${script}
 </head><body><main>
@@ -41,8 +44,11 @@ beforeAll(async () => {
   host.page('/cart/add', 'added');
   // The Shopify app block, rendered from its Liquid with the merchant's holdout setting at 100%.
   const block = await renderBlock('fitting-room', fakeProduct(host.url), { holdout: 100, experiment: 'spring' }, host.url);
-  host.page('/products/holdout-tee', `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Tee</title><script>window.Shopify = { routes: { root: '/' } };</script></head>
-<body><main><h1>Tee</h1>${block}<p id="after">Free returns.</p></main></body></html>`);
+  host.page(
+    '/products/holdout-tee',
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Tee</title><script>window.Shopify = { routes: { root: '/' } };</script></head>
+<body><main><h1>Tee</h1>${block}<p id="after">Free returns.</p></main></body></html>`,
+  );
   photo = await shopperPhoto();
   browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 });
@@ -134,7 +140,10 @@ describe('the holdout, in Chromium with the built widget', () => {
     await closeDialog(page);
     await expect.poll(() => seen.events.map((event) => event.name)).toEqual(['exposure', 'impression', 'open', 'consent', 'photo', 'submit', 'result']);
     expect(seen.batches.map((batch) => !!batch.token)).toEqual([false, false, true]);
-    expect(seen.scripts.some((script) => /^tools-/.test(script)), 'no GA4/Shopify chunk on a page without them').toBe(false);
+    expect(
+      seen.scripts.some((script) => /^tools-/.test(script)),
+      'no GA4/Shopify chunk on a page without them',
+    ).toBe(false);
     await context.close();
   });
 
@@ -146,7 +155,10 @@ describe('the holdout, in Chromium with the built widget', () => {
     await page.goto(`${host.url}/products/holdout-tee`);
     await page.waitForFunction(() => customElements.get('fitting-room'));
     await expect.poll(() => requests.filter((request) => request.startsWith('POST'))).toEqual(['POST /apps/fitting-room/events']);
-    expect(await page.evaluate(() => [document.querySelector('fitting-room')!.getAttribute('holdout'), localStorage.getItem('fitting-room:arm')])).toEqual(['1', 'holdout:spring:1']);
+    expect(await page.evaluate(() => [document.querySelector('fitting-room')!.getAttribute('holdout'), localStorage.getItem('fitting-room:arm')])).toEqual([
+      '1',
+      'holdout:spring:1',
+    ]);
     expect(await page.evaluate(() => !!document.querySelector('fitting-room')!.shadowRoot)).toBe(false);
     expect(requests.filter((request) => /\.js$/.test(request)).map((request) => request.split('/').pop())).toEqual(['fitting-room.js']);
     await context.close();

@@ -16,7 +16,7 @@ const page = window as Page;
 function recordBeacons() {
   const batches: { url: string; batch: EventBatch }[] = [];
   const send = navigator.sendBeacon;
-  navigator.sendBeacon = function (url: string | URL, data?: BodyInit | null) {
+  navigator.sendBeacon = (url: string | URL, data?: BodyInit | null) => {
     batches.push({ url: new URL(url, location.href).pathname, batch: JSON.parse(String(data)) });
     return send.call(navigator, url, data);
   };
@@ -33,12 +33,19 @@ function installGtag(consent?: 'denied' | 'granted') {
   if (consent) page.gtag('consent', 'default', { analytics_storage: consent, ad_storage: 'denied' });
 }
 /** The `gtag('event', name, params)` calls, as [name, params]. */
-const gtagEvents = () => (page.dataLayer ?? []).map((entry) => Array.from(entry as ArrayLike<unknown>)).filter((args) => args[0] === 'event').map((args) => [args[1], args[2]] as [string, Record<string, unknown>]);
+const gtagEvents = () =>
+  (page.dataLayer ?? [])
+    .map((entry) => Array.from(entry as ArrayLike<unknown>))
+    .filter((args) => args[0] === 'event')
+    .map((args) => [args[1], args[2]] as [string, Record<string, unknown>]);
 
 /** Shopify's storefront globals: a publish that records, and the Customer Privacy API. */
 function installShopify(analyticsAllowed = true) {
   const published: [string, Record<string, unknown>][] = [];
-  page.Shopify = { analytics: { publish: (name: string, data: Record<string, unknown>) => published.push([name, data]) }, customerPrivacy: { analyticsProcessingAllowed: () => analyticsAllowed } };
+  page.Shopify = {
+    analytics: { publish: (name: string, data: Record<string, unknown>) => published.push([name, data]) },
+    customerPrivacy: { analyticsProcessingAllowed: () => analyticsAllowed },
+  };
   return published;
 }
 
@@ -74,8 +81,30 @@ async function tryOn(element: FittingRoom, { addToCart = true } = {}) {
 
 /** Keys an analytics payload may have, in any sink: ids, the arm, numbers and codes. */
 const ALLOWED_KEYS = new Set([
-  'v', 'token', 'events', 'name', 'arm', 'experiment', 'productId', 'variantId', 'latencyMs', 'code', 'value', 'currency', 'triedOn',
-  'product_id', 'variant_id', 'latency_ms', 'error_code', 'fitting_room_arm', 'items', 'item_id', 'item_variant', 'quantity', 'event', 'ecommerce',
+  'v',
+  'token',
+  'events',
+  'name',
+  'arm',
+  'experiment',
+  'productId',
+  'variantId',
+  'latencyMs',
+  'code',
+  'value',
+  'currency',
+  'triedOn',
+  'product_id',
+  'variant_id',
+  'latency_ms',
+  'error_code',
+  'fitting_room_arm',
+  'items',
+  'item_id',
+  'item_variant',
+  'quantity',
+  'event',
+  'ecommerce',
 ]);
 
 /** Fails on anything personal in a payload: photo bytes, data:/blob: URLs, e-mail-like text, free text, a key outside the schema. */
@@ -137,7 +166,12 @@ describe('analytics sinks', () => {
 
     // Shopify: the same events for any Web Pixel, with the same fields as the collector's.
     expect(published.map(([name]) => name)).to.deep.equal([
-      'fitting_room_open', 'fitting_room_consent', 'fitting_room_photo', 'fitting_room_submit', 'fitting_room_result', 'fitting_room_add_to_cart',
+      'fitting_room_open',
+      'fitting_room_consent',
+      'fitting_room_photo',
+      'fitting_room_submit',
+      'fitting_room_result',
+      'fitting_room_add_to_cart',
     ]);
     expect(published[4][1]).to.deep.equal({ arm: 'treatment', experiment: 'holdout:0', productId: 'everyday-tee', variantId: 'everyday-tee-navy', latencyMs: latency });
     expect(published[5][1]).to.deep.include({ triedOn: true, value: 29, currency: 'EUR' });
@@ -146,7 +180,9 @@ describe('analytics sinks', () => {
     const funnel = beacons.batches.find(({ batch }) => batch.events.some((event) => event.name === 'open'))!;
     expect(funnel.url).to.equal('/fitting-room/events');
     expect(funnel.batch.v).to.equal(1);
-    expect(funnel.batch.token).to.be.a('string').and.match(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(funnel.batch.token)
+      .to.be.a('string')
+      .and.match(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     // On Shopify the add-to-cart reaches the collector through the Web Pixel, once.
     expect(funnel.batch.events.map((event) => event.name)).to.deep.equal(['open', 'consent', 'photo', 'submit', 'result']);
     expect(funnel.batch.events.find((event) => event.name === 'result')!.latencyMs).to.equal(latency);
@@ -223,7 +259,14 @@ describe('analytics sinks', () => {
     await tryOn(element);
     await waitFor(() => page.dataLayer!.some((entry) => (entry as { event?: string }).event === 'add_to_cart'), 'add_to_cart in the dataLayer');
     const entries = page.dataLayer as Record<string, unknown>[];
-    expect(entries.filter((entry) => entry.event).map((entry) => entry.event)).to.deep.equal(['try_on_open', 'try_on_consent', 'try_on_photo', 'try_on_submit', 'try_on_result', 'add_to_cart']);
+    expect(entries.filter((entry) => entry.event).map((entry) => entry.event)).to.deep.equal([
+      'try_on_open',
+      'try_on_consent',
+      'try_on_photo',
+      'try_on_submit',
+      'try_on_result',
+      'add_to_cart',
+    ]);
     // Off Shopify the collector gets the widget's add-to-cart itself, attributed to the try-on.
     await waitFor(() => beacons.events().some((event) => event.name === 'add_to_cart'), 'the funnel batch');
     expect(beacons.events().find((event) => event.name === 'add_to_cart')).to.include({ triedOn: true, productId: 'everyday-tee', variantId: 'everyday-tee-navy' });

@@ -29,31 +29,77 @@ describe('the holdout assignment', () => {
   it('keeps a browser in its arm on every later page, whatever the draw would say', () => {
     const storage = new FreshStorage();
     const experiment = experimentId(0.5, undefined);
-    const first = assignArm(0.5, experiment, () => storage, () => 0.1);
+    const first = assignArm(
+      0.5,
+      experiment,
+      () => storage,
+      () => 0.1,
+    );
     expect(first).toBe('holdout');
-    for (const draw of [0.9, 0.6, 0.2]) expect(assignArm(0.5, experiment, () => storage, () => draw)).toBe('holdout');
+    for (const draw of [0.9, 0.6, 0.2])
+      expect(
+        assignArm(
+          0.5,
+          experiment,
+          () => storage,
+          () => draw,
+        ),
+      ).toBe('holdout');
   });
 
   it('keeps one storage key, holding only the arm and the experiment', () => {
     const storage = new FreshStorage();
-    assignArm(0.1, experimentId(0.1, 'spring'), () => storage, () => 0.5);
+    assignArm(
+      0.1,
+      experimentId(0.1, 'spring'),
+      () => storage,
+      () => 0.5,
+    );
     expect([...storage.items]).toEqual([[ARM_KEY, 'treatment:spring:0.1']]);
   });
 
   it('draws again when the merchant changes the share or the experiment', () => {
     const storage = new FreshStorage();
-    expect(assignArm(0.1, experimentId(0.1, 'spring'), () => storage, () => 0.05)).toBe('holdout');
+    expect(
+      assignArm(
+        0.1,
+        experimentId(0.1, 'spring'),
+        () => storage,
+        () => 0.05,
+      ),
+    ).toBe('holdout');
     // A new share: a new experiment, a new draw.
-    expect(assignArm(0.02, experimentId(0.02, 'spring'), () => storage, () => 0.05)).toBe('treatment');
+    expect(
+      assignArm(
+        0.02,
+        experimentId(0.02, 'spring'),
+        () => storage,
+        () => 0.05,
+      ),
+    ).toBe('treatment');
     expect(storage.getItem(ARM_KEY)).toBe('treatment:spring:0.02');
     // A new name with the same share: a new draw too.
-    expect(assignArm(0.02, experimentId(0.02, 'summer'), () => storage, () => 0.01)).toBe('holdout');
+    expect(
+      assignArm(
+        0.02,
+        experimentId(0.02, 'summer'),
+        () => storage,
+        () => 0.01,
+      ),
+    ).toBe('holdout');
   });
 
   it('ignores a stored value it did not write', () => {
     const storage = new FreshStorage();
     storage.setItem(ARM_KEY, 'control:holdout:0.1');
-    expect(assignArm(0.1, experimentId(0.1), () => storage, () => 0.5)).toBe('treatment');
+    expect(
+      assignArm(
+        0.1,
+        experimentId(0.1),
+        () => storage,
+        () => 0.5,
+      ),
+    ).toBe('treatment');
   });
 
   it('still gives an arm when storage is blocked (reading localStorage throws)', () => {
@@ -69,10 +115,19 @@ describe('the holdout assignment', () => {
     expect(experimentId(0.1, null)).toBe('holdout:0.1');
     expect(experimentId(0.1, 'Spring sale 2026!')).toBe('Spring-sale-2026-:0.1');
     expect(experimentId(0.05, 'été/«test»')).toBe('-t---test-:0.05');
-    for (const id of [experimentId(0.1, null), experimentId(0.1, 'Spring sale 2026!'), experimentId(0.05, 'été/«test»'), experimentId(Number('x'), 'a')]) expect(id).toMatch(collectorPattern);
+    for (const id of [experimentId(0.1, null), experimentId(0.1, 'Spring sale 2026!'), experimentId(0.05, 'été/«test»'), experimentId(Number('x'), 'a')])
+      expect(id).toMatch(collectorPattern);
   });
 
   it('puts nobody in the holdout without a share', () => {
-    for (const draw of [0, 0.5, 0.999]) expect(assignArm(0, experimentId(0), () => new FreshStorage(), () => draw)).toBe('treatment');
+    for (const draw of [0, 0.5, 0.999])
+      expect(
+        assignArm(
+          0,
+          experimentId(0),
+          () => new FreshStorage(),
+          () => draw,
+        ),
+      ).toBe('treatment');
   });
 });

@@ -96,7 +96,10 @@ export class FittingRoom extends HTMLElement {
     if (this.tracking) return;
     this.tracking = track(this);
     // The holdout: no button, no chunk, and no empty box (a defined element without a shadow root has none).
-    if (this.tracking.arm == 'holdout') return void (this.hidden = true);
+    if (this.tracking.arm === 'holdout') {
+      this.hidden = true;
+      return;
+    }
     const root = this.attachShadow({ mode: 'open' });
     // A constructed sheet rather than <style>: it is allowed under a CSP without 'unsafe-inline'.
     if (!sheet) {
