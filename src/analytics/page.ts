@@ -3,8 +3,8 @@
  * the arm of this browser, the exposure beacon (the product page seen, both arms), the
  * impression (the button scrolled into view) and, off Shopify, the theme's own add-to-carts
  * (both arms; on Shopify the Web Pixel reports those). Nothing here reads or sends personal
- * data. Every byte here is on every product page, hence the terse code: the loader's budget is
- * 3 KB gzip.
+ * data. Every byte here is on every product page, hence the terse code: analytics may add at
+ * most 512 B gzip to the loader (test/size/size.test.ts).
  */
 import type { AnalyticsEvent, Arm } from '../analytics-contract.js';
 import { assignArm, experimentId } from './arm.js';
