@@ -23,8 +23,9 @@ export function watch(element: Element & { tracking?: Tracking }, token: () => s
   const { tracking } = element;
   if (!tracking) return;
   const { arm, experiment } = tracking;
-  const page = window as { gtag?: unknown; dataLayer?: unknown; Shopify?: { analytics?: unknown } };
-  const tools = (tracking.on('ga4') && (page.gtag || page.dataLayer)) || (tracking.on('shopify') && page.Shopify?.analytics) ? import('./tools.js') : undefined;
+  const page = window as { gtag?: unknown; dataLayer?: unknown; Shopify?: unknown };
+  // GA4's and Shopify's sinks only on pages that have one of them (tools.ts checks each, and the attribute).
+  const tools = page.gtag || page.dataLayer || page.Shopify ? import('./tools.js') : undefined;
   // On Shopify, add-to-carts reach the collector through the Web Pixel (Shopify's own event), not twice.
   const collected = (type: string) => tracking.on('proxy') && !(type === 'add-to-cart' && page.Shopify);
   const queue: AnalyticsEvent[] = [];
