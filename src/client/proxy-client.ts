@@ -56,6 +56,11 @@ export class ProxyClient {
     this.#base = base;
   }
 
+  /** The session token, once the proxy granted one (the analytics collector takes it with try-on events). */
+  get sessionToken(): string | undefined {
+    return this.#lastToken;
+  }
+
   /** How long the proxy keeps photos, once a session exists. */
   async retentionSeconds(): Promise<number> {
     return (await this.#session()).retentionSeconds;

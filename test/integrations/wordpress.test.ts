@@ -140,7 +140,12 @@ describe.skipIf(!hasPhp)('WordPress plugin (php)', () => {
   });
 
   it('sanitizes the settings', () => {
-    expect(out.sanitized).toEqual({ endpoint: '/fitting-room', auto_insert: true, label: 'Hi', script_url: 'https://cdn.example/fitting-room.js' });
+    expect(out.sanitized).toEqual({ endpoint: '/fitting-room', auto_insert: true, label: 'Hi', script_url: 'https://cdn.example/fitting-room.js', holdout: 0, experiment: '' });
+    expect(out.sanitized_holdout).toMatchObject({ holdout: 50, experiment: 'x' });
+  });
+
+  it('renders the holdout setting (a percentage) as the share, with the experiment name and the analytics attribute', () => {
+    expect(attributes(out.with_holdout)).toEqual({ endpoint: '/fitting-room', holdout: '0.1', experiment: 'spring "sale"', garment: '/wp-content/uploads/tee.png', analytics: 'ga4' });
   });
 });
 

@@ -17,7 +17,10 @@ const scripts = (dir: string): string[] =>
       )
     : [];
 
-const LOADER_BUDGET = 3 * 1024;
+/** The loader before analytics (main at ecd71b6, measured with gzipSize below), and what the storefront side of analytics may add to it (issue 13: at most 0.5 KB). */
+const LOADER_BEFORE_ANALYTICS = 2803;
+const ANALYTICS_IN_LOADER = 512;
+const LOADER_BUDGET = LOADER_BEFORE_ANALYTICS + ANALYTICS_IN_LOADER;
 /** Shopify's theme-check limit for an app block's JavaScript file; it holds for every file we ship. */
 const FILE_BUDGET = 10 * 1024;
 const TRY_ON_BUDGET = 30 * 1024;
@@ -62,9 +65,9 @@ function tryOnFiles(): string[] {
 }
 
 describe('bundle size', () => {
-  it(`keeps the loader under ${LOADER_BUDGET} bytes gzip`, () => {
+  it(`keeps the loader under ${LOADER_BUDGET} bytes gzip (${LOADER_BEFORE_ANALYTICS} B + at most ${ANALYTICS_IN_LOADER} B of analytics)`, () => {
     const size = gzipSize(join(dist, 'fitting-room.js'));
-    console.info(`loader: ${size} B gzip`);
+    console.info(`loader: ${size} B gzip, analytics added ${size - LOADER_BEFORE_ANALYTICS} B`);
     expect(size).toBeLessThanOrEqual(LOADER_BUDGET);
   });
 
@@ -99,7 +102,8 @@ describe('bundle size', () => {
     const sizes = Object.fromEntries(files.map((file) => [file, gzipSize(join(dist, file))]));
     const total = Object.values(sizes).reduce((sum, size) => sum + size, 0);
     console.info(`a default try-on (English, file picker, result) loads ${total} B gzip: ${JSON.stringify(sizes, null, 1)}`);
-    for (const lazy of [/^camera-view-/, /^(de|fr|es|ja|ar)-/, /^hint-/, /^photo-store-/, /^prepare-photo-/]) {
+    // The GA4 / Shopify sinks load only on pages that have those tools.
+    for (const lazy of [/^camera-view-/, /^(de|fr|es|ja|ar)-/, /^hint-/, /^photo-store-/, /^prepare-photo-/, /^tools-/]) {
       expect(files.some((file) => lazy.test(file)), String(lazy)).toBe(false);
     }
     // The bundler's runtime (CommonJS interop for the HEIC decoder, namespace objects) is no part of a try-on.
@@ -117,6 +121,8 @@ describe('bundle size', () => {
     const lazy = [...loader.matchAll(/import\(\s*["'`]([^"'`]+)["'`]\s*\)/g)].map((match) => match[1]);
     expect(lazy.some((path) => /^\.\/fitting-room-dialog-[\w-]+\.js$/.test(path)), JSON.stringify(lazy)).toBe(true);
     expect(lazy.some((path) => /^\.\/discover-[\w-]+\.js$/.test(path)), JSON.stringify(lazy)).toBe(true);
+    // Analytics before intent is the beacon only: no analytics chunk is imported by the loader.
+    expect(lazy.filter((path) => /tools|funnel|analytics/.test(path)), JSON.stringify(lazy)).toEqual([]);
     // Flat next to the loader (Shopify app extension assets cannot have folders), nothing from elsewhere.
     for (const path of lazy) expect(path).toMatch(/^\.\/[\w-]+\.js$/);
   });

@@ -1,5 +1,6 @@
 import { LitElement, html, nothing, type CSSResult, type PropertyValues } from 'lit';
 import { atom } from 'nanostores';
+import { watch as watchFunnel } from '../../analytics/funnel.js';
 import type { Variant } from '../../events.js';
 import { dialogStyles } from './fitting-room-dialog.styles.js';
 import type { FlowState } from './flow-state.js';
@@ -61,6 +62,7 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
   /** The step last shown, and whether it changed in this update (focus moves into it once rendered). */
   #lastStep?: FlowState['step'];
   #stepChanged = false;
+  #watched = false;
 
   constructor() {
     super();
@@ -106,6 +108,9 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     if (dialog.open) return;
     dialog.showModal();
     this.#unlockScroll = lockScroll();
+    // Once per dialog (one per element): the dialog's events for the merchant's analytics.
+    if (!this.#watched) watchFunnel(this.host, () => this.flow.client.sessionToken);
+    this.#watched = true;
     this.#dispatch('fitting-room:open', {});
     void this.flow.loadRetention();
     void this.flow.loadSaved();

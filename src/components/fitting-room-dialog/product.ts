@@ -1,9 +1,10 @@
 import type { Variant } from '../../events.js';
+import type { Tracking } from '../../analytics/page.js';
 import type { FittingRoomAttributes } from '../fitting-room/attributes.js';
 import type { ProductContext } from './try-on-flow.js';
 
 /** The `<fitting-room>` element the dialog belongs to: it owns the attributes the dialog reads. */
-export type DialogHost = HTMLElement & FittingRoomAttributes;
+export type DialogHost = HTMLElement & FittingRoomAttributes & { tracking?: Tracking };
 
 /** What a try-on needs from the element, with the defaults of what the merchant left out. */
 export function productContext(host: DialogHost): ProductContext {

@@ -26,6 +26,9 @@ const ATTRIBUTES = {
   theme: 'theme',
   hint: 'hint',
   aiLabel: 'ai-label',
+  analytics: 'analytics',
+  holdout: 'holdout',
+  experiment: 'experiment',
   variants: json<Variant[]>('variants'),
   strings: json<Partial<Strings>>('strings'),
 } as const;

@@ -2,6 +2,7 @@ import type { FittingRoomDialog } from '../fitting-room-dialog/fitting-room-dial
 import { defineAttributeProperties, OBSERVED_ATTRIBUTES, type FittingRoomAttributes } from './attributes.js';
 import type { Discovered } from './discover.js';
 import { loaderStyles } from './fitting-room.styles.js';
+import { track, type Tracking } from '../../analytics/page.js';
 import { concerns, trackVariants, type VariantUpdate } from './variant-tracking.js';
 
 let dialogModule: Promise<void> | undefined;
@@ -49,6 +50,10 @@ const HANGER_PATH = 'M12 7a2 2 0 1 1 2-2c0 1-1 1.6-2 2.2v1.3M12 8.5 3.4 14.7A1.3
  * @attr {Partial<Strings> | null} strings - JSON overriding any dialog string by key (see messages.ts). Also a property taking the object.
  * @attr discover - `off` turns off zero-configuration: no product discovery from the page
  *   (JSON-LD, `og:image`, Shopify product JSON) and no following of the theme's variant changes.
+ * @attr analytics - The analytics sinks on, e.g. `ga4,shopify`: `proxy` (the proxy's collector), `ga4` (gtag / dataLayer),
+ *   `shopify` (`Shopify.analytics.publish`). All of them when absent (each only when present on the page); `off` for none.
+ * @attr holdout - The share of browsers, e.g. `0.1`, that see no button: the randomized holdout that measures lift.
+ * @attr experiment - A short name for the holdout experiment (letters, digits, `_`; others become `-`); changing it (or `holdout`) draws every browser's arm again.
  *
  * @event fitting-room:open - The dialog opened. `detail: { productId, variantId }`.
  * @event fitting-room:consent - The shopper agreed. `detail: { productId, variantId, version }`.
@@ -82,13 +87,21 @@ export class FittingRoom extends HTMLElement {
   #base?: [garment: string | null, variantId: string | null, path: string];
   /** The variant changed but its image was not told: look it up at intent. */
   #stale = false;
+  /** The browser's arm and the analytics sinks on, decided once when connected; read by the dialog's funnel (src/analytics/funnel.ts). @internal */
+  tracking?: Tracking;
 
   connectedCallback() {
     connected.add(this);
     trackVariants((update) => {
       for (const element of connected) element.#followVariant(update);
     });
-    if (this.#button) return;
+    if (this.tracking) return;
+    this.tracking = track(this);
+    // The holdout: no button, no chunk, and no empty box (a defined element without a shadow root has none).
+    if (this.tracking.arm === 'holdout') {
+      this.hidden = true;
+      return;
+    }
     const root = this.attachShadow({ mode: 'open' });
     // A constructed sheet rather than <style>: it is allowed under a CSP without 'unsafe-inline'.
     if (!sheet) {
@@ -133,6 +146,8 @@ export class FittingRoom extends HTMLElement {
 
   /** Opens the try-on dialog, loading it first if needed. */
   async open() {
+    // A holdout browser has no button, and no try-on.
+    if (!this.#button) return;
     await Promise.all([loadDialog(), this.#discover()]);
     if (!this.#dialog) {
       this.#dialog = document.createElement('fitting-room-dialog');

@@ -147,6 +147,9 @@ $out['block_bad_endpoints'] = array_map(
 	fn( $endpoint ) => $block['args']['render_callback']( array( 'endpoint' => $endpoint ) ),
 	array( 'javascript:alert(1)', 'try-on.example.com', '//evil.example/x', 'https://', 'https://staging.example.com/fitting-room' )
 );
+$GLOBALS['fr']['options']['fitting_room_options'] = array( 'endpoint' => '/fitting-room', 'holdout' => 10, 'experiment' => 'spring "sale"' );
+$out['with_holdout'] = $shortcode( array( 'garment' => '/wp-content/uploads/tee.png', 'analytics' => 'ga4' ) );
+$out['sanitized_holdout'] = fitting_room_sanitize_options( array( 'holdout' => '75', 'experiment' => '<i>x</i>' ) );
 $out['sanitized'] = fitting_room_sanitize_options( array( 'endpoint' => ' javascript:alert(1) ', 'label' => '<b>Hi</b>', 'auto_insert' => '1', 'script_url' => 'https://cdn.example/fitting-room.js' ) );
 $out['modules'] = $GLOBALS['fr']['modules'];
 $out['scripts'] = $GLOBALS['fr']['scripts'];

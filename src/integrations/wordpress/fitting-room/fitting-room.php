@@ -29,6 +29,9 @@ const FITTING_ROOM_ATTRIBUTES = array(
 	'locale'      => 'text',
 	'privacy-url' => 'url',
 	'discover'    => 'text',
+	'analytics'   => 'text',
+	'holdout'     => 'text',
+	'experiment'  => 'text',
 );
 
 /** The block's camelCase attribute names (lower-cased, as shortcodes lower-case theirs). */
@@ -49,6 +52,8 @@ function fitting_room_options() {
 			'auto_insert' => true,
 			'label'       => '',
 			'script_url'  => '',
+			'holdout'     => 0,
+			'experiment'  => '',
 		),
 		is_array( $saved ) ? $saved : array()
 	);
@@ -133,8 +138,11 @@ function fitting_room_render( $atts = array() ) {
 	$attributes = array_merge(
 		array_filter(
 			array(
-				'endpoint' => $options['endpoint'],
-				'label'    => $options['label'],
+				'endpoint'   => $options['endpoint'],
+				'label'      => $options['label'],
+				// The holdout's share of browsers: the setting is a percentage.
+				'holdout'    => $options['holdout'] > 0 ? (string) ( $options['holdout'] / 100 ) : '',
+				'experiment' => $options['experiment'],
 			)
 		),
 		fitting_room_attributes( $atts )
@@ -225,6 +233,8 @@ function fitting_room_sanitize_options( $input ) {
 		'auto_insert' => ! empty( $input['auto_insert'] ),
 		'label'       => isset( $input['label'] ) ? sanitize_text_field( $input['label'] ) : '',
 		'script_url'  => isset( $input['script_url'] ) ? esc_url_raw( trim( $input['script_url'] ) ) : '',
+		'holdout'     => isset( $input['holdout'] ) ? max( 0, min( 50, (int) $input['holdout'] ) ) : 0,
+		'experiment'  => isset( $input['experiment'] ) ? sanitize_text_field( $input['experiment'] ) : '',
 	);
 }
 
@@ -266,6 +276,20 @@ function fitting_room_settings_page() {
 					<td>
 						<input id="fitting-room-script" class="regular-text" type="url" name="<?php echo esc_attr( $name ); ?>[script_url]" value="<?php echo esc_attr( $options['script_url'] ); ?>">
 						<p class="description">Leave empty to use the copy bundled with this plugin.</p>
+					</td>
+				</tr>
+				<tr>
+					<th scope="row"><label for="fitting-room-holdout">Holdout (measures lift)</label></th>
+					<td>
+						<input id="fitting-room-holdout" class="small-text" type="number" min="0" max="50" step="1" name="<?php echo esc_attr( $name ); ?>[holdout]" value="<?php echo esc_attr( (string) $options['holdout'] ); ?>"> %
+						<p class="description">A stable random share of browsers sees no button, so the dashboard can compare add-to-cart rates honestly. 0 turns it off.</p>
+					</td>
+				</tr>
+				<tr>
+					<th scope="row"><label for="fitting-room-experiment">Experiment name</label></th>
+					<td>
+						<input id="fitting-room-experiment" class="regular-text" type="text" name="<?php echo esc_attr( $name ); ?>[experiment]" value="<?php echo esc_attr( $options['experiment'] ); ?>">
+						<p class="description">Change it to draw every browser's arm again.</p>
 					</td>
 				</tr>
 			</table>
