@@ -165,3 +165,35 @@ describe('a look on a single-garment provider (TryonAPI): chained, step by step'
     expect((await client.call('jobs', { method: 'POST', body: five })).status).toBe(400);
   });
 });
+
+describe('the sandbox: a whole look in one job, each garment on its body region', () => {
+  let proxy: TestProxy;
+  beforeAll(async () => (proxy = await startProxy({ FITTING_ROOM_JOBS_PER_SESSION: '0' })));
+  afterAll(() => proxy?.close());
+
+  /** The mean colour of a region of the image, as fractions of its width and height. */
+  async function colourAt(image: Buffer, [left, top, width, height]: number[]) {
+    const { width: w = 0, height: h = 0 } = await sharp(image).metadata();
+    const region = { left: Math.round(left! * w), top: Math.round(top! * h), width: Math.round(width! * w), height: Math.round(height! * h) };
+    const { data } = await sharp(image).extract(region).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const sums = [0, 0, 0];
+    for (let index = 0; index < data.length; index++) sums[index % 3]! += data[index]!;
+    return sums.map((sum) => Math.round((sum * 3) / data.length));
+  }
+
+  it('puts the top on the torso, the trousers on the legs and the shoes at the feet', async () => {
+    const client = await ContractClient.open(proxy);
+    const plainPhoto = await sharp({ create: { width: 600, height: 800, channels: 3, background: '#ffffff' } }).jpeg().toBuffer();
+    const items = [
+      { garment: await garment(300, 300, '#ff0000'), category: 'top' },
+      { garment: await garment(200, 400, '#0000ff'), category: 'bottom' },
+      { garment: await garment(300, 100, '#00ff00'), category: 'shoes' },
+    ];
+    const { final } = await tryLook(client, items, { person: new Blob([bytesOf(plainPhoto)], { type: 'image/jpeg' }) });
+    expect(final).toMatchObject({ status: 'succeeded', preview: true });
+    const image = Buffer.from(await (await client.call(final.resultUrl!)).arrayBuffer());
+    const [torso, legs, feet] = await Promise.all([colourAt(image, [0.45, 0.3, 0.1, 0.1]), colourAt(image, [0.45, 0.7, 0.1, 0.1]), colourAt(image, [0.31, 0.92, 0.03, 0.03])]);
+    const dominant = (rgb: number[]) => (Math.min(...rgb) > 200 ? 'white' : ['red', 'green', 'blue'][rgb.indexOf(Math.max(...rgb))]);
+    expect({ torso: dominant(torso), legs: dominant(legs), feet: dominant(feet) }).toEqual({ torso: 'red', legs: 'blue', feet: 'green' });
+  });
+});

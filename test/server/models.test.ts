@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobCreated, ModelGallery } from '../../src/contract.js';
 import { startTryonApi, type TryonApiEmulator } from '../emulators/tryonapi.js';
-import { ContractClient, expectError, SHOP_ORIGIN, startProxy, type TestProxy } from './harness.js';
+import { bytesOf, ContractClient, expectError, SHOP_ORIGIN, startProxy, type TestProxy } from './harness.js';
 
 /**
  * The merchant's model gallery: a folder with models.json, loaded and stripped at start-up,
@@ -110,7 +110,7 @@ describe('the model gallery', () => {
   it('answers 404 MODEL_NOT_FOUND for an unknown model and 400 for a model with a photo', async () => {
     const client = await ContractClient.open(proxy);
     await expectError(await tryOnModel(client, 'nobody'), 404, 'MODEL_NOT_FOUND');
-    const form = client.form({ person: new Blob([await figure('#000')], { type: 'image/jpeg' }) });
+    const form = client.form({ person: new Blob([bytesOf(await figure('#000'))], { type: 'image/jpeg' }) });
     form.append('modelId', 'ana');
     await expectError(await client.call('jobs', { method: 'POST', body: form }), 400, 'BAD_REQUEST');
   });
