@@ -36,7 +36,8 @@ export const MAX_LOOK_ITEMS = 4;
 /** `POST /jobs`, `GET /jobs/{id}`, `DELETE /jobs/{id}`; behind `authenticate`. */
 export function jobRoutes({ jobs, limiter, limits, provider, cleanImage, imageLimits, garmentPolicy, log, consents, hasModel = async () => false }: JobRouteOptions) {
   const uploadLimit = bodyLimit({
-    maxSize: imageLimits.maxBytes * (1 + MAX_LOOK_ITEMS) + 64 * 1024,
+    // The photo plus one image's worth for the garments: a look's garments are URLs or small product shots, and a bigger body is not worth reading.
+    maxSize: imageLimits.maxBytes * 2 + 64 * 1024,
     onError: (c) => errorResponse(c, new ApiError('IMAGE_TOO_LARGE', `The upload is larger than ${imageLimits.maxBytes / 1024 / 1024} MB per image.`)),
   });
 
