@@ -198,6 +198,7 @@ export class JobService {
     const earlier = await this.#claimIdempotency(look, idempotency);
     if (earlier) return earlier;
     await this.#write(look, { status: 'queued' });
+    this.options.metrics.jobs.inc({ provider: first.provider ?? this.#pool.names[0]!, status: 'created' });
     const driving = runLook(this.#lookHost, look, items, first, client)
       .catch(async (error) => {
         this.options.log.error('look.failed', { job: look.id, error });
