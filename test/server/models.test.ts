@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobCreated, ModelGallery } from '../../src/contract.js';
 import { startTryonApi, type TryonApiEmulator } from '../emulators/tryonapi.js';
-import { bytesOf, ContractClient, expectError, SHOP_ORIGIN, startProxy, type TestProxy } from './harness.js';
+import { bytesOf, closeServer, ContractClient, expectError, listen, SHOP_ORIGIN, startProxy, type TestProxy } from './harness.js';
 
 /**
  * The merchant's model gallery: a folder with models.json, loaded and stripped at start-up,
@@ -113,5 +113,35 @@ describe('the model gallery', () => {
     const form = client.form({ person: new Blob([bytesOf(await figure('#000'))], { type: 'image/jpeg' }) });
     form.append('modelId', 'ana');
     await expectError(await client.call('jobs', { method: 'POST', body: form }), 400, 'BAD_REQUEST');
+  });
+});
+
+describe('a gallery given as a JSON list of URLs', () => {
+  let listed: TestProxy;
+  let none: TestProxy;
+  let host: Awaited<ReturnType<typeof listen>>;
+  beforeAll(async () => {
+    const photo = bytesOf(await figure('#c68642'));
+    host = await listen(() => new Response(photo, { headers: { 'content-type': 'image/jpeg' } }));
+    const models = [
+      { id: 'fetched', label: 'Fetched', height: '170 cm', size: 'M', url: `${host.url}/fetched.jpg` },
+      { id: 'blocked', label: 'Blocked', height: '170 cm', size: 'M', url: 'http://169.254.169.254/latest/meta-data/' },
+    ];
+    [listed, none] = await Promise.all([startProxy({ FITTING_ROOM_MODELS: JSON.stringify(models), FITTING_ROOM_GARMENT_HOSTS: new URL(host.url).host }), startProxy()]);
+  });
+  afterAll(async () => {
+    await Promise.all([listed?.close(), none?.close()]);
+    if (host) await closeServer(host.server);
+  });
+
+  it('fetches each URL through the garment guard at start-up and skips what it refuses', async () => {
+    const body = (await (await fetch(`${listed.url}/models`)).json()) as ModelGallery;
+    expect(body.models.map((model) => model.id)).toEqual(['fetched']);
+    expect(listed.logs.some((line) => line.includes('models.model_skipped') && line.includes('blocked'))).toBe(true);
+    expect((await fetch(`${listed.url}/models/fetched/image`)).status).toBe(200);
+  });
+
+  it('answers { models: [] } when no gallery is configured', async () => {
+    expect(await (await fetch(`${none.url}/models`)).json()).toEqual({ models: [] });
   });
 });
