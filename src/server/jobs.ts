@@ -215,9 +215,11 @@ export class JobService {
     follow: (job, onView) => this.#follow(job, onView),
     update: async (look, update) => {
       // Deleted or canceled meanwhile: nothing to show any more, and nothing to bring back.
+      if (await this.#lookHost.alive(look)) await this.#settle(look, update);
+    },
+    alive: async (look) => {
       const current = await this.#readJson<JobRecord>(keys.job(look.id));
-      if (!current || isTerminal(current.status)) return;
-      await this.#settle(look, update);
+      return !!current && !isTerminal(current.status);
     },
     image: (storeKey) => this.options.store.get(storeKey),
   };

@@ -141,6 +141,24 @@ describe('a look on a single-garment provider (TryonAPI): chained, step by step'
     expect((await client.call(final.resultUrl!)).status).toBe(404);
   });
 
+  it('starts no further step once the shopper deletes the look mid-way', async () => {
+    const before = tryonapi.jobs.size;
+    const form = new FormData();
+    form.append('person', (await photo()).person, 'photo.jpg');
+    for (const item of [jacket, top]) {
+      form.append('garment', item.garment, 'g.png');
+      form.append('category', item.category);
+    }
+    const created = (await (await client.call('jobs', { method: 'POST', body: form })).json()) as JobCreated;
+    // Step 1 is upstream (submitted in the background).
+    await expect.poll(() => tryonapi.jobs.size).toBe(before + 1);
+    expect((await client.call(`jobs/${created.id}`, { method: 'DELETE' })).status).toBe(204);
+    // Everything this instance drives (the step's watcher and the look's chain) has ended.
+    await proxy.proxy.proxy.jobs.settled();
+    expect(tryonapi.jobs.size).toBe(before + 1);
+    expect((await client.call(`jobs/${created.id}`)).status).toBe(404);
+  });
+
   it('still takes one garment and one category, as old clients send them', async () => {
     const before = tryonapi.jobs.size;
     const response = await client.createJob({ category: 'top' });

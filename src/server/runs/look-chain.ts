@@ -21,6 +21,8 @@ export interface LookHost {
   /** Moves the look's job on, unless it was canceled or deleted meanwhile. */
   update(look: JobRecord, update: Partial<JobRecord> & { status: JobRecord['status'] }): Promise<void>;
   image(storeKey: string): Promise<StoredBlob | undefined>;
+  /** False once the look was deleted or canceled: no further step is started for it. */
+  alive(look: JobRecord): Promise<boolean>;
 }
 
 export interface LookItem {
@@ -60,6 +62,7 @@ export async function runLook(host: LookHost, look: JobRecord, items: LookItem[]
       return host.update(look, { status: 'succeeded', resultKey: final.resultKey, preview: final.preview, provider: final.provider, failovers: final.failovers });
     }
     const person: RunPerson = { bytes: image.bytes, contentType: image.contentType, storeKey: final.resultKey! };
+    if (!(await host.alive(look))) return;
     try {
       current = await host.startStep(look.sessionId, stepInput(look, person, items[index]!), person, client);
     } catch (error) {
