@@ -114,7 +114,10 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
     secret: config.secret,
     retentionSeconds: config.retentionSeconds,
     onRun: countRun,
-    modelPhoto: async (id) => (await gallery.ready, gallery.photo(id)),
+    modelPhoto: async (id) => {
+      await gallery.ready;
+      return gallery.photo(id);
+    },
     quotas: { daily: config.dailyJobLimit, session: config.routing.sessionDailyLimit, browser: config.routing.browserDailyLimit },
     onQuotaRefused: (scope) => metrics.quotaRefusals.inc({ scope }),
     publicUrl: media && ((key, expiresAt) => media.link(key, expiresAt)),
@@ -166,7 +169,7 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
   );
   api.route('/', opsRoutes({ pool, dailyJobLimit: config.dailyJobLimit, state, metrics, metricsToken: config.metricsToken, store, media, marking: marker.status }));
   api.route('/', adminProviderRoutes({ pool, log }));
-  api.route('/', jobRoutes({ jobs, limiter, limits: config.limits, provider: { name: provider.name }, cleanImage, imageLimits, garmentPolicy, log, consents, hasModel: async (id) => (await gallery.ready, gallery.has(id)) }));
+  api.route('/', jobRoutes({ jobs, limiter, limits: config.limits, provider: { name: provider.name }, cleanImage, imageLimits, garmentPolicy, log, consents, hasModel: (id) => gallery.ready.then(() => gallery.has(id)) }));
   api.route('/', eventRoutes({ jobs, streams, openStreams, direct: deps.directResponses }));
   api.route('/', resultRoutes({ jobs }));
   api.route('/', modelRoutes({ gallery }));
