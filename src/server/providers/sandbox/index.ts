@@ -77,7 +77,7 @@ export function createSandbox({ durationMs }: SandboxOptions = {}): ProviderAdap
 export const sandbox = defineProvider({
   name: 'sandbox',
   label: 'Sandbox',
-  summary: 'No account: composites the garment onto the photo locally and marks the result as a preview. Node only (sharp).',
+  summary: 'No account: composites the garments onto the photo locally, each on its body region, and marks the result as a preview. Node only (sharp).',
   settings: {
     durationMs: milliseconds('FITTING_ROOM_SANDBOX_DURATION_MS', 'How long a sandbox job takes, in milliseconds.', 'random 3000–6000'),
   },
