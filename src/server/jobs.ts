@@ -7,7 +7,7 @@ import type { Metrics } from './metrics.js';
 import { ProviderError, type ProviderFailure, type TryOnRequest } from './providers/types.js';
 import { continuedProgress, nextProvider, troubleOf } from './routing/failover.js';
 import { buildRequest, type RunPerson } from './run-request.js';
-import { type LookHost, type LookItem, runLook, stepInput } from './runs/look-chain.js';
+import { followJob, type LookHost, type LookItem, runLook, stepInput } from './runs/look-chain.js';
 import type { ProviderPool } from './routing/pool.js';
 import { DailyQuotas, type QuotaLimits, type QuotaScope } from './routing/quotas.js';
 import { randomId } from './session.js';
@@ -212,7 +212,7 @@ export class JobService {
   /** What the look chain may do with this service's internals. */
   readonly #lookHost: LookHost = {
     startStep: (sessionId, input, person, client) => this.#startRun(sessionId, input, person, client),
-    follow: (job, onView) => this.#follow(job, onView),
+    follow: (job, onView) => followJob({ listen: (listener) => this.listen(job, listener), read: () => this.#readJson<JobRecord>(keys.job(job.id)) }, job, onView),
     update: async (look, update) => {
       // Deleted or canceled meanwhile: nothing to show any more, and nothing to bring back.
       if (await this.#lookHost.alive(look)) await this.#settle(look, update);
@@ -223,35 +223,6 @@ export class JobService {
     },
     image: (storeKey) => this.options.store.get(storeKey),
   };
-
-  /** Resolves with the job's terminal record; `onView` sees every update before it. */
-  async #follow(job: JobRecord, onView: (view: JobView) => Promise<void>): Promise<JobRecord> {
-    let finish!: (record: JobRecord) => void;
-    const ended = new Promise<JobRecord>((resolve) => (finish = resolve));
-    let done = false;
-    const check = async () => {
-      const record = await this.#readJson<JobRecord>(keys.job(job.id));
-      // A missing record was deleted: as good as canceled.
-      if (done || (record && !isTerminal(record.status))) return;
-      done = true;
-      finish(record ?? { ...job, status: 'canceled' });
-    };
-    const unsubscribe = await this.listen(job, (event) => {
-      if (done) return;
-      if (isTerminal(event.view.status)) void check();
-      else void onView(event.view);
-    });
-    // It may have ended before anyone listened (a cached result settles at once).
-    await check();
-    // A message lost while the shared state reconnects must not leave the look waiting forever.
-    const safety = setInterval(() => void check(), 1_000);
-    try {
-      return await ended;
-    } finally {
-      clearInterval(safety);
-      await unsubscribe();
-    }
-  }
 
   /** The session's job, or `not-found` — the same answer for a missing id and someone else's. */
   async get(sessionId: string, id: string): Promise<JobRecord> {

@@ -7,7 +7,7 @@
  */
 import type { Category, JobView } from '../../contract.js';
 import { JobServiceError } from '../job-errors.js';
-import type { JobInput, JobRecord } from '../job-records.js';
+import { type JobEvent, type JobInput, type JobRecord, isTerminal } from '../job-records.js';
 import { apiErrorOf } from '../routes/errors.js';
 import type { RunPerson } from '../run-request.js';
 import type { StoredBlob } from '../store.js';
@@ -74,5 +74,40 @@ export async function runLook(host: LookHost, look: JobRecord, items: LookItem[]
     look.steps = [...(look.steps ?? []), current.id];
     look.runKey = current.runKey;
     await host.update(look, { status: 'running', progress: index / count, step: { index: index + 1, count }, steps: look.steps, runKey: look.runKey });
+  }
+}
+
+/** How `followJob` reads a job: its events (from any instance) and its current record. */
+export interface JobSource {
+  listen(listener: (event: JobEvent) => void): Promise<() => Promise<void>>;
+  read(): Promise<JobRecord | undefined>;
+}
+
+/** Resolves with the job's terminal record; `onView` sees every update before it. */
+export async function followJob(source: JobSource, job: JobRecord, onView: (view: JobView) => Promise<void>): Promise<JobRecord> {
+  let finish!: (record: JobRecord) => void;
+  const ended = new Promise<JobRecord>((resolve) => (finish = resolve));
+  let done = false;
+  const check = async () => {
+    const record = await source.read();
+    // A missing record was deleted: as good as canceled.
+    if (done || (record && !isTerminal(record.status))) return;
+    done = true;
+    finish(record ?? { ...job, status: 'canceled' });
+  };
+  const unsubscribe = await source.listen((event) => {
+    if (done) return;
+    if (isTerminal(event.view.status)) void check();
+    else void onView(event.view);
+  });
+  // It may have ended before anyone listened (a cached result settles at once).
+  await check();
+  // A message lost while the shared state reconnects must not leave the look waiting forever.
+  const safety = setInterval(() => void check(), 1_000);
+  try {
+    return await ended;
+  } finally {
+    clearInterval(safety);
+    await unsubscribe();
   }
 }
