@@ -8,6 +8,8 @@
  *   shopper-1..3.jpg                            900×1200 sample shopper photos
  *   shopper-phone-rotated.jpg                   a 12 MP phone photo stored sideways with
  *                                               EXIF Orientation 6 and GPS, like a real one
+ *   trousers-*, jacket-*, model-*.jpg, models.json  the other products of a look and the
+ *                                               model gallery (look-assets.ts)
  *
  * `ensureDemoAssets()` is cheap when the images are current: it compares a stamp (a hash
  * of every drawing and encoder) and only redraws when one changed or a file is missing.
@@ -19,6 +21,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import sharp from 'sharp';
+import { jacketSvg, MODEL_FIGURES, modelSvg, modelsJson, trousersSvg } from './look-assets.js';
 
 const OUT_DIR = fileURLToPath(new URL('./.generated/', import.meta.url));
 const STAMP_FILE = '.stamp';
@@ -343,6 +346,16 @@ function assets(): Asset[] {
     const svg = shopperSvg(shopper);
     list.push({ name: `shopper-${index + 1}.jpg`, source: svg, render: () => jpeg(svg) });
   });
+  for (const [name, svg] of [['trousers-sand', trousersSvg()], ['jacket-olive', jacketSvg()]] as const) {
+    list.push({ name: `${name}.png`, source: svg, render: () => png(svg) });
+    list.push({ name: `${name}.webp`, source: svg, render: () => webp(svg) });
+  }
+  for (const model of MODEL_FIGURES) {
+    const svg = modelSvg(model);
+    list.push({ name: `model-${model.id}.jpg`, source: svg, render: () => jpeg(svg) });
+  }
+  const models = modelsJson();
+  list.push({ name: 'models.json', source: models, render: async () => Buffer.from(models) });
   const phone = shopperSvg(SHOPPERS[0]!, 3024, 4032);
   list.push({ name: 'shopper-phone-rotated.jpg', source: phone, render: () => phonePhoto(phone) });
   return list;

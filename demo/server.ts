@@ -22,6 +22,7 @@ import { serveWithEnvelopes } from '../src/server/node-errors.js';
 import { parseArgs } from 'node:util';
 import { EMULATED_PROVIDERS, startEmulator, type EmulatedProvider, type Emulator } from '../test/emulators/harness.js';
 import { ensureDemoAssets } from './assets.js';
+import { LOOK_PRODUCTS, renderLookProduct } from './look-products.js';
 import { simulateShoppers } from './simulate.js';
 
 export interface DemoOptions {
@@ -81,8 +82,8 @@ function createStoreApp(imagesDir: string, proxy: () => RunningProxy | undefined
   app.all(PROXY_PATH, (c) => toProxy(c.req.raw));
   app.all(`${PROXY_PATH}/*`, (c) => toProxy(c.req.raw));
 
-  const page = (file: string) => async () => {
-    const html = await readFile(`${DEMO_DIR}${file}`, 'utf8');
+  const page = (file: string, fill: (html: string) => string = (html) => html) => async () => {
+    const html = fill(await readFile(`${DEMO_DIR}${file}`, 'utf8'));
     return new Response(html, {
       headers: {
         'content-type': 'text/html; charset=utf-8',
@@ -95,6 +96,8 @@ function createStoreApp(imagesDir: string, proxy: () => RunningProxy | undefined
   };
   app.get('/', page('index.html'));
   app.get('/privacy', page('privacy.html'));
+  // The other products of a look, each on its own page.
+  for (const [handle, product] of Object.entries(LOOK_PRODUCTS)) app.get(`/products/${handle}`, page('look-product.html', (html) => renderLookProduct(html, product)));
 
   const cached = (cacheControl: string) => ({
     onFound: (_path: string, c: Context) => {
@@ -106,6 +109,7 @@ function createStoreApp(imagesDir: string, proxy: () => RunningProxy | undefined
   // file name has no content hash.
   app.get('/store.css', serveStatic({ path: `${DEMO_DIR}store.css`, ...cached('no-cache') }));
   app.get('/store.js', serveStatic({ path: `${DEMO_DIR}store.js`, ...cached('no-cache') }));
+  app.get('/look-product.js', serveStatic({ path: `${DEMO_DIR}look-product.js`, ...cached('no-cache') }));
   app.get('/widget/*', serveStatic({ root: WIDGET_DIR, rewriteRequestPath: stripPrefix('/widget'), ...cached('no-cache') }));
   app.get('/images/*', serveStatic({ root: imagesDir, rewriteRequestPath: stripPrefix('/images'), ...cached('public, max-age=3600') }));
 
@@ -149,6 +153,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
           FITTING_ROOM_ALLOWED_ORIGINS: `http://localhost:${port},http://127.0.0.1:${port}`,
           FITTING_ROOM_GARMENT_HOSTS: `localhost:${port},127.0.0.1:${port}`,
           FITTING_ROOM_PUBLIC_URL: `http://localhost:${port}${PROXY_PATH}`,
+          // The generated model gallery (look-assets.ts), unless the environment names another.
+          FITTING_ROOM_MODELS: env.FITTING_ROOM_MODELS || imagesDir,
         },
         // Development mode: plain-http garment URLs, and a generated secret if none is set.
         { dev: true },

@@ -28,6 +28,9 @@ import { errorResponse, handleErrors } from './routes/errors.js';
 import { type DirectResponses, eventRoutes } from './routes/events.js';
 import { collectorRoutes } from './routes/events-collector.js';
 import { jobRoutes } from './routes/jobs.js';
+import { modelRoutes } from './routes/models.js';
+import { ModelGallery } from './models/gallery.js';
+import { fetchGarment } from './garment-source.js';
 import { opsRoutes } from './routes/ops.js';
 import { privacyRoutes } from './routes/privacy.js';
 import { resultRoutes } from './routes/results.js';
@@ -59,6 +62,8 @@ export interface ProxyDependencies {
   directResponses?: DirectResponses;
   /** uPlot for the dashboard (Node reads it from node_modules); without it, and without FITTING_ROOM_ADMIN_TOKEN, there is no `/admin`. */
   chartLibrary?: AdminRouteOptions['chartLibrary'];
+  /** Reads a file of the `FITTING_ROOM_MODELS` folder (Node); without it only a JSON list of URLs works. */
+  readFile?: (path: string) => Promise<Uint8Array>;
 }
 
 export interface Proxy {
@@ -96,6 +101,8 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
   const marker = createResultMarker({ settings: config.marking, tools: deps.markingTools ?? {}, provider: provider.name, log, metrics });
   log.info('result.marking', { ...marker.status, ...(!marker.status.c2pa && { note: config.marking.c2pa ? 'this runtime cannot sign C2PA: results carry XMP only' : 'no C2PA certificate (FITTING_ROOM_C2PA_CERT, FITTING_ROOM_C2PA_KEY): results carry XMP only' }) });
   const jobTimeoutMs = 180_000;
+  const garmentPolicy: GarmentFetchPolicy = { allowedHosts: config.garmentHosts, allowHttp: config.allowHttpGarments, maxBytes: config.maxImageBytes, fetch: deps.fetch };
+  const gallery = new ModelGallery(config.models, { readFile: deps.readFile, fetchImage: (url) => fetchGarment(url, garmentPolicy), cleanImage, imageLimits, store, log });
   const pool = new ProviderPool(deps.providers ?? [provider], config.routing, state, log, { instance: randomId(8), probeLeaseMs: jobTimeoutMs });
   const jobs = new JobService({
     providers: pool,
@@ -107,13 +114,16 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
     secret: config.secret,
     retentionSeconds: config.retentionSeconds,
     onRun: countRun,
+    modelPhoto: async (id) => {
+      await gallery.ready;
+      return gallery.photo(id);
+    },
     quotas: { daily: config.dailyJobLimit, session: config.routing.sessionDailyLimit, browser: config.routing.browserDailyLimit },
     onQuotaRefused: (scope) => metrics.quotaRefusals.inc({ scope }),
     publicUrl: media && ((key, expiresAt) => media.link(key, expiresAt)),
     // Providers' images may carry metadata of their own; they leave the proxy as pixels plus our AI-generated marks only.
     cleanResult: async (image) => marker.mark(image, await cleanImage(image.bytes, { ...imageLimits, maxBytes: 4 * imageLimits.maxBytes }, 'result', { overlay: marker.overlay })),
   });
-  const garmentPolicy: GarmentFetchPolicy = { allowedHosts: config.garmentHosts, allowHttp: config.allowHttpGarments, maxBytes: config.maxImageBytes, fetch: deps.fetch };
   if (config.allowHttpGarments && !config.dev) {
     log.warn('http-garments-allowed', { detail: 'FITTING_ROOM_ALLOW_HTTP_GARMENTS is on: garment images may come over plain http. For staging shops only.' });
   }
@@ -159,9 +169,10 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
   );
   api.route('/', opsRoutes({ pool, dailyJobLimit: config.dailyJobLimit, state, metrics, metricsToken: config.metricsToken, store, media, marking: marker.status }));
   api.route('/', adminProviderRoutes({ pool, log }));
-  api.route('/', jobRoutes({ jobs, limiter, limits: config.limits, provider: { name: provider.name, maxGarments: pool.maxGarments }, cleanImage, imageLimits, garmentPolicy, log, consents }));
+  api.route('/', jobRoutes({ jobs, limiter, limits: config.limits, provider: { name: provider.name }, cleanImage, imageLimits, garmentPolicy, log, consents, hasModel: (id) => gallery.ready.then(() => gallery.has(id)) }));
   api.route('/', eventRoutes({ jobs, streams, openStreams, direct: deps.directResponses }));
   api.route('/', resultRoutes({ jobs }));
+  api.route('/', modelRoutes({ gallery }));
   api.route('/', adminConsentRoutes({ consents }));
   api.route(
     '/',

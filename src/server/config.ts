@@ -3,6 +3,7 @@ import { DEFAULT_STREAM_LIMITS, type StreamLimits } from './event-stream-policy.
 import type { MarkingSettings } from './marking/index.js';
 import type { Limit } from './rate-limit.js';
 import { readRouting, type RoutingConfig } from './routing/routing-config.js';
+import { type ModelsSetting, readModelsSetting } from './models/gallery.js';
 
 export { ConfigError };
 
@@ -14,6 +15,8 @@ export { ConfigError };
 export type Env = Record<string, string | undefined>;
 
 export interface ProxyConfig {
+  /** `FITTING_ROOM_MODELS`: the model gallery's folder or list (models/gallery.ts); undefined = no gallery. */
+  models?: ModelsSetting;
   /** The first provider of `routing.providers` (the only one unless several are configured). */
   provider: string;
   /** Providers, routes by category, circuit breakers and daily quotas (routing/routing-config.ts). */
@@ -135,6 +138,7 @@ export function readConfig(env: Env, { dev = false }: { dev?: boolean } = {}): P
     basePath: basePath === '/' ? '' : basePath,
     retentionSeconds: nonNegative(env.FITTING_ROOM_RETENTION_S, 3600, 'FITTING_ROOM_RETENTION_S'),
     tokenTtlSeconds,
+    models: readModelsSetting(env.FITTING_ROOM_MODELS),
     dataDir: env.FITTING_ROOM_DATA_DIR || `${env.TMPDIR || '/tmp'}/fitting-room`,
     dev,
     allowHttpGarments: flag(env.FITTING_ROOM_ALLOW_HTTP_GARMENTS, 'FITTING_ROOM_ALLOW_HTTP_GARMENTS') ?? dev,

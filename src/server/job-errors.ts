@@ -9,6 +9,8 @@ export type JobRefusal =
   | 'result-missing'
   /** The photo a `personRef` names is not (or no longer) this session's. */
   | 'person-ref-missing'
+  /** The `modelId` names no model of the merchant's gallery. */
+  | 'model-missing'
   /** An idempotency key was reused for other content. */
   | 'idempotency-conflict'
   /** The provider account ran out of credits; try-on is off until `retryAfterSeconds`. */

@@ -6,9 +6,14 @@ import { ApiError } from './errors.js';
 export interface JobFields {
   person?: File;
   personRef?: string;
+  /** A model of the merchant's gallery, instead of a photo. */
+  modelId?: string;
   /** Image URLs or files, in the order sent. */
   garments: (string | File)[];
+  /** The first garment's category. */
   category: Category;
+  /** One per garment, in order. */
+  categories: Category[];
   productId?: string;
   variantId?: string;
 }
@@ -35,18 +40,25 @@ export function readJobFields(form: ParsedForm, maxGarments: number): JobFields 
 
   const person = one('person');
   const personRef = text('personRef');
+  const modelId = text('modelId');
   if (person != null && !(person instanceof File)) throw new ApiError('BAD_REQUEST', '"person" must be an image file.');
-  if (!person && !personRef) throw new ApiError('PERSON_MISSING', 'Send a photo as "person" or a stored one as "personRef".');
-  if (person && personRef) throw new ApiError('BAD_REQUEST', 'Send either "person" or "personRef", not both.');
+  const sources = [person, personRef, modelId].filter((source) => source != null && source !== '').length;
+  if (!sources) throw new ApiError('PERSON_MISSING', 'Send a photo as "person", a stored one as "personRef", or a model as "modelId".');
+  if (sources > 1) throw new ApiError('BAD_REQUEST', 'Send one of "person", "personRef" or "modelId", not several.');
 
   const garments = all('garment').filter((garment) => garment !== '');
   if (!garments.length) throw new ApiError('GARMENT_MISSING', 'Send the garment as an image URL or file in "garment".');
-  if (garments.length > maxGarments) throw new ApiError('BAD_REQUEST', `This provider takes at most ${maxGarments} garment${maxGarments === 1 ? '' : 's'} per job.`);
+  if (garments.length > maxGarments) throw new ApiError('BAD_REQUEST', `A job takes at most ${maxGarments} garment${maxGarments === 1 ? '' : 's'}.`);
 
-  const category = text('category') ?? 'top';
-  if (!(CATEGORIES as readonly string[]).includes(category)) throw new ApiError('INVALID_CATEGORY', `"category" must be one of ${CATEGORIES.join(', ')}.`);
+  const categories = all('category').map((category) => {
+    if (category instanceof File || !(CATEGORIES as readonly string[]).includes(category)) throw new ApiError('INVALID_CATEGORY', `"category" must be one of ${CATEGORIES.join(', ')}.`);
+    return category as Category;
+  });
+  // Old clients send one category (or none) for all their garments; a look sends one per garment, in order.
+  if (categories.length > 1 && categories.length !== garments.length) throw new ApiError('BAD_REQUEST', 'Send one "category" per "garment", in the same order.');
+  const perGarment = categories.length > 1 ? categories : garments.map(() => categories[0] ?? 'top');
 
-  return { person: person as File | undefined, personRef, garments, category: category as Category, productId: text('productId'), variantId: text('variantId') };
+  return { person: person as File | undefined, personRef, modelId, garments, category: perGarment[0]!, categories: perGarment, productId: text('productId'), variantId: text('variantId') };
 }
 
 /**
@@ -54,7 +66,7 @@ export function readJobFields(form: ParsedForm, maxGarments: number): JobFields 
  * Stored with the key in the shared state: every instance must compute it the same way.
  */
 export async function fingerprintOf(fields: JobFields): Promise<string> {
-  const parts: (string | ArrayBuffer)[] = [fields.category, fields.productId ?? '', fields.variantId ?? '', fields.personRef ?? ''];
+  const parts: (string | ArrayBuffer)[] = [fields.categories.join(','), fields.productId ?? '', fields.variantId ?? '', fields.personRef ?? '', fields.modelId ?? ''];
   if (fields.person) parts.push(await fields.person.arrayBuffer());
   for (const garment of fields.garments) parts.push(typeof garment === 'string' ? garment : await garment.arrayBuffer());
   return sha256Hex(await new Blob(parts.flatMap((part) => [part, '\u0000'])).arrayBuffer());

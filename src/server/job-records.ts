@@ -9,9 +9,15 @@ import type { PreparedImage } from './providers/types.js';
 import type { FailoverReason } from './routing/failover.js';
 
 export interface JobInput {
-  personRef: string;
+  /** The shopper's stored photo; absent when the job is on a model. */
+  personRef?: string;
+  /** A model of the merchant's gallery (models/gallery.ts), instead of a photo. */
+  modelId?: string;
   garments: { bytes: Uint8Array; contentType: PreparedImage['contentType'] }[];
+  /** The first garment's category. */
   category: Category;
+  /** One per garment, in order; absent = `category` for every garment. */
+  categories?: Category[];
   productId?: string;
   variantId?: string;
 }
@@ -24,8 +30,13 @@ export interface JobRecord {
   progress?: number;
   error?: JobError;
   preview?: boolean;
-  personRef: string;
+  personRef?: string;
+  modelId?: string;
+  /** The run whose state the job shows (on a chained look: the current step's). */
   runKey: string;
+  /** A chained look: the hidden jobs of its steps, in order (runs/look-chain.ts). */
+  steps?: string[];
+  step?: { index: number; count: number };
   resultKey?: string;
   expiresAt: number;
   /** The provider of the job's run (server-side only: logs, metrics, tests). */
@@ -92,9 +103,10 @@ export function runView(run: RunRecord): Partial<JobRecord> & { status: JobStatu
   return { status: run.status, progress: run.progress, error: run.error, preview: run.preview, resultKey: run.resultKey, provider: run.provider, failovers: run.failovers };
 }
 
-export function viewOf(job: Pick<JobRecord, 'id' | 'status' | 'progress' | 'error' | 'preview'>): JobView {
+export function viewOf(job: Pick<JobRecord, 'id' | 'status' | 'progress' | 'error' | 'preview' | 'step'>): JobView {
   const view: JobView = { id: job.id, status: job.status };
   if (job.progress !== undefined) view.progress = job.progress;
+  if (job.step && !isTerminal(job.status)) view.step = job.step;
   if (job.status === 'succeeded') view.resultUrl = `results/${job.id}`;
   if (job.error) view.error = job.error;
   if (job.preview) view.preview = true;

@@ -6,7 +6,8 @@ import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
 import { ProviderError, type ProviderFailure, type TryOnRequest } from './providers/types.js';
 import { continuedProgress, nextProvider, troubleOf } from './routing/failover.js';
-import { buildRequest } from './run-request.js';
+import { buildRequest, type RunPerson } from './run-request.js';
+import { followJob, type LookHost, type LookItem, runLook, stepInput } from './runs/look-chain.js';
 import type { ProviderPool } from './routing/pool.js';
 import { DailyQuotas, type QuotaLimits, type QuotaScope } from './routing/quotas.js';
 import { randomId } from './session.js';
@@ -34,6 +35,8 @@ export interface JobServiceOptions {
   onQuotaRefused?: (scope: QuotaScope) => void;
   /** Told of each job's run: `upstream` when it starts a provider run (credits used), `cached` when it reuses one (credits saved). */
   onRun?: (kind: 'upstream' | 'cached') => void;
+  /** The stored photo of a model of the merchant's gallery (models/gallery.ts); undefined for an unknown id. */
+  modelPhoto?: (id: string) => Promise<RunPerson | undefined> | RunPerson | undefined;
 }
 
 const LEASE_MS = 30_000;
@@ -54,6 +57,8 @@ export class JobService {
   /** Runs this instance watches, so it can stop them and wait for them to let go. */
   readonly #watching = new Map<string, { controller: AbortController; done: Promise<void> }>();
   readonly #quotas: DailyQuotas;
+  /** Looks being chained here, so `settled` can wait for them. */
+  readonly #looks = new Set<Promise<void>>();
   /** Set by `close`: a stopping instance adopts no run and hands on any it starts. */
   #closing = false;
 
@@ -112,15 +117,38 @@ export class JobService {
    * the requester's address, which stands for the browser in the per-browser quota.
    */
   async create(sessionId: string, input: JobInput, idempotency?: { key: string; fingerprint: string }, client?: string): Promise<JobRecord> {
-    const { metrics, store } = this.options;
     await this.assertAvailable();
-    const person = (await this.hasPerson(sessionId, input.personRef)) ? await store.get(input.personRef) : undefined;
-    if (!person) throw new JobServiceError('person-ref-missing');
-
-    // The route is part of the key: a cached result is reused only where the same providers
-    // would make it, and the run record names the provider that did.
+    const person = await this.#personOf(sessionId, input);
+    const items = input.garments.map((garment, index) => ({ garment, category: input.categories?.[index] ?? input.category }));
     const route = this.#pool.route(input.category);
-    const runKey = await hashParts([route.join('+'), input.category, person.bytes, ...input.garments.map((garment) => garment.bytes)]);
+    // Natively in one upstream job where every provider of the route takes the whole look; else chained.
+    if (items.length > 1 && !route.every((name) => this.#pool.adapter(name).maxGarments >= items.length)) {
+      return this.#createLook(sessionId, input, person, items, idempotency, client);
+    }
+    return this.#startRun(sessionId, input, person, client, idempotency);
+  }
+
+  /** The photo a job is made on: the session's stored photo, or a model of the gallery. */
+  async #personOf(sessionId: string, input: JobInput): Promise<RunPerson> {
+    if (input.modelId) {
+      const model = await this.options.modelPhoto?.(input.modelId);
+      if (!model) throw new JobServiceError('model-missing');
+      return model;
+    }
+    const person = input.personRef && (await this.hasPerson(sessionId, input.personRef)) ? await this.options.store.get(input.personRef) : undefined;
+    if (!person) throw new JobServiceError('person-ref-missing');
+    return { ...person, storeKey: input.personRef! };
+  }
+
+  /** One run (one upstream job, or a cached or shared one) and the job that shows it. */
+  async #startRun(sessionId: string, input: JobInput, person: RunPerson, client?: string, idempotency?: { key: string; fingerprint: string }): Promise<JobRecord> {
+    const { metrics } = this.options;
+    // The route is part of the key: a cached result is reused only where the same providers
+    // would make it, and the run record names the provider that did. The session is not: a
+    // model's result is shared by every shopper (a shopper's photo is theirs alone anyway).
+    const route = this.#pool.route(input.category);
+    const categories = input.garments.map((_, index) => input.categories?.[index] ?? input.category);
+    const runKey = await hashParts([route.join('+'), categories.join(','), person.bytes, ...input.garments.map((garment) => garment.bytes)]);
     const existing = await this.#readJson<RunRecord>(keys.run(runKey));
     const reusable = existing && (existing.status === 'succeeded' ? !!existing.resultKey : !isTerminal(existing.status));
     if (!reusable) {
@@ -132,20 +160,69 @@ export class JobService {
       sessionId,
       status: 'queued',
       personRef: input.personRef,
+      modelId: input.modelId,
       runKey,
       expiresAt: Date.now() + this.#retentionMs,
     };
-    if (idempotency) {
-      const claimed = await this.#state.setIfAbsent(keys.idempotency(sessionId, idempotency.key), JSON.stringify({ jobId: job.id, fingerprint: idempotency.fingerprint }), this.#retentionMs);
-      // A concurrent request with the same key won the race: answer with its job.
-      if (!claimed) return (await this.findIdempotent(sessionId, idempotency.key, idempotency.fingerprint)) ?? job;
-    }
+    const earlier = await this.#claimIdempotency(job, idempotency);
+    if (earlier) return earlier;
     await this.#write(job, { status: 'queued' });
     metrics.jobs.inc({ provider: route[0]!, status: 'created' });
 
     await this.#attach(job, runKey, existing, input, person, route);
     return (await this.#readJson<JobRecord>(keys.job(job.id))) ?? job;
   }
+
+  /** Claims the Idempotency-Key for `job`; returns the job of a concurrent request with the same key that won the race. */
+  async #claimIdempotency(job: JobRecord, idempotency?: { key: string; fingerprint: string }): Promise<JobRecord | undefined> {
+    if (!idempotency) return undefined;
+    const claimed = await this.#state.setIfAbsent(keys.idempotency(job.sessionId, idempotency.key), JSON.stringify({ jobId: job.id, fingerprint: idempotency.fingerprint }), this.#retentionMs);
+    if (claimed) return undefined;
+    return (await this.findIdempotent(job.sessionId, idempotency.key, idempotency.fingerprint)) ?? job;
+  }
+
+  /** A look chained step by step (runs/look-chain.ts); step 1 starts now, so its refusals are the request's. */
+  async #createLook(sessionId: string, input: JobInput, person: RunPerson, items: LookItem[], idempotency?: { key: string; fingerprint: string }, client?: string): Promise<JobRecord> {
+    const first = await this.#startRun(sessionId, stepInput(input, person, items[0]!), person, client);
+    const look: JobRecord = {
+      id: await this.#ids.mint(sessionId, this.#pool.route(input.category)[0]!),
+      sessionId,
+      status: 'queued',
+      personRef: input.personRef,
+      modelId: input.modelId,
+      runKey: first.runKey,
+      steps: [first.id],
+      step: { index: 1, count: items.length },
+      expiresAt: Date.now() + this.#retentionMs,
+    };
+    const earlier = await this.#claimIdempotency(look, idempotency);
+    if (earlier) return earlier;
+    await this.#write(look, { status: 'queued' });
+    this.options.metrics.jobs.inc({ provider: first.provider ?? this.#pool.names[0]!, status: 'created' });
+    const driving = runLook(this.#lookHost, look, items, first, client)
+      .catch(async (error) => {
+        this.options.log.error('look.failed', { job: look.id, error });
+        await this.#lookHost.update(look, { status: 'failed', error: { code: 'INTERNAL', message: defaultMessage('INTERNAL'), retryable: true } });
+      })
+      .finally(() => this.#looks.delete(driving));
+    this.#looks.add(driving);
+    return look;
+  }
+
+  /** What the look chain may do with this service's internals. */
+  readonly #lookHost: LookHost = {
+    startStep: (sessionId, input, person, client) => this.#startRun(sessionId, input, person, client),
+    follow: (job, onView) => followJob({ listen: (listener) => this.listen(job, listener), read: () => this.#readJson<JobRecord>(keys.job(job.id)) }, job, onView),
+    update: async (look, update) => {
+      // Deleted or canceled meanwhile: nothing to show any more, and nothing to bring back.
+      if (await this.#lookHost.alive(look)) await this.#settle(look, update);
+    },
+    alive: async (look) => {
+      const current = await this.#readJson<JobRecord>(keys.job(look.id));
+      return !!current && !isTerminal(current.status);
+    },
+    image: (storeKey) => this.options.store.get(storeKey),
+  };
 
   /** The session's job, or `not-found` — the same answer for a missing id and someone else's. */
   async get(sessionId: string, id: string): Promise<JobRecord> {
@@ -180,21 +257,37 @@ export class JobService {
 
   /**
    * Cancels the job if it runs and deletes, now, its photo and everything made from it:
-   * garments, the result, and the cached run that would let the photo be reused.
+   * garments, the result, and the cached run that would let the photo be reused; for a look,
+   * every step too. A job on a model keeps its runs: they hold no one's photo, and other
+   * shoppers' jobs show the same cached results.
    */
   async delete(sessionId: string, id: string): Promise<void> {
     const job = await this.get(sessionId, id);
+    const wasRunning = !isTerminal(job.status);
+    if (wasRunning) await this.#settle(job, { status: 'canceled' });
+    for (const stepId of job.steps ?? []) {
+      const step = await this.#readJson<JobRecord>(keys.job(stepId));
+      // A step's "photo" is the previous step's result (deleted with that step's run) or the look's own photo (below).
+      if (step) await this.#remove(step, { keepPhoto: true });
+    }
+    await this.#remove(job, { keepPhoto: false });
+    this.options.log.info('job.deleted', { job: job.id, wasRunning });
+  }
+
+  async #remove(job: JobRecord, { keepPhoto }: { keepPhoto: boolean }) {
     if (!isTerminal(job.status)) await this.#settle(job, { status: 'canceled' });
-    const run = await this.#readJson<RunRecord>(keys.run(job.runKey));
+    const run = job.modelId ? undefined : await this.#readJson<RunRecord>(keys.run(job.runKey));
     const others = run && !isTerminal(run.status) ? await this.#activeJobs(job.runKey) : [];
     if (run && !others.length) {
       this.#watching.get(job.runKey)?.controller.abort('deleted');
       await this.#state.delete(keys.run(job.runKey), keys.runJobs(job.runKey));
       await Promise.all([...run.garmentKeys, ...(run.resultKey ? [run.resultKey] : [])].map((key) => this.options.store.delete(key)));
     }
-    await this.options.store.delete(job.personRef);
-    await this.#state.delete(keys.person(job.personRef), keys.job(job.id), keys.events(job.id), keys.final(job.id));
-    this.options.log.info('job.deleted', { job: job.id, wasRunning: !isTerminal(job.status) });
+    if (job.personRef && !keepPhoto) {
+      await this.options.store.delete(job.personRef);
+      await this.#state.delete(keys.person(job.personRef));
+    }
+    await this.#state.delete(keys.job(job.id), keys.events(job.id), keys.final(job.id));
   }
 
   /** Retention: deletes expired bytes from the store; shared-state keys expire on their own. */
@@ -204,7 +297,7 @@ export class JobService {
 
   /** Resolves when every watcher this instance runs has ended (edge runtimes keep the request alive until then). */
   async settled(): Promise<void> {
-    while (this.#watching.size) await Promise.all([...this.#watching.values()].map(({ done }) => done));
+    while (this.#watching.size || this.#looks.size) await Promise.all([...[...this.#watching.values()].map(({ done }) => done), ...this.#looks]);
   }
 
   /**
@@ -222,7 +315,7 @@ export class JobService {
   }
 
   /** Joins the job to a finished run (cache hit), a running one (shared), or starts one. */
-  async #attach(job: JobRecord, runKey: string, existing: RunRecord | undefined, input: JobInput, person: { bytes: Uint8Array; contentType: string }, route: string[]) {
+  async #attach(job: JobRecord, runKey: string, existing: RunRecord | undefined, input: JobInput, person: RunPerson, route: string[]) {
     const { metrics, store } = this.options;
     if (existing?.status === 'succeeded' && existing.resultKey && (await store.get(existing.resultKey))) {
       metrics.cacheHits.inc({ kind: 'result' });

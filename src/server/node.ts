@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { readChartLibrary } from './admin/chart-library.js';
@@ -55,6 +56,7 @@ export async function createNodeProxy(config: ProxyConfig, overrides: NodeProxyO
     cleanImage,
     state,
     fetch: garmentFetch,
+    readFile: async (path) => new Uint8Array(await readFile(path)),
     // The C2PA library loads only when a certificate is configured.
     markingTools: { draws: true, sign: c2pa && (await import('./marking/c2pa.js')).createC2paSigner(c2pa.certificate, c2pa.privateKey) },
     // @hono/node-server passes the Node request as env.incoming; its socket knows the peer.

@@ -2,6 +2,13 @@ import type { JobInput, RunRecord } from './job-records.js';
 import type { PreparedImage, TryOnRequest } from './providers/types.js';
 import type { BlobStore } from './store.js';
 
+/** The image a run puts the garments on: a shopper's photo, a model's, or a look's previous step; `storeKey` is where the store keeps it. */
+export interface RunPerson {
+  bytes: Uint8Array;
+  contentType: string;
+  storeKey: string;
+}
+
 /**
  * The provider request of a new run, made once and kept by the instance driving the run, so
  * a failover resends the same images to the next provider. Garments are stored (and linked)
@@ -10,7 +17,7 @@ import type { BlobStore } from './store.js';
 export async function buildRequest(
   { store, publicUrl }: { store: BlobStore; publicUrl?: (storeKey: string, expiresAt: number) => string },
   input: JobInput,
-  person: { bytes: Uint8Array; contentType: string },
+  person: RunPerson,
   run: RunRecord,
 ): Promise<TryOnRequest> {
   const garments = await Promise.all(
@@ -21,9 +28,10 @@ export async function buildRequest(
     }),
   );
   return {
-    person: { bytes: person.bytes, contentType: person.contentType as PreparedImage['contentType'], publicUrl: publicUrl?.(input.personRef, run.expiresAt) },
+    person: { bytes: person.bytes, contentType: person.contentType as PreparedImage['contentType'], publicUrl: publicUrl?.(person.storeKey, run.expiresAt) },
     garments,
     category: input.category,
+    ...(input.categories && input.garments.length > 1 ? { categories: input.categories } : {}),
     productId: input.productId,
     variantId: input.variantId,
   };

@@ -145,8 +145,8 @@ describe('JobService', () => {
 
     await jobs.delete('session-a', job.id);
     expect(await refusalOf(jobs.get('session-a', job.id))).toBe('not-found');
-    expect(await store.get(job.personRef)).toBeUndefined();
-    expect(await jobs.hasPerson('session-a', job.personRef)).toBe(false);
+    expect(await store.get(job.personRef!)).toBeUndefined();
+    expect(await jobs.hasPerson('session-a', job.personRef!)).toBe(false);
     await expect.poll(() => canceled).toEqual(['up-1']);
   });
 
@@ -179,7 +179,7 @@ describe('JobService', () => {
     const job = await start(jobs, 'session-a');
     expect(await refusalOf(jobs.get('session-b', job.id))).toBe('not-found');
     expect(await refusalOf(jobs.get('session-a', 'not.an-id'))).toBe('not-found');
-    expect(await refusalOf(jobs.requirePerson('session-b', job.personRef))).toBe('person-ref-missing');
+    expect(await refusalOf(jobs.requirePerson('session-b', job.personRef!))).toBe('person-ref-missing');
 
     const capped = await jobs
       .create('session-a', { personRef: await jobs.keepPerson('session-a', { ...PHOTO, bytes: new Uint8Array([0xff, 0xd8, 0xff, 4]) }), garments: [GARMENT], category: 'top' })

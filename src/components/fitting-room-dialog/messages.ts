@@ -116,6 +116,7 @@ export const ERRORS: Record<FailureCode, [StringKey, NextStep]> = {
   IMAGE_TOO_MANY_PIXELS: ['err_pixels', 'new-photo'],
   PERSON_MISSING: ['err_missing', 'new-photo'],
   PERSON_REF_NOT_FOUND: ['err_expiredPhoto', 'new-photo'],
+  MODEL_NOT_FOUND: ['err_unavailable', 'close'],
   TRYON_REJECTED: ['err_rejected', 'new-photo'],
   TRYON_FAILED: ['err_failed', 'retry'],
   GARMENT_MISSING: ['err_noGarment', 'close'],

@@ -17,7 +17,10 @@ export interface TryOnRequest {
   person: PreparedImage;
   /** One or more garments; adapters of single-garment providers use the first. */
   garments: PreparedImage[];
+  /** The first garment's category. */
   category: Category;
+  /** Per garment, in order, when several are sent at once (a look); absent = `category` for all. */
+  categories?: Category[];
   productId?: string;
   variantId?: string;
 }

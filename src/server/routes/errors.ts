@@ -10,6 +10,7 @@ const REFUSALS: Record<JobRefusal, [ApiError['code'], string, boolean]> = {
   'not-found': ['JOB_NOT_FOUND', 'No such try-on job in this session.', false],
   'result-missing': ['RESULT_NOT_FOUND', 'This try-on has no image (yet, or any more).', false],
   'person-ref-missing': ['PERSON_REF_NOT_FOUND', 'That photo is no longer stored; upload it again.', false],
+  'model-missing': ['MODEL_NOT_FOUND', 'This shop has no such model.', false],
   'idempotency-conflict': ['IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was already used for a different request.', false],
   'provider-paused': ['PROVIDER_UNAVAILABLE', 'Try-on is unavailable right now.', false],
   'daily-cap': ['DAILY_LIMIT_REACHED', 'Try-on has reached its limit for today on this shop.', false],

@@ -50,11 +50,6 @@ export class ProviderPool {
     return [...this.#adapters.keys()];
   }
 
-  /** The most garments any provider takes (single-garment adapters use the first). */
-  get maxGarments(): number {
-    return Math.max(...[...this.#adapters.values()].map((adapter) => adapter.maxGarments));
-  }
-
   adapter(name: string): ProviderAdapter {
     const adapter = this.#adapters.get(name);
     if (!adapter) throw new Error(`no adapter for provider "${name}"`);

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type OverlayOptions } from 'sharp';
 import type { Category } from '../../../contract.js';
 
 /**
@@ -17,37 +17,50 @@ const PLACEMENT: Record<Category, [number, number, number, number]> = {
   accessory: [0.38, 0.16, 0.24, 0.14],
 };
 
+/**
+ * Which garment goes over which: shoes and trousers first, then a dress, the top, the jacket
+ * over it, and a bag or accessory on top of everything.
+ */
+const LAYER: Record<Category, number> = { shoes: 0, bottom: 1, dress: 2, full: 2, top: 3, outerwear: 4, bag: 5, accessory: 6 };
+
 /** Channel value above which a garment photo's background counts as white. */
 const WHITE_FROM = 236;
 /** Below this it is fully the garment; between the two, a soft edge. */
 const WHITE_SOFT = 214;
 
+/** One garment of a sandbox job and the body region it goes to. */
+export interface PreviewItem {
+  garment: Uint8Array;
+  category: Category;
+}
+
 /**
- * The sandbox's "try-on": keys out the garment's near-white background, scales the garment
- * into the body area for its category and composites it onto the person, then stamps the
- * image as a preview so nobody mistakes it for a real try-on.
+ * The sandbox's "try-on": keys out each garment's near-white background, scales it into the
+ * body region of its category (top on the torso, bottom on the legs, a dress over both,
+ * shoes at the feet, a bag at the side), layers them as they are worn, and stamps the image
+ * as a preview so nobody mistakes it for a real try-on.
  */
-export async function compositePreview(person: Uint8Array, garment: Uint8Array, category: Category): Promise<Uint8Array> {
+export async function compositePreview(person: Uint8Array, items: PreviewItem[]): Promise<Uint8Array> {
   // The proxy hands over cleaned photos: already upright, no EXIF orientation left to apply.
   const base = sharp(person);
   const { width = 768, height = 1024 } = await base.metadata();
+  const layered = [...items].sort((a, b) => LAYER[a.category] - LAYER[b.category]);
+  const garments = await Promise.all(layered.map((item) => placeGarment(item, width, height)));
+  const output = await base
+    .composite([...garments, { input: previewStamp(width, height), left: 0, top: 0 }])
+    .jpeg({ quality: 88, mozjpeg: true })
+    .toBuffer();
+  return new Uint8Array(output.buffer, output.byteOffset, output.byteLength);
+}
+
+async function placeGarment({ garment, category }: PreviewItem, width: number, height: number): Promise<OverlayOptions> {
   const [left, top, boxWidth, boxHeight] = PLACEMENT[category];
-  const cutout = await keyOutWhite(garment);
-  const fitted = await sharp(cutout)
+  const fitted = await sharp(await keyOutWhite(garment))
     .trim({ threshold: 1 })
     .resize({ width: Math.round(boxWidth * width), height: Math.round(boxHeight * height), fit: 'inside' })
     .png()
     .toBuffer({ resolveWithObject: true });
-  const x = Math.round(left * width + (boxWidth * width - fitted.info.width) / 2);
-  const y = Math.round(top * height);
-  const output = await base
-    .composite([
-      { input: fitted.data, left: x, top: y },
-      { input: previewStamp(width, height), left: 0, top: 0 },
-    ])
-    .jpeg({ quality: 88, mozjpeg: true })
-    .toBuffer();
-  return new Uint8Array(output.buffer, output.byteOffset, output.byteLength);
+  return { input: fitted.data, left: Math.round(left * width + (boxWidth * width - fitted.info.width) / 2), top: Math.round(top * height) };
 }
 
 /** Makes near-white pixels transparent, with a soft ramp so edges are not jagged. */

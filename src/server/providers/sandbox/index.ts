@@ -29,7 +29,7 @@ interface SandboxJob {
 }
 
 /**
- * The provider that needs no account: it composites the garment onto the photo locally
+ * The provider that needs no account: it composites the garments onto the photo locally
  * (see composite.ts), takes a realistic few seconds with honest progress, and marks its
  * images as previews. A product id starting with `sandbox-fail` fails the job part-way.
  *
@@ -40,7 +40,8 @@ export function createSandbox({ durationMs }: SandboxOptions = {}): ProviderAdap
   const jobs = new Map<string, SandboxJob>();
   return {
     name: 'sandbox',
-    maxGarments: 1,
+    // A whole look in one job: each garment composited on its own body region.
+    maxGarments: 4,
     async submit(request) {
       const upstreamId = randomId();
       jobs.set(upstreamId, { request, startedAt: Date.now(), durationMs: durationMs ?? 3000 + Math.random() * 3000 });
@@ -61,7 +62,8 @@ export function createSandbox({ durationMs }: SandboxOptions = {}): ProviderAdap
         yield elapsed < QUEUED_SHARE ? { status: 'queued' } : { status: 'running', progress: Math.min(0.95, (elapsed - QUEUED_SHARE) / (1 - QUEUED_SHARE)) };
         await sleep(Math.min(TICK_MS, job.durationMs / 12), signal);
       }
-      const bytes = await compositePreview(job.request.person.bytes, job.request.garments[0]!.bytes, job.request.category);
+      const { garments, categories, category } = job.request;
+      const bytes = await compositePreview(job.request.person.bytes, garments.map((garment, index) => ({ garment: garment.bytes, category: categories?.[index] ?? category })));
       jobs.delete(upstreamId);
       yield { status: 'succeeded', image: { bytes, contentType: 'image/jpeg' }, preview: true };
     },
@@ -75,7 +77,7 @@ export function createSandbox({ durationMs }: SandboxOptions = {}): ProviderAdap
 export const sandbox = defineProvider({
   name: 'sandbox',
   label: 'Sandbox',
-  summary: 'No account: composites the garment onto the photo locally and marks the result as a preview. Node only (sharp).',
+  summary: 'No account: composites the garments onto the photo locally, each on its body region, and marks the result as a preview. Node only (sharp).',
   settings: {
     durationMs: milliseconds('FITTING_ROOM_SANDBOX_DURATION_MS', 'How long a sandbox job takes, in milliseconds.', 'random 3000–6000'),
   },

@@ -41,13 +41,14 @@ export const studio = defineProvider({
     return {
       maxGarments: STUDIO_MAX_GARMENTS,
       async submit(request, signal) {
-        const category = itemCategory(request.category);
+        // Each item keeps its own category (a look: a top, trousers, shoes), in order.
+        const categories = request.garments.map((_, index) => itemCategory(request.categories?.[index] ?? request.category));
         const garments = request.garments.slice(0, STUDIO_MAX_GARMENTS);
         const [person, ...items] = await allOrNothing(signal, [
           (uploadSignal) => client.upload(request.person, 'person', uploadSignal),
           ...garments.map((garment, index) => (uploadSignal: AbortSignal) => client.upload(garment, `item-${index + 1}`, uploadSignal)),
         ]);
-        const body = await client.tryOn(tryOnBody(person!, items, category, userCategory), signal);
+        const body = await client.tryOn(tryOnBody(person!, items, categories, userCategory), signal);
         const upstreamId = upstream.read(body, readJobId, 'POST /v1/try-on', 'no job_id', 202);
         return { upstreamId };
       },

@@ -46,12 +46,12 @@ export function uploadCall(image: PreparedImage, name: string): { form: FormData
   return { form, readKey: (body) => str(body.upload_key) ?? str(body.key) };
 }
 
-/** The documented try-on body: the person's key, optional user category, one item per garment. */
-export function tryOnBody(userImage: string, itemKeys: string[], category: string, userCategory?: string) {
+/** The documented try-on body: the person's key, optional user category, one item per garment with its own category. */
+export function tryOnBody(userImage: string, itemKeys: string[], categories: string[], userCategory?: string) {
   return {
     user_image: userImage,
     ...(userCategory ? { user_category: userCategory } : {}),
-    items: itemKeys.map((key) => ({ trial_image: key, trial_item_category: category })),
+    items: itemKeys.map((key, index) => ({ trial_image: key, trial_item_category: categories[index] })),
   };
 }
 
