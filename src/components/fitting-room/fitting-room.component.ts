@@ -171,11 +171,8 @@ export class FittingRoom extends HTMLElement {
     try {
       const found = await (await loadDiscovery()).discover(this, this.getAttribute('variant-id'));
       discovered.set(this, found);
-      if (found.movedVariant) this.#followVariant({ source: this, variantId: found.movedVariant, garment: found.variantImage });
-      if (this.#stale && found.variantImage) {
-        this.#stale = false;
-        this.setAttribute('garment', found.variantImage);
-      }
+      // A variant the theme set without telling, or one whose image was not told: follow it now.
+      if (found.movedVariant || this.#stale) this.#followVariant({ source: this, variantId: found.movedVariant, garment: found.variantImage });
       this.#dialog?.requestUpdate();
     } catch {
       // Discovery only fills gaps; the attributes the merchant gave still work without it.
