@@ -111,13 +111,18 @@ function send(update: VariantUpdate) {
 }
 
 function hookGlobals() {
-  if (!dawn && typeof subscribe === 'function' && typeof PUB_SUB_EVENTS === 'object' && PUB_SUB_EVENTS?.variantChange) {
-    dawn = true;
-    subscribe(PUB_SUB_EVENTS.variantChange, ({ data = {} }) => {
-      const id = data.sectionId;
-      const source = id ? (document.querySelector(`[data-section="${CSS.escape(id)}"]`) ?? document.getElementById(`shopify-section-${id}`)) : null;
-      send({ source, garment: imageOf(data.variant), variantId: str(data.variant?.id) });
-    });
+  try {
+    const variantChange = !dawn && PUB_SUB_EVENTS!.variantChange;
+    if (variantChange && typeof subscribe === 'function') {
+      dawn = true;
+      subscribe(variantChange, ({ data = {} }) => {
+        const id = data.sectionId;
+        const source = id ? (document.querySelector(`[data-section="${CSS.escape(id)}"]`) ?? document.getElementById(`shopify-section-${id}`)) : null;
+        send({ source, garment: imageOf(data.variant), variantId: str(data.variant?.id) });
+      });
+    }
+  } catch {
+    // No PUB_SUB_EVENTS (reading an undeclared global throws): not Dawn, or not yet.
   }
   const $ = (window as unknown as { jQuery?: JQueryLike }).jQuery;
   if (!jquery && typeof $ === 'function') {
