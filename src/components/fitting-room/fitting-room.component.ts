@@ -16,8 +16,6 @@ let discoveryModule: Promise<typeof import('./discover.js')> | undefined;
 /** Product discovery is a chunk of its own too, loaded on intent like the dialog. */
 const loadDiscovery = () => (discoveryModule ??= import('./discover.js'));
 
-/** What discovery found for each element: the fallback of every attribute the merchant left out. */
-const discovered = new WeakMap<HTMLElement, Discovered>();
 /** Connected elements, which variant tracking updates. */
 const connected = new Set<FittingRoom>();
 
@@ -80,6 +78,9 @@ const HANGER_PATH = 'M12 7a2 2 0 1 1 2-2c0 1-1 1.6-2 2.2v1.3M12 8.5 3.4 14.7A1.3
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the attribute properties are defined on the prototype from the table in attributes.ts.
 export class FittingRoom extends HTMLElement {
   static observedAttributes = OBSERVED_ATTRIBUTES;
+  static {
+    defineAttributeProperties(this.prototype, (element, property) => (element as FittingRoom).#found?.[property as keyof Discovered]);
+  }
 
   #button?: HTMLButtonElement;
   #dialog?: FittingRoomDialog;
@@ -87,6 +88,8 @@ export class FittingRoom extends HTMLElement {
   #base?: [garment: string | null, variantId: string | null, path: string];
   /** The variant changed but its image was not told: look it up at intent. */
   #stale = false;
+  /** What discovery found: the fallback of every attribute the merchant left out. */
+  #found?: Discovered;
   /** The browser's arm and the analytics sinks on, decided once when connected; read by the dialog's funnel (src/analytics/funnel.ts). @internal */
   tracking?: Tracking;
 
@@ -170,7 +173,7 @@ export class FittingRoom extends HTMLElement {
     if (this.#base && this.#base[2] !== location.pathname) this.#restore();
     try {
       const found = await (await loadDiscovery()).discover(this, this.getAttribute('variant-id'));
-      discovered.set(this, found);
+      this.#found = found;
       // A variant the theme set without telling, or one whose image was not told: follow it now.
       if (found.movedVariant || this.#stale) this.#followVariant({ source: this, variantId: found.movedVariant, garment: found.variantImage });
       this.#dialog?.requestUpdate();
@@ -204,7 +207,6 @@ export class FittingRoom extends HTMLElement {
   }
 }
 
-defineAttributeProperties(FittingRoom.prototype, (element, property) => discovered.get(element)?.[property as keyof Discovered]);
 
 // The attribute properties, typed from the same table that defines them.
 export interface FittingRoom extends FittingRoomAttributes {}
