@@ -101,9 +101,10 @@ export function trackVariants(onUpdate: (update: VariantUpdate) => void) {
     },
     true,
   );
-  // Theme scripts may come later than ours (footer scripts, jQuery loaded late): try again at load.
+  // Theme scripts may come later than ours (footer scripts, jQuery loaded late): try again at load
+  // (which a loaded page never fires again; hooking twice is harmless: each global is hooked once).
   hookGlobals();
-  if (document.readyState !== 'complete') addEventListener('load', hookGlobals, { once: true });
+  addEventListener('load', hookGlobals);
 }
 
 function send(update: VariantUpdate) {
