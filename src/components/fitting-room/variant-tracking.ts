@@ -45,8 +45,8 @@ declare const PUB_SUB_EVENTS: { variantChange?: string } | undefined;
 /** The parts of a product's markup that say "these elements belong to one product". */
 const PRODUCT_PARTS = 'form[action*="/cart/add"],form.variations_form,variant-picker,variant-selects,variant-radios,product-info';
 
-export const imageOf = (variant: ShopifyVariant | null | undefined): string | undefined =>
-  variant?.featured_media?.preview_image?.src || variant?.featured_image?.src || undefined;
+/** The variant's image, if any (an empty src counts as none wherever it is read). */
+const imageOf = (variant: ShopifyVariant | null | undefined) => variant?.featured_media?.preview_image?.src || variant?.featured_image?.src;
 
 const str = (value: unknown) => (value == null || value === '' ? undefined : String(value));
 /** `gid://shopify/ProductVariant/42` → `42`, the id the Ajax API and the theme's forms use. */
