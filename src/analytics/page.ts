@@ -37,26 +37,22 @@ export function track(element: HTMLElement & Record<'endpoint' | 'holdout' | 'ex
   const shopify = 'Shopify' in window;
   // The endpoint discovery would find: the platform's route to the proxy.
   const url = (element.endpoint ?? `${shopify ? '/apps' : ''}/fitting-room`).replace(/\/*$/, '/events');
-  const tracking: Tracking = {
-    arm,
-    experiment,
-    on: (sink) => element.analytics?.includes(sink) ?? true,
-    report: (events, token) => navigator.sendBeacon(url, JSON.stringify({ v: 1, token, events })),
-  };
-  if (tracking.on('proxy')) {
+  const on: Tracking['on'] = (sink) => element.analytics?.includes(sink) ?? true;
+  const report: Tracking['report'] = (events, token) => navigator.sendBeacon(url, JSON.stringify({ v: 1, token, events }));
+  if (on('proxy')) {
     const productId = element.productId || undefined;
-    const report = (name: AnalyticsEvent['name']) => tracking.report([{ name, arm, experiment, productId }]);
-    report('exposure');
+    const send = (name: AnalyticsEvent['name']) => report([{ name, arm, experiment, productId }]);
+    send('exposure');
     if (arm === 'treatment')
       new IntersectionObserver(([entry], observer) => {
         if (entry.isIntersecting) {
           observer.disconnect();
-          report('impression');
+          send('impression');
         }
       }).observe(element);
     // On Shopify the Web Pixel reports add-to-carts (Shopify's own event, whatever the theme does).
-    cartReport = () => report('add_to_cart');
+    cartReport = () => send('add_to_cart');
     if (!shopify) addEventListener('submit', onSubmit, true);
   }
-  return tracking;
+  return { arm, experiment, on, report };
 }
