@@ -168,7 +168,7 @@ export class FittingRoom extends HTMLElement {
 
   /** Fills what the merchant left out from what the page says about its product (see discover.ts). */
   async #discover() {
-    if (this.getAttribute('discover') === 'off') return;
+    if (this.discover === 'off') return;
     // A single-page shop moved to another product: what variant tracking set belonged to the old one.
     if (this.#base && this.#base[2] !== location.pathname) this.#restore();
     try {
@@ -183,7 +183,7 @@ export class FittingRoom extends HTMLElement {
   }
 
   #followVariant(update: VariantUpdate) {
-    if (this.getAttribute('discover') === 'off' || !concerns(this, update.source)) return;
+    if (this.discover === 'off' || !concerns(this, update.source)) return;
     if (update.productId && this.productId && update.productId !== this.productId) return;
     this.#base ??= [this.getAttribute('garment'), this.getAttribute('variant-id'), location.pathname];
     if (update.reset) return this.#restore();
