@@ -43,7 +43,6 @@ button {
   cursor: pointer;
   white-space: nowrap;
   overflow: hidden;
-  text-overflow: ellipsis;
 }
 button:hover { filter: brightness(1.15); }
 button:focus-visible { outline: 3px solid var(--fitting-room-focus, #0a66ff); outline-offset: 2px; }
