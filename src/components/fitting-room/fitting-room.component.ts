@@ -153,9 +153,8 @@ export class FittingRoom extends HTMLElement {
     if (!this.#button) return;
     await Promise.all([loadDialog(), this.#discover()]);
     if (!this.#dialog) {
+      // The dialog finds its host and the button to return focus to from where it is.
       this.#dialog = document.createElement('fitting-room-dialog');
-      this.#dialog.host = this;
-      this.#dialog.returnFocusTo = this.#button!;
       this.shadowRoot!.append(this.#dialog);
     }
     await this.#dialog.show();
