@@ -79,7 +79,7 @@ const HANGER_PATH = 'M12 7a2 2 0 1 1 2-2c0 1-1 1.6-2 2.2v1.3M12 8.5 3.4 14.7A1.3
 export class FittingRoom extends HTMLElement {
   static observedAttributes = OBSERVED_ATTRIBUTES;
   static {
-    defineAttributeProperties(this.prototype, (element, property) => (element as FittingRoom).#found?.[property as keyof Discovered]);
+    defineAttributeProperties(FittingRoom.prototype, (element, property) => (element as FittingRoom).#found?.[property as keyof Discovered]);
   }
 
   #button?: HTMLButtonElement;
@@ -206,6 +206,5 @@ export class FittingRoom extends HTMLElement {
   }
 }
 
-
-// The attribute properties, typed from the same table that defines them.
+// The attribute properties, typed from the same lists that define them.
 export interface FittingRoom extends FittingRoomAttributes {}
