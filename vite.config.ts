@@ -19,6 +19,11 @@ const libheifWasm: Plugin = {
     return `export default import.meta.ROLLUP_FILE_URL_${this.emitFile({ type: 'asset', name: 'libheif.wasm', source })};`;
   },
 };
+/**
+ * What the browser gets is bundled for the last time: `@__PURE__` annotations (≈ 17 B each, for a
+ * later bundler's tree-shaking) are of no use there; no other comment was kept before either.
+ */
+const FINAL_COMMENTS = false;
 /** Flat, beside the loader (see below), for the worker and the .wasm too. */
 const names = { entryFileNames: '[name]-[hash].js', chunkFileNames: '[name]-[hash].js', assetFileNames: '[name]-[hash][extname]' };
 
@@ -33,14 +38,16 @@ const widget: UserConfig = {
   // The templates' indentation is not for shop pages (src/build/minify-lit-templates.ts).
   plugins: [libheifWasm, minifyLitTemplatesPlugin],
   // The photo worker (src/photo/photo.worker.ts) is a module worker file of its own, same origin as the widget.
-  worker: { format: 'es', plugins: () => [libheifWasm], rolldownOptions: { output: { ...names, minify: true } } },
+  worker: { format: 'es', plugins: () => [libheifWasm], rolldownOptions: { output: { ...names, minify: true, comments: FINAL_COMMENTS } } },
   // Library mode leaves `process.env.NODE_ENV` in place; shop pages have no `process`.
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   build: {
     outDir: 'dist/widget',
     emptyOutDir: true,
     target: 'es2022',
-    sourcemap: true,
+    // Maps for us, no `//# sourceMappingURL` for shoppers (≈ 24 B gzip a file): the integrations
+    // ship the files without their maps (src/integrations/copy-widget.ts), so it pointed nowhere.
+    sourcemap: 'hidden',
     lib: {
       entry: 'src/fitting-room.ts',
       formats: ['es'],
@@ -54,6 +61,7 @@ const widget: UserConfig = {
         assetFileNames: names.assetFileNames,
         // Library mode keeps whitespace by default; this bundle goes straight onto shop pages.
         minify: true,
+        comments: FINAL_COMMENTS,
         codeSplitting: {
           groups: [
             { name: 'lit', test: /node_modules[\\/](lit|lit-html|lit-element|@lit)[\\/]/ },

@@ -4,7 +4,7 @@
  * impression (the button scrolled into view) and, off Shopify, the theme's own add-to-carts
  * (both arms; on Shopify the Web Pixel reports those). Nothing here reads or sends personal
  * data. Every byte here is on every product page, hence the terse code: analytics may add at
- * most 512 B gzip to the loader (test/size/size.test.ts).
+ * most 512 B gzip to the loader (issue 13), and the whole loader stays within 3 KB (test/size/size.test.ts).
  */
 import type { AnalyticsEvent, Arm } from '../analytics-contract.js';
 import { assignArm, experimentId } from './arm.js';
@@ -37,26 +37,22 @@ export function track(element: HTMLElement & Record<'endpoint' | 'holdout' | 'ex
   const shopify = 'Shopify' in window;
   // The endpoint discovery would find: the platform's route to the proxy.
   const url = (element.endpoint ?? `${shopify ? '/apps' : ''}/fitting-room`).replace(/\/*$/, '/events');
-  const tracking: Tracking = {
-    arm,
-    experiment,
-    on: (sink) => element.analytics?.includes(sink) ?? true,
-    report: (events, token) => navigator.sendBeacon(url, JSON.stringify({ v: 1, token, events })),
-  };
-  if (tracking.on('proxy')) {
+  const on: Tracking['on'] = (sink) => element.analytics?.includes(sink) ?? true;
+  const report: Tracking['report'] = (events, token) => navigator.sendBeacon(url, JSON.stringify({ v: 1, token, events }));
+  if (on('proxy')) {
     const productId = element.productId || undefined;
-    const report = (name: AnalyticsEvent['name']) => tracking.report([{ name, arm, experiment, productId }]);
-    report('exposure');
+    const send = (name: AnalyticsEvent['name']) => report([{ name, arm, experiment, productId }]);
+    send('exposure');
     if (arm === 'treatment')
       new IntersectionObserver(([entry], observer) => {
         if (entry.isIntersecting) {
           observer.disconnect();
-          report('impression');
+          send('impression');
         }
       }).observe(element);
     // On Shopify the Web Pixel reports add-to-carts (Shopify's own event, whatever the theme does).
-    cartReport = () => report('add_to_cart');
+    cartReport = () => send('add_to_cart');
     if (!shopify) addEventListener('submit', onSubmit, true);
   }
-  return tracking;
+  return { arm, experiment, on, report };
 }

@@ -76,6 +76,26 @@ describe('<fitting-room> loader', () => {
     document.adoptedStyleSheets = [snippet];
   });
 
+  it('keeps a theme’s text styles out of the button and the hint bubble', async () => {
+    // What a theme's `* { letter-spacing: .3em; text-transform: uppercase; ... }` gives the element, inherited by its shadow root.
+    const themed = mount(
+      '<fitting-room hint style="letter-spacing: .3em; word-spacing: 1em; text-transform: uppercase; text-indent: 2em; text-shadow: 1px 1px red"></fitting-room>',
+    );
+    const shadow = themed.querySelector('fitting-room')!.shadowRoot!;
+    const hint = await waitFor(() => shadow.querySelector<HTMLElement>('.hint'), 'the hint bubble');
+    for (const part of [shadow.querySelector('button')!, hint]) {
+      const style = getComputedStyle(part);
+      expect([style.letterSpacing, style.wordSpacing, style.textTransform, style.textIndent, style.textShadow], part.className || part.localName).to.deep.equal([
+        'normal',
+        '0px',
+        'none',
+        '0px',
+        'none',
+      ]);
+    }
+    themed.remove();
+  });
+
   it('loads the dialog on intent (pointer over the button)', async () => {
     element.shadowRoot!.querySelector('button')!.dispatchEvent(new PointerEvent('pointerenter'));
     await waitFor(() => customElements.get('fitting-room-dialog'), 'the dialog to be defined');

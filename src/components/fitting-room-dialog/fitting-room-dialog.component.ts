@@ -40,8 +40,10 @@ const PARTS = 'dialog,header,title,close-button,secondary-button,primary-button,
 export class FittingRoomDialog extends LitElement implements ViewHost {
   static override styles = dialogStyles;
 
-  host!: DialogHost;
-  returnFocusTo?: HTMLElement;
+  /** The `<fitting-room>` whose shadow root the loader appended this dialog to. */
+  get host() {
+    return (this.getRootNode() as ShadowRoot).host as DialogHost;
+  }
 
   readonly flow = new TryOnFlow(
     () => productContext(this.host),
@@ -363,7 +365,8 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     this.#opened.set(false);
     this.#unlockScroll?.();
     this.#dispatch('fitting-room:close', {});
-    this.returnFocusTo?.focus();
+    // Back to the "Try it on" button: the first button of the loader's shadow root (the dialog's own are in its shadow root).
+    (this.getRootNode() as ShadowRoot).querySelector('button')?.focus();
   };
 
   #onPaste = (event: ClipboardEvent) => {

@@ -21,8 +21,18 @@ const darkPalette = css`
  * right-to-left languages mirror by `dir` alone.
  */
 export const dialogStyles = css`
+  /* The text properties a theme may set on <fitting-room> (e.g. * { letter-spacing: .3em }) stop here. */
   :host {
     display: contents;
+    letter-spacing: normal;
+    word-spacing: normal;
+    text-transform: none;
+    text-indent: 0;
+    text-align: start;
+    text-shadow: none;
+    white-space: normal;
+    line-height: normal;
+    cursor: auto;
   }
   dialog {
     --accent: var(--fitting-room-accent, #1d1d1f);

@@ -1,55 +1,53 @@
 import type { Variant } from '../../events.js';
 import type { Strings } from '../fitting-room-dialog/messages.js';
 
-/** A JSON attribute: its property takes and gives `T`, the parsed value. */
-interface Json<T> {
-  attribute: string;
-  parsed?: T;
-}
-const json = <T>(attribute: string): Json<T> => ({ attribute });
-
 /**
- * Every attribute of `<fitting-room>`, declared once: property name → attribute. The element's
- * observed attributes, its property accessors and `FittingRoomAttributes` (the dialog's view of
- * the element) all come from this table; the class JSDoc's `@attr` lines document it.
+ * Every attribute of `<fitting-room>`, declared once as its property name: the attribute is the
+ * property in kebab case (`productId` → `product-id`). The element's observed attributes, its
+ * property accessors and `FittingRoomAttributes` (the dialog's view of the element) all come
+ * from these lists; the class JSDoc's `@attr` lines document them. Names only, no table of
+ * attribute names: each byte here is on every product page.
  */
-const ATTRIBUTES = {
-  endpoint: 'endpoint',
-  garment: 'garment',
-  category: 'category',
-  productId: 'product-id',
-  variantId: 'variant-id',
-  label: 'label',
-  locale: 'locale',
-  privacyUrl: 'privacy-url',
-  discover: 'discover',
-  theme: 'theme',
-  hint: 'hint',
-  aiLabel: 'ai-label',
-  analytics: 'analytics',
-  holdout: 'holdout',
-  experiment: 'experiment',
-  variants: json<Variant[]>('variants'),
-  strings: json<Partial<Strings>>('strings'),
-} as const;
-
-type PropertyOf<Spec> = Spec extends Json<infer T> ? T | null : string | null;
+const TEXT_PROPERTIES = [
+  'endpoint',
+  'garment',
+  'category',
+  'productId',
+  'variantId',
+  'label',
+  'locale',
+  'privacyUrl',
+  'discover',
+  'theme',
+  'hint',
+  'aiLabel',
+  'analytics',
+  'holdout',
+  'experiment',
+] as const;
+/** JSON attributes: the property takes and gives the parsed value. */
+interface JsonProperties {
+  variants: Variant[];
+  strings: Partial<Strings>;
+}
+const JSON_PROPERTIES: (keyof JsonProperties)[] = ['variants', 'strings'];
 
 /** The properties of `<fitting-room>` that reflect its attributes. */
-export type FittingRoomAttributes = { -readonly [P in keyof typeof ATTRIBUTES]: PropertyOf<(typeof ATTRIBUTES)[P]> };
+export type FittingRoomAttributes = { [P in (typeof TEXT_PROPERTIES)[number]]: string | null } & { [P in keyof JsonProperties]: JsonProperties[P] | null };
 
-const nameOf = (spec: string | Json<unknown>) => (typeof spec === 'string' ? spec : spec.attribute);
+const PROPERTIES: string[] = [...TEXT_PROPERTIES, ...JSON_PROPERTIES];
+const attributeOf = (property: string) => property.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 
-export const OBSERVED_ATTRIBUTES = Object.values(ATTRIBUTES).map(nameOf);
+export const OBSERVED_ATTRIBUTES = PROPERTIES.map(attributeOf);
 
 /**
  * Defines a property for each attribute on `prototype`. A text property gives its attribute, else
  * `fallback` (what discovery found); a JSON property gives the parsed attribute, null when invalid.
  */
 export function defineAttributeProperties(prototype: HTMLElement, fallback: (element: HTMLElement, property: string) => string | undefined) {
-  for (const [property, spec] of Object.entries(ATTRIBUTES)) {
-    const attribute = nameOf(spec);
-    const isJson = typeof spec !== 'string';
+  for (const property of PROPERTIES) {
+    const attribute = attributeOf(property);
+    const isJson = JSON_PROPERTIES.includes(property as keyof JsonProperties);
     Object.defineProperty(prototype, property, {
       get(this: HTMLElement) {
         const value = this.getAttribute(attribute);

@@ -16,8 +16,6 @@ let discoveryModule: Promise<typeof import('./discover.js')> | undefined;
 /** Product discovery is a chunk of its own too, loaded on intent like the dialog. */
 const loadDiscovery = () => (discoveryModule ??= import('./discover.js'));
 
-/** What discovery found for each element: the fallback of every attribute the merchant left out. */
-const discovered = new WeakMap<HTMLElement, Discovered>();
 /** Connected elements, which variant tracking updates. */
 const connected = new Set<FittingRoom>();
 
@@ -80,6 +78,9 @@ const HANGER_PATH = 'M12 7a2 2 0 1 1 2-2c0 1-1 1.6-2 2.2v1.3M12 8.5 3.4 14.7A1.3
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the attribute properties are defined on the prototype from the table in attributes.ts.
 export class FittingRoom extends HTMLElement {
   static observedAttributes = OBSERVED_ATTRIBUTES;
+  static {
+    defineAttributeProperties(FittingRoom.prototype, (element, property) => (element as FittingRoom).#found?.[property as keyof Discovered]);
+  }
 
   #button?: HTMLButtonElement;
   #dialog?: FittingRoomDialog;
@@ -87,6 +88,8 @@ export class FittingRoom extends HTMLElement {
   #base?: [garment: string | null, variantId: string | null, path: string];
   /** The variant changed but its image was not told: look it up at intent. */
   #stale = false;
+  /** What discovery found: the fallback of every attribute the merchant left out. */
+  #found?: Discovered;
   /** The browser's arm and the analytics sinks on, decided once when connected; read by the dialog's funnel (src/analytics/funnel.ts). @internal */
   tracking?: Tracking;
 
@@ -150,9 +153,8 @@ export class FittingRoom extends HTMLElement {
     if (!this.#button) return;
     await Promise.all([loadDialog(), this.#discover()]);
     if (!this.#dialog) {
+      // The dialog finds its host and the button to return focus to from where it is.
       this.#dialog = document.createElement('fitting-room-dialog');
-      this.#dialog.host = this;
-      this.#dialog.returnFocusTo = this.#button!;
       this.shadowRoot!.append(this.#dialog);
     }
     await this.#dialog.show();
@@ -165,17 +167,14 @@ export class FittingRoom extends HTMLElement {
 
   /** Fills what the merchant left out from what the page says about its product (see discover.ts). */
   async #discover() {
-    if (this.getAttribute('discover') === 'off') return;
+    if (this.discover === 'off') return;
     // A single-page shop moved to another product: what variant tracking set belonged to the old one.
     if (this.#base && this.#base[2] !== location.pathname) this.#restore();
     try {
       const found = await (await loadDiscovery()).discover(this, this.getAttribute('variant-id'));
-      discovered.set(this, found);
-      if (found.movedVariant) this.#followVariant({ source: this, variantId: found.movedVariant, garment: found.variantImage });
-      if (this.#stale && found.variantImage) {
-        this.#stale = false;
-        this.setAttribute('garment', found.variantImage);
-      }
+      this.#found = found;
+      // A variant the theme set without telling, or one whose image was not told: follow it now.
+      if (found.movedVariant || this.#stale) this.#followVariant({ source: this, variantId: found.movedVariant, garment: found.variantImage });
       this.#dialog?.requestUpdate();
     } catch {
       // Discovery only fills gaps; the attributes the merchant gave still work without it.
@@ -183,7 +182,7 @@ export class FittingRoom extends HTMLElement {
   }
 
   #followVariant(update: VariantUpdate) {
-    if (this.getAttribute('discover') === 'off' || !concerns(this, update.source)) return;
+    if (this.discover === 'off' || !concerns(this, update.source)) return;
     if (update.productId && this.productId && update.productId !== this.productId) return;
     this.#base ??= [this.getAttribute('garment'), this.getAttribute('variant-id'), location.pathname];
     if (update.reset) return this.#restore();
@@ -207,7 +206,5 @@ export class FittingRoom extends HTMLElement {
   }
 }
 
-defineAttributeProperties(FittingRoom.prototype, (element, property) => discovered.get(element)?.[property as keyof Discovered]);
-
-// The attribute properties, typed from the same table that defines them.
+// The attribute properties, typed from the same lists that define them.
 export interface FittingRoom extends FittingRoomAttributes {}

@@ -6,9 +6,10 @@
  * The host's box is `!important`: for important declarations a shadow root's `:host` rule
  * wins over the page's, so theme resets such as `* { all: revert }` or `* { display: block }`
  * cannot resize or hide the button. Merchants size and hide it through the custom
- * properties (which `all` does not touch) or the `hidden` attribute. The inherited text
- * properties are reset the same way, so a theme's `* { letter-spacing: .3em; text-transform:
- * uppercase }` does not flow into the dialog; `direction` and `lang` still do.
+ * properties (which `all` does not touch) or the `hidden` attribute. The button takes no
+ * inherited text property (`all: initial`); the dialog and the hint reset those they would
+ * inherit from a theme's `* { letter-spacing: .3em; text-transform: uppercase }` themselves,
+ * in their chunks (`direction` and `lang` still flow in).
  */
 export const loaderStyles = /* css */ `
 :host {
@@ -21,15 +22,6 @@ export const loaderStyles = /* css */ `
   max-inline-size: none !important;
   max-block-size: none !important;
   padding: 0 !important;
-  letter-spacing: normal !important;
-  word-spacing: normal !important;
-  text-transform: none !important;
-  text-indent: 0 !important;
-  text-align: start !important;
-  text-shadow: none !important;
-  white-space: normal !important;
-  line-height: normal !important;
-  cursor: auto !important;
   vertical-align: middle;
   contain: layout style;
 }
@@ -51,7 +43,6 @@ button {
   cursor: pointer;
   white-space: nowrap;
   overflow: hidden;
-  text-overflow: ellipsis;
 }
 button:hover { filter: brightness(1.15); }
 button:focus-visible { outline: 3px solid var(--fitting-room-focus, #0a66ff); outline-offset: 2px; }

@@ -19,7 +19,7 @@ const CLOSE: Record<string, string> = { en: 'Dismiss', de: 'Ausblenden', fr: 'Ma
 const DISMISSED = 'fitting-room:hint-dismissed';
 
 const css = `
-.hint{position:fixed;inset:auto;margin:0;box-sizing:border-box;max-inline-size:min(280px,calc(100vw - 16px));display:flex;align-items:center;gap:4px;padding:4px 4px 4px 14px;border:0;border-radius:12px;background:var(--fitting-room-hint-background,#1d1d1f);color:var(--fitting-room-hint-color,#fff);font:500 14px/1.3 var(--fitting-room-font,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);box-shadow:0 6px 24px rgb(0 0 0/.25);overflow:visible}
+.hint{position:fixed;inset:auto;margin:0;box-sizing:border-box;letter-spacing:normal;word-spacing:normal;text-transform:none;text-indent:0;text-align:start;text-shadow:none;white-space:normal;cursor:auto;max-inline-size:min(280px,calc(100vw - 16px));display:flex;align-items:center;gap:4px;padding:4px 4px 4px 14px;border:0;border-radius:12px;background:var(--fitting-room-hint-background,#1d1d1f);color:var(--fitting-room-hint-color,#fff);font:500 14px/1.3 var(--fitting-room-font,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);box-shadow:0 6px 24px rgb(0 0 0/.25);overflow:visible}
 .hint[dir=rtl]{padding:4px 14px 4px 4px}
 .hint button{all:unset;box-sizing:border-box;display:grid;place-items:center;inline-size:44px;block-size:44px;border-radius:10px;cursor:pointer;font-size:20px;line-height:1}
 .hint button:focus-visible{outline:3px solid var(--fitting-room-focus,#7cb2ff);outline-offset:-3px}

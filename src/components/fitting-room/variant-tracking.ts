@@ -45,8 +45,8 @@ declare const PUB_SUB_EVENTS: { variantChange?: string } | undefined;
 /** The parts of a product's markup that say "these elements belong to one product". */
 const PRODUCT_PARTS = 'form[action*="/cart/add"],form.variations_form,variant-picker,variant-selects,variant-radios,product-info';
 
-export const imageOf = (variant: ShopifyVariant | null | undefined): string | undefined =>
-  variant?.featured_media?.preview_image?.src || variant?.featured_image?.src || undefined;
+/** The variant's image, if any (an empty src counts as none wherever it is read). */
+const imageOf = (variant: ShopifyVariant | null | undefined) => variant?.featured_media?.preview_image?.src || variant?.featured_image?.src;
 
 const str = (value: unknown) => (value == null || value === '' ? undefined : String(value));
 /** `gid://shopify/ProductVariant/42` → `42`, the id the Ajax API and the theme's forms use. */
@@ -101,9 +101,10 @@ export function trackVariants(onUpdate: (update: VariantUpdate) => void) {
     },
     true,
   );
-  // Theme scripts may come later than ours (footer scripts, jQuery loaded late): try again at load.
+  // Theme scripts may come later than ours (footer scripts, jQuery loaded late): try again at load
+  // (which a loaded page never fires again; hooking twice is harmless: each global is hooked once).
   hookGlobals();
-  if (document.readyState !== 'complete') addEventListener('load', hookGlobals, { once: true });
+  addEventListener('load', hookGlobals);
 }
 
 function send(update: VariantUpdate) {
@@ -111,13 +112,18 @@ function send(update: VariantUpdate) {
 }
 
 function hookGlobals() {
-  if (!dawn && typeof subscribe === 'function' && typeof PUB_SUB_EVENTS === 'object' && PUB_SUB_EVENTS?.variantChange) {
-    dawn = true;
-    subscribe(PUB_SUB_EVENTS.variantChange, ({ data = {} }) => {
-      const id = data.sectionId;
-      const source = id ? (document.querySelector(`[data-section="${CSS.escape(id)}"]`) ?? document.getElementById(`shopify-section-${id}`)) : null;
-      send({ source, garment: imageOf(data.variant), variantId: str(data.variant?.id) });
-    });
+  try {
+    const variantChange = !dawn && PUB_SUB_EVENTS!.variantChange;
+    if (variantChange && typeof subscribe === 'function') {
+      dawn = true;
+      subscribe(variantChange, ({ data = {} }) => {
+        const id = data.sectionId;
+        const source = id ? (document.querySelector(`[data-section="${CSS.escape(id)}"]`) ?? document.getElementById(`shopify-section-${id}`)) : null;
+        send({ source, garment: imageOf(data.variant), variantId: str(data.variant?.id) });
+      });
+    }
+  } catch {
+    // No PUB_SUB_EVENTS (reading an undeclared global throws): not Dawn, or not yet.
   }
   const $ = (window as unknown as { jQuery?: JQueryLike }).jQuery;
   if (!jquery && typeof $ === 'function') {
