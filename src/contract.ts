@@ -14,6 +14,8 @@ export interface JobError {
   code: ErrorCode;
   message: string;
   retryable: boolean;
+  /** On a multi-garment job: the 1-based index of the garment that failed. */
+  item?: number;
 }
 
 /** What `GET /jobs/{id}` returns and what every SSE `data:` line carries. */
@@ -27,6 +29,19 @@ export interface JobView {
   error?: JobError;
   /** True when the image is a preview, not a real try-on (the sandbox provider). */
   preview?: boolean;
+  /** On a multi-garment job while it runs: which garment is being put on (1-based), "2 of 3". */
+  step?: { index: number; count: number };
+}
+
+/** One model of the merchant's gallery (`GET /models`), worn instead of the shopper's photo (`modelId`). */
+export interface Model {
+  id: string;
+  label: string;
+  /** In centimetres (a number), or as the merchant wrote it. */
+  height: number | string;
+  size: string;
+  /** Relative to the proxy endpoint: `models/{id}/image`. */
+  imageUrl: string;
 }
 
 /**
@@ -83,6 +98,7 @@ export const ERROR_STATUS = {
   JOB_NOT_FOUND: 404,
   RESULT_NOT_FOUND: 404,
   PERSON_REF_NOT_FOUND: 404,
+  MODEL_NOT_FOUND: 404,
   NOT_FOUND: 404,
   IDEMPOTENCY_CONFLICT: 409,
   IMAGE_TOO_LARGE: 413,

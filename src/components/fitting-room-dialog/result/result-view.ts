@@ -109,6 +109,7 @@ export class ResultView implements View, ReactiveController {
         : nothing}
       <div class="actions result-actions">
         <button class="primary cart" part="primary-button" @click=${() => this.host.addToCart()}>${t.addToCart}</button>
+        <button part="secondary-button" @click=${() => this.host.addToLook()}>${t.addToLook}</button>
         <a class="button" part="secondary-button" href=${state.after} download=${this.host.downloadName(state.variantId)}>${t.download}</a>
         ${shareable ? html`<button part="secondary-button" @click=${() => this.#share(product)}>${t.share}</button>` : nothing}
         <button part="secondary-button" @click=${() => this.host.flow.anotherPhoto()}>${t.anotherPhoto}</button>
