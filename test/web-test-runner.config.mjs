@@ -3,6 +3,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { getRequestListener } from '@hono/node-server';
 import { fileURLToPath } from 'node:url';
+import { readFile } from 'node:fs/promises';
 
 /**
  * Element tests in real Chromium (the system one: nothing downloads a browser), against
@@ -16,6 +17,11 @@ const { createNodeProxy } = await import('../src/server/node.ts');
 const { createLogger } = await import('../src/server/log.ts');
 
 const proxyBase = '/fitting-room';
+/** The gallery of the `fitting-room-test-models` pages: one height in centimetres, one as the merchant wrote it. */
+const TEST_MODELS = [
+  { id: 'model-a', label: 'Amara', height: 172, size: 'M', imageUrl: 'models/model-a/image' },
+  { id: 'model-b', label: 'Kenji', height: '5 ft 10 in', size: 'L', imageUrl: 'models/model-b/image' },
+];
 /** @type {Awaited<ReturnType<typeof createNodeProxy>> | undefined} */
 let proxy;
 /** @type {ReturnType<typeof getRequestListener> | undefined} */
@@ -93,6 +99,23 @@ export default {
     },
   ],
   middleware: [
+    /**
+     * A model gallery (`GET /models` of the contract, images under `models/<id>/image`) for pages that
+     * set the `fitting-room-test-models` cookie: the widget's gallery is tested against it whether or not
+     * the proxy has models configured. Other pages get the real proxy's answer.
+     * @param {any} context @param {() => Promise<void>} next
+     */
+    async (context, next) => {
+      if (!context.path.startsWith(`${proxyBase}/models`) || !/fitting-room-test-models=1/.test(context.get('cookie'))) return next();
+      const image = /^\/models\/([\w-]+)\/image$/.exec(context.path.slice(proxyBase.length))?.[1];
+      if (image) {
+        context.type = 'image/jpeg';
+        context.body = await readFile(new URL(`../demo/.generated/${image === 'model-b' ? 'shopper-2' : 'shopper-1'}.jpg`, import.meta.url));
+        return;
+      }
+      context.type = 'application/json';
+      context.body = JSON.stringify({ models: TEST_MODELS });
+    },
     /** @param {any} context @param {() => Promise<void>} next */
     async (context, next) => {
       if (!listener || !context.path.startsWith(`${proxyBase}/`)) return next();
