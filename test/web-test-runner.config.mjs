@@ -38,6 +38,71 @@ const chromiumArgs = [
   '--use-fake-ui-for-media-stream',
 ];
 
+/** The fake's whole-look jobs by id: their garments, and the 1-based item that fails (a garment URL ending in `#fail`). */
+const fakeLooks = new Map();
+
+/**
+ * Whole-look jobs (several `garment` + `category` fields) as the contract describes them, for pages
+ * that set the `fitting-room-test-looks` cookie, until the sandbox proxy takes several garments: each
+ * job reports `step` ("2 of 3") over SSE, one step every 400 ms, then succeeds with a result image or
+ * fails naming the item (`error.item`). Single-garment jobs go to the real proxy unchanged.
+ * @param {any} context @param {() => Promise<void>} next
+ */
+async function lookJobs(context, next) {
+  if (!context.path.startsWith(`${proxyBase}/`) || !/fitting-room-test-looks=1/.test(context.get('cookie'))) return next();
+  const path = context.path.slice(proxyBase.length);
+  const id = /^\/(?:jobs|results)\/(look-\d+)/.exec(path)?.[1];
+  if (context.method === 'POST' && path === '/jobs') {
+    const chunks = [];
+    for await (const chunk of context.req) chunks.push(chunk);
+    const body = Buffer.concat(chunks);
+    const form = await new Response(body, { headers: { 'content-type': context.get('content-type') } }).formData();
+    const garments = form.getAll('garment');
+    if (garments.length < 2) {
+      // One garment: the real proxy answers, with the body as it came.
+      const headers = Object.fromEntries(Object.entries(context.req.headers).filter(([, value]) => typeof value === 'string'));
+      const answer = await proxy.app.fetch(new Request(`http://localhost${context.path}`, { method: 'POST', headers, body }));
+      context.status = answer.status;
+      context.type = answer.headers.get('content-type') ?? 'application/json';
+      context.body = Buffer.from(await answer.arrayBuffer());
+      return;
+    }
+    const job = `look-${fakeLooks.size + 1}`;
+    fakeLooks.set(job, { count: garments.length, failAt: garments.findIndex((garment) => String(garment).endsWith('#fail')) + 1 });
+    context.status = 202;
+    context.body = { id: job, status: 'queued', personRef: 'look-photo' };
+    return;
+  }
+  if (!id || !fakeLooks.has(id)) return next();
+  const { count, failAt } = fakeLooks.get(id);
+  if (path.endsWith('/events')) {
+    const { PassThrough } = await import('node:stream');
+    const stream = new PassThrough();
+    context.type = 'text/event-stream';
+    context.body = stream;
+    const send = (view) => stream.write(`data: ${JSON.stringify({ id, ...view })}\n\n`);
+    void (async () => {
+      for (let index = 1; index <= count; index++) {
+        if (index === failAt) {
+          send({ status: 'failed', error: { code: 'TRYON_FAILED', message: 'The try-on failed.', retryable: true, item: index } });
+          return stream.end();
+        }
+        send({ status: 'running', progress: (index - 1) / count, step: { index, count } });
+        await new Promise((resolve) => setTimeout(resolve, 400));
+      }
+      send({ status: 'succeeded', resultUrl: `results/${id}`, preview: true });
+      stream.end();
+    })();
+    return;
+  }
+  if (path.startsWith('/results/')) {
+    context.type = 'image/jpeg';
+    context.body = await readFile(new URL('../demo/.generated/shopper-3.jpg', import.meta.url));
+    return;
+  }
+  context.status = 204;
+}
+
 export default {
   rootDir: fileURLToPath(new URL('..', import.meta.url)),
   files: ['test/elements/**/*.test.ts'],
@@ -116,6 +181,7 @@ export default {
       context.type = 'application/json';
       context.body = JSON.stringify({ models: TEST_MODELS });
     },
+    lookJobs,
     /** @param {any} context @param {() => Promise<void>} next */
     async (context, next) => {
       if (!listener || !context.path.startsWith(`${proxyBase}/`)) return next();
