@@ -52,7 +52,9 @@ export async function addOnShopify(shopify: ShopifyGlobal, variantIds: string[],
     return userErrors.length ? { refused: refusalOf(userErrors.map((error) => `${error.code} ${error.message}`).join(' '), 'cartRefused') } : { cartUrl };
   }
 
-  const dawnCart = document.querySelector<DawnCart>('cart-notification,cart-drawer');
+  const several = variantIds.length > 1;
+  // Dawn's notification and drawer render one added line (the answer's `key`): several lines refresh the cart icon only.
+  const dawnCart = several ? null : document.querySelector<DawnCart>('cart-notification,cart-drawer');
   const sections = dawnCart?.getSectionsToRender?.().map((section) => section.id) ?? [ICON_SECTION];
   let settle!: (result: { cart: object | null; userErrors?: { message: string }[] }) => void;
   announceLinesUpdate(source, lines, new Promise((resolve) => (settle = resolve)));
@@ -64,7 +66,6 @@ export async function addOnShopify(shopify: ShopifyGlobal, variantIds: string[],
   form.append('quantity', '1');
   form.append('sections', sections.join(','));
   form.append('sections_url', location.pathname);
-  const several = variantIds.length > 1;
   const payload = several ? JSON.stringify({ items: variantIds.map((id) => ({ id, quantity: 1 })), sections, sections_url: location.pathname }) : form;
   const response = await fetch(`${root}cart/add.js`, {
     method: 'POST',
