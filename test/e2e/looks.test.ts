@@ -113,3 +113,40 @@ describe('a look across product pages', () => {
     await context.close();
   });
 });
+
+/** A gallery as the contract describes it (label, height, size worn; images under `models/<id>/image`), whatever the proxy has configured. */
+const GALLERY = [
+  { id: 'model-a', label: 'Amara', height: 172, size: 'M', imageUrl: 'models/model-a/image' },
+  { id: 'model-b', label: 'Kenji', height: 181, size: 'L', imageUrl: 'models/model-b/image' },
+  { id: 'model-c', label: 'Rosa', height: 160, size: 'XL', imageUrl: 'models/model-c/image' },
+];
+
+describe('try on a model', () => {
+  it('opens from the consent step, shows the gallery, and sends modelId with no photo and no consent receipt', async () => {
+    const { context, page, errors } = await shopper();
+    await page.route('**/fitting-room/models', (route) => route.fulfill({ json: { models: GALLERY } }));
+    await page.route('**/fitting-room/models/*/image', (route) => route.fulfill({ body: photo, contentType: 'image/jpeg' }));
+    await page.goto(`${host.url}/products/linen-shirt`);
+    await page.locator('fitting-room').locator('button').first().click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('checkbox', { name: /agree/i }).waitFor();
+    await dialog.getByRole('button', { name: 'Try on a model' }).click();
+    await dialog.getByRole('heading', { name: 'Choose a model' }).waitFor();
+    expect(await dialog.getByRole('button', { name: /Amara/ }).evaluate((button) => button === button.getRootNode().ownerDocument!.activeElement || (button.getRootNode() as ShadowRoot).activeElement === button)).toBe(true);
+    await expect.poll(() => dialog.locator('.models img').evaluateAll((images) => images.every((image) => (image as HTMLImageElement).complete && (image as HTMLImageElement).naturalWidth > 0))).toBe(true);
+    await page.screenshot({ path: `${ARTIFACTS}model-gallery.png` });
+    expect(await axeViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+
+    const job = page.waitForRequest((request) => request.method() === 'POST' && request.url().endsWith('/fitting-room/jobs'));
+    await dialog.getByRole('button', { name: /Kenji/ }).click();
+    const body = (await job).postDataBuffer()!.toString('latin1');
+    const names = [...body.matchAll(/name="(\w+)"/g)].map((match) => match[1]);
+    expect(body).toMatch(/name="modelId"\r\n\r\nmodel-b\r\n/);
+    expect(names).not.toContain('person');
+    expect(names).not.toContain('personRef');
+    expect(names, 'no photo consent was asked, so none is claimed').not.toContain('consentVersion');
+    expect(await page.evaluate(() => localStorage.getItem('fitting-room:consent'))).toBe(null);
+    await context.close();
+  });
+});

@@ -122,7 +122,11 @@ export const styles = css`
     gap: 12px;
     inline-size: 100%;
     padding: 8px;
+    border-radius: 12px;
     text-align: start;
+  }
+  .models button.model .muted {
+    font-weight: normal;
   }
   .model img {
     inline-size: 72px;
