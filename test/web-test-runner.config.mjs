@@ -45,7 +45,8 @@ const fakeLooks = new Map();
  * Whole-look jobs (several `garment` + `category` fields) as the contract describes them, for pages
  * that set the `fitting-room-test-looks` cookie, until the sandbox proxy takes several garments: each
  * job reports `step` ("2 of 3") over SSE, one step every 400 ms, then succeeds with a result image or
- * fails naming the item (`error.item`). Single-garment jobs go to the real proxy unchanged.
+ * fails naming the item (`error.item`); so does a job on a model of the gallery (`modelId`). Single-garment
+ * jobs on a photo go to the real proxy unchanged.
  * @param {any} context @param {() => Promise<void>} next
  */
 async function lookJobs(context, next) {
@@ -58,7 +59,7 @@ async function lookJobs(context, next) {
     const body = Buffer.concat(chunks);
     const form = await new Response(body, { headers: { 'content-type': context.get('content-type') } }).formData();
     const garments = form.getAll('garment');
-    if (garments.length < 2) {
+    if (garments.length < 2 && !form.has('modelId')) {
       // One garment: the real proxy answers, with the body as it came.
       const headers = Object.fromEntries(Object.entries(context.req.headers).filter(([, value]) => typeof value === 'string'));
       const answer = await proxy.app.fetch(new Request(`http://localhost${context.path}`, { method: 'POST', headers, body }));

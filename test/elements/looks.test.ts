@@ -206,11 +206,13 @@ describe('try on a model', () => {
     firstVisit();
     forgetLook();
     document.cookie = 'fitting-room-test-models=1; path=/';
+    document.cookie = 'fitting-room-test-looks=1; path=/';
   });
   afterEach(() => {
     element?.close();
     container?.remove();
     document.cookie = 'fitting-room-test-models=; path=/; max-age=0';
+    document.cookie = 'fitting-room-test-looks=; path=/; max-age=0';
   });
 
   it('opens the gallery from the consent step, by keyboard focus, and runs with modelId, no photo and no consent', async () => {
@@ -241,6 +243,12 @@ describe('try on a model', () => {
     expect(fields(form, 'personRef')).to.deep.equal([]);
     expect(fields(form, 'consentVersion')).to.deep.equal([], 'no photo consent was asked');
     expect(localStorage.getItem('fitting-room:consent')).to.equal(null);
+    // The result is still disclosed as AI-made: its label, and a line saying it is not the shopper.
+    const result = await waitFor(() => resultOf(element), 'the model’s result');
+    expect(result.alt).to.match(/^AI-generated: /);
+    expect(root(element).querySelector<HTMLImageElement>('img.before')!.alt).to.equal('Kenji', 'the model, not "Your photo"');
+    expect(root(element).querySelector('.model-disclosure')!.textContent).to.equal(MODEL_STRINGS.en.modelDisclosure);
+    await expectNoAxeViolations(element);
   });
 
   for (const locale of LOCALES) {

@@ -59,7 +59,7 @@ export class TryOnFlow {
   /** A look tried on whole (set by the look view): its garments in the order they go on; otherwise the product. */
   look?: { garment: string; category: string; productId?: string; variantId?: string }[];
   /** The gallery's model worn instead of a photo (set by the model view): no personal photo leaves the device. */
-  model?: { id: string; url: string };
+  model?: { id: string; url: string; label: string };
   #client?: ProxyClient;
   #endpoint?: string;
   #run?: AbortController;
@@ -106,7 +106,7 @@ export class TryOnFlow {
   }
 
   /** Runs the try-on on the chosen model of the gallery instead of a photo. */
-  async tryModel(model: { id: string; url: string }) {
+  async tryModel(model: { id: string; url: string; label: string }) {
     const run = this.#restart();
     this.#forgetPhoto();
     this.model = model;

@@ -70,7 +70,7 @@ export class ModelView implements View {
 
   #choose(model: Model, base: URL) {
     this.#open.set(false);
-    void this.dialog.flow.tryModel({ id: model.id, url: new URL(model.imageUrl, base).href });
+    void this.dialog.flow.tryModel({ id: model.id, label: model.label, url: new URL(model.imageUrl, base).href });
   }
 
   /** Back to the step, focus on the button that opened the gallery. */
@@ -122,6 +122,7 @@ export const styles = css`
     gap: 12px;
     inline-size: 100%;
     padding: 8px;
+    justify-content: flex-start;
     border-radius: 12px;
     text-align: start;
   }
