@@ -96,6 +96,27 @@ describe('a look across product pages', () => {
     await context.close();
   });
 
+  it('is added to a WooCommerce cart one item after the other, in the look’s order', async () => {
+    requests.woo.length = 0;
+    const { context, page, errors } = await shopper();
+    // A look begun on another product page of the shop: trousers, variation 61 of product 60.
+    await page.addInitScript((garment) => {
+      if (!sessionStorage.getItem('fitting-room:look')) sessionStorage.setItem('fitting-room:look', JSON.stringify([{ garment, category: 'bottom', title: 'Linen Trousers', productId: '60', variantId: '61' }]));
+    }, `${host.url}/images/tee-green.png`);
+    const dialog = await addToLook(page, '/woo/product/everyday-tee/', 2);
+    await dialog.getByRole('button', { name: 'Add the look to the cart' }).click();
+    const link = dialog.locator('.look .cart-status a');
+    await link.waitFor();
+    expect(await link.getAttribute('href')).toBe('/woo/cart/');
+    expect(requests.woo).toEqual([
+      { product_id: '61', quantity: '1', variation_id: '61' },
+      { product_id: '43', quantity: '1', variation_id: '43' },
+    ]);
+    expect(await page.locator('.mini-cart-count').textContent()).toBe('1 item: Everyday Tee – Red');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('is tried on whole: one job with both garments in order, then its result', async (test) => {
     if (!(await proxyTakesLooks())) test.skip('the proxy half of issue 15 (several garments per job) is not merged yet');
     const { context, page, errors } = await shopper();
