@@ -14,7 +14,7 @@ export interface JobError {
   code: ErrorCode;
   message: string;
   retryable: boolean;
-  /** On a multi-garment job: the 1-based index of the garment that failed. */
+  /** On a failed multi-garment job: the 1-based index of the garment that failed. */
   item?: number;
 }
 
@@ -29,19 +29,25 @@ export interface JobView {
   error?: JobError;
   /** True when the image is a preview, not a real try-on (the sandbox provider). */
   preview?: boolean;
-  /** On a multi-garment job while it runs: which garment is being put on (1-based), "2 of 3". */
+  /** On a multi-garment job while it runs: which garment is being put on, 1-based ("2 of 3"). */
   step?: { index: number; count: number };
 }
 
-/** One model of the merchant's gallery (`GET /models`), worn instead of the shopper's photo (`modelId`). */
-export interface Model {
+/** One model of the merchant's gallery, as `GET /models` lists it. */
+export interface ModelView {
   id: string;
   label: string;
-  /** In centimetres (a number), or as the merchant wrote it. */
-  height: number | string;
+  /** As the merchant wrote it, e.g. "172 cm". */
+  height: string;
+  /** The size the model wears, e.g. "M". */
   size: string;
   /** Relative to the proxy endpoint: `models/{id}/image`. */
   imageUrl: string;
+}
+
+/** `GET /models` body. */
+export interface ModelGallery {
+  models: ModelView[];
 }
 
 /**
@@ -62,8 +68,8 @@ export interface ConsentReceiptFields {
 export interface JobCreated {
   id: string;
   status: JobStatus;
-  /** Reference to the stored, prepared photo, usable as `personRef` by later jobs of this session. */
-  personRef: string;
+  /** Reference to the stored, prepared photo, usable as `personRef` by later jobs of this session; absent for a job on a model (`modelId`). */
+  personRef?: string;
 }
 
 /** `POST /session` body. */

@@ -17,9 +17,9 @@ const { createNodeProxy } = await import('../src/server/node.ts');
 const { createLogger } = await import('../src/server/log.ts');
 
 const proxyBase = '/fitting-room';
-/** The gallery of the `fitting-room-test-models` pages: one height in centimetres, one as the merchant wrote it. */
+/** The gallery of the `fitting-room-test-models` pages (heights as the merchant wrote them). */
 const TEST_MODELS = [
-  { id: 'model-a', label: 'Amara', height: 172, size: 'M', imageUrl: 'models/model-a/image' },
+  { id: 'model-a', label: 'Amara', height: '172 cm', size: 'M', imageUrl: 'models/model-a/image' },
   { id: 'model-b', label: 'Kenji', height: '5 ft 10 in', size: 'L', imageUrl: 'models/model-b/image' },
 ];
 /** @type {Awaited<ReturnType<typeof createNodeProxy>> | undefined} */

@@ -1,4 +1,4 @@
-import type { ConsentReceiptFields, ErrorCode, ErrorEnvelope, JobCreated, JobView, Model, SessionGrant } from '../contract.js';
+import type { ConsentReceiptFields, ErrorCode, ErrorEnvelope, JobCreated, JobView, ModelView, SessionGrant } from '../contract.js';
 import { TERMINAL_STATUSES } from '../contract.js';
 import { sleep } from '../shared/sleep.js';
 import { parseEventStream } from './event-stream.js';
@@ -75,7 +75,7 @@ export class ProxyClient {
   }
 
   /** The merchant's model gallery; none when the proxy has no models (or predates them). No session needed. */
-  async models(): Promise<Model[]> {
+  async models(): Promise<ModelView[]> {
     const response = await fetch(this.#url('models')).catch(() => undefined);
     return (response?.ok && (await response.json()).models) || [];
   }

@@ -137,9 +137,9 @@ describe('a look across product pages', () => {
 
 /** A gallery as the contract describes it (label, height, size worn; images under `models/<id>/image`), whatever the proxy has configured. */
 const GALLERY = [
-  { id: 'model-a', label: 'Amara', height: 172, size: 'M', imageUrl: 'models/model-a/image' },
-  { id: 'model-b', label: 'Kenji', height: 181, size: 'L', imageUrl: 'models/model-b/image' },
-  { id: 'model-c', label: 'Rosa', height: 160, size: 'XL', imageUrl: 'models/model-c/image' },
+  { id: 'model-a', label: 'Amara', height: '172 cm', size: 'M', imageUrl: 'models/model-a/image' },
+  { id: 'model-b', label: 'Kenji', height: '181 cm', size: 'L', imageUrl: 'models/model-b/image' },
+  { id: 'model-c', label: 'Rosa', height: '160 cm', size: 'XL', imageUrl: 'models/model-c/image' },
 ];
 
 describe('try on a model', () => {

@@ -53,7 +53,7 @@ beforeAll(async () => {
   client = await ContractClient.open(proxy);
   const created = (await (await client.createJob({ person: new Blob([await phoneJpeg(300, 400)], { type: 'image/jpeg' }), garment: `${garmentBase}/tee.png` })).json()) as JobCreated;
   finishedJob = created.id;
-  personRef = created.personRef;
+  personRef = created.personRef!;
   expect((await client.events(finishedJob)).at(-1)!.view.status).toBe('succeeded');
 });
 

@@ -14,7 +14,7 @@ import { TryOnFlow, type FlowEvent } from './try-on-flow.js';
 import type { View, ViewHost } from './views.js';
 import type { CartView } from './cart/cart-view.js';
 import type { LookView } from './look/look-view.js';
-import type { ModelView } from './models/model-view.js';
+import type { GalleryView } from './models/model-view.js';
 import { mayHaveLook } from './consent.js';
 
 /** The lazy views, once their chunks have loaded. */
@@ -23,7 +23,7 @@ interface Views {
   result?: View;
   cart?: CartView;
   look?: LookView;
-  models?: ModelView;
+  models?: GalleryView;
 }
 type LazyView = 'camera' | 'result' | 'look' | 'models';
 
@@ -32,7 +32,7 @@ const LAZY_VIEWS: Record<LazyView, () => Promise<{ styles: CSSResult; View: new 
   camera: () => import('./camera/camera-view.js').then((module) => ({ styles: module.styles, View: module.CameraView })),
   result: () => import('./result/result-view.js').then((module) => ({ styles: module.styles, View: module.ResultView })),
   look: () => import('./look/look-view.js').then((module) => ({ styles: module.styles, View: module.LookView })),
-  models: () => import('./models/model-view.js').then((module) => ({ styles: module.styles, View: module.ModelView })),
+  models: () => import('./models/model-view.js').then((module) => ({ styles: module.styles, View: module.GalleryView })),
 };
 
 /** Parts the page can style as `fitting-room::part(name)`. */

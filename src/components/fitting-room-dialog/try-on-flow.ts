@@ -1,6 +1,6 @@
 import { atom } from 'nanostores';
 import { ProxyClient, ProxyError } from '../../client/proxy-client.js';
-import type { JobCreated, Model } from '../../contract.js';
+import type { JobCreated, ModelView } from '../../contract.js';
 import type { Variant } from '../../events.js';
 import { PhotoError } from '../../photo/photo-error.js';
 import { preparePhotoOffThread } from '../../photo/prepare-off-thread.js';
@@ -53,7 +53,7 @@ export class TryOnFlow {
   /** How long the proxy keeps photos, in seconds, once a session says so. */
   readonly $retention = atom<number | undefined>();
   /** The merchant's model gallery (`GET /models`), once asked; empty when there is none. */
-  readonly $models = atom<Model[]>([]);
+  readonly $models = atom<ModelView[]>([]);
   /** Where the current photo came from, so "another photo" can go back there. */
   lastSource?: PhotoSource;
   /** A look tried on whole (set by the look view): its garments in the order they go on; otherwise the product. */

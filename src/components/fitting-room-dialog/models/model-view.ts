@@ -6,7 +6,7 @@
  */
 import { css, html, nothing } from 'lit';
 import { atom } from 'nanostores';
-import type { Model } from '../../../contract.js';
+import type { ModelView } from '../../../contract.js';
 import type { FlowState } from '../flow-state.js';
 import { format } from '../messages.js';
 import type { DialogHost } from '../product.js';
@@ -18,7 +18,7 @@ export interface ModelHost extends ViewHost {
   readonly host: DialogHost;
 }
 
-export class ModelView implements View {
+export class GalleryView implements View {
   readonly #open = atom(false);
 
   constructor(private readonly dialog: ModelHost) {
@@ -53,7 +53,7 @@ export class ModelView implements View {
                 <button class="model" part="secondary-button" ?data-autofocus=${index === 0} @click=${() => this.#choose(model, base)}>
                   <img src=${new URL(model.imageUrl, base).href} alt="" loading="lazy" width="96" height="128" />
                   <span
-                    ><strong>${model.label}</strong><br /><span class="muted">${format(t.modelHeight, { height: this.#height(model.height) })}</span><br /><span class="muted"
+                    ><strong>${model.label}</strong><br /><span class="muted">${format(t.modelHeight, { height: model.height })}</span><br /><span class="muted"
                       >${format(t.modelSize, { size: model.size })}</span
                     ></span
                   >
@@ -68,7 +68,7 @@ export class ModelView implements View {
     `;
   }
 
-  #choose(model: Model, base: URL) {
+  #choose(model: ModelView, base: URL) {
     this.#open.set(false);
     void this.dialog.flow.tryModel({ id: model.id, label: model.label, url: new URL(model.imageUrl, base).href });
   }
@@ -85,10 +85,6 @@ export class ModelView implements View {
     const base = new URL(this.dialog.host.endpoint || '.', location.href);
     if (!base.pathname.endsWith('/')) base.pathname += '/';
     return base;
-  }
-
-  #height(height: number | string) {
-    return typeof height === 'number' ? new Intl.NumberFormat(this.#locale(), { style: 'unit', unit: 'centimeter' }).format(height) : height;
   }
 
   #locale() {
