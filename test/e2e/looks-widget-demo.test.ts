@@ -89,7 +89,11 @@ describe('the demo, as a shopper', () => {
     await dialog.getByRole('heading', { name: 'Choose a model' }).waitFor();
     const models = dialog.locator('.models button.model');
     expect(await models.count()).toBeGreaterThan(1);
-    await expect.poll(() => dialog.locator('.models img').evaluateAll((images) => images.every((image) => (image as HTMLImageElement).complete && (image as HTMLImageElement).naturalWidth > 0))).toBe(true);
+    await expect
+      .poll(() =>
+        dialog.locator('.models img').evaluateAll((images) => images.every((image) => (image as HTMLImageElement).complete && (image as HTMLImageElement).naturalWidth > 0)),
+      )
+      .toBe(true);
     await page.screenshot({ path: `${ARTIFACTS}model-gallery-demo.png` });
     expect(await axeViolations(page)).toEqual([]);
 

@@ -75,14 +75,26 @@ describe('a look across product pages', () => {
     await closeDialog(page);
     const dialog = await addToLook(page, '/products/linen-trousers', 2);
     // The bottom first, then the top (the order they go on); the trousers' page states its price.
-    expect(await dialog.locator('.look-items li').allInnerTexts()).toEqual([expect.stringMatching(/^Linen Trousers\s+€59\.00\s+Remove$/), expect.stringMatching(/^Linen Shirt – Dawn\s+Remove$/)]);
+    expect(await dialog.locator('.look-items li').allInnerTexts()).toEqual([
+      expect.stringMatching(/^Linen Trousers\s+€59\.00\s+Remove$/),
+      expect.stringMatching(/^Linen Shirt – Dawn\s+Remove$/),
+    ]);
     await dialog.locator('.look').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${ARTIFACTS}look.png` });
     expect(await axeViolations(page)).toEqual([]);
 
     await dialog.getByRole('button', { name: 'Add the look to the cart' }).click();
     await dialog.locator('.look .cart-status a').waitFor();
-    expect(requests.shopify).toEqual([{ items: [{ id: '4005', quantity: 1 }, { id: '4002', quantity: 1 }], sections: ['cart-icon-bubble'], sections_url: '/products/linen-trousers' }]);
+    expect(requests.shopify).toEqual([
+      {
+        items: [
+          { id: '4005', quantity: 1 },
+          { id: '4002', quantity: 1 },
+        ],
+        sections: ['cart-icon-bubble'],
+        sections_url: '/products/linen-trousers',
+      },
+    ]);
     expect(await page.locator('.cart-count-bubble').textContent()).toBe('2');
     expect(await dialog.locator('.look .cart-status').textContent()).toBe('Added to your cart. View cart');
 
@@ -101,7 +113,8 @@ describe('a look across product pages', () => {
     const { context, page, errors } = await shopper();
     // A look begun on another product page of the shop: trousers, variation 61 of product 60.
     await page.addInitScript((garment) => {
-      if (!sessionStorage.getItem('fitting-room:look')) sessionStorage.setItem('fitting-room:look', JSON.stringify([{ garment, category: 'bottom', title: 'Linen Trousers', productId: '60', variantId: '61' }]));
+      if (!sessionStorage.getItem('fitting-room:look'))
+        sessionStorage.setItem('fitting-room:look', JSON.stringify([{ garment, category: 'bottom', title: 'Linen Trousers', productId: '60', variantId: '61' }]));
     }, `${host.url}/images/tee-green.png`);
     const dialog = await addToLook(page, '/woo/product/everyday-tee/', 2);
     await dialog.getByRole('button', { name: 'Add the look to the cart' }).click();
@@ -153,8 +166,16 @@ describe('try on a model', () => {
     await dialog.getByRole('checkbox', { name: /agree/i }).waitFor();
     await dialog.getByRole('button', { name: 'Try on a model' }).click();
     await dialog.getByRole('heading', { name: 'Choose a model' }).waitFor();
-    expect(await dialog.getByRole('button', { name: /Amara/ }).evaluate((button) => button === button.getRootNode().ownerDocument!.activeElement || (button.getRootNode() as ShadowRoot).activeElement === button)).toBe(true);
-    await expect.poll(() => dialog.locator('.models img').evaluateAll((images) => images.every((image) => (image as HTMLImageElement).complete && (image as HTMLImageElement).naturalWidth > 0))).toBe(true);
+    expect(
+      await dialog
+        .getByRole('button', { name: /Amara/ })
+        .evaluate((button) => button === button.getRootNode().ownerDocument!.activeElement || (button.getRootNode() as ShadowRoot).activeElement === button),
+    ).toBe(true);
+    await expect
+      .poll(() =>
+        dialog.locator('.models img').evaluateAll((images) => images.every((image) => (image as HTMLImageElement).complete && (image as HTMLImageElement).naturalWidth > 0)),
+      )
+      .toBe(true);
     await page.screenshot({ path: `${ARTIFACTS}model-gallery.png` });
     expect(await axeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);

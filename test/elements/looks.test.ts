@@ -48,7 +48,8 @@ function forgetLook() {
   sessionStorage.removeItem(LOOK_KEY);
 }
 
-const storedLook = (storage: Storage) => JSON.parse(storage.getItem(LOOK_KEY) ?? '[]') as { title: string; category: string; productId?: string; variantId?: string; price?: string }[];
+const storedLook = (storage: Storage) =>
+  JSON.parse(storage.getItem(LOOK_KEY) ?? '[]') as { title: string; category: string; productId?: string; variantId?: string; price?: string }[];
 
 describe('a look built across products', () => {
   let container: HTMLElement;
@@ -108,7 +109,10 @@ describe('a look built across products', () => {
     recorder.stop();
     const [form] = recorder.forms;
     // The bottom goes on first, then the top: garment 1 with category 1, and so on.
-    expect(fields(form, 'garment')).to.deep.equal([new URL('/demo/.generated/tee-terracotta.png', location.href).href, new URL('/demo/.generated/tee-navy.png', location.href).href]);
+    expect(fields(form, 'garment')).to.deep.equal([
+      new URL('/demo/.generated/tee-terracotta.png', location.href).href,
+      new URL('/demo/.generated/tee-navy.png', location.href).href,
+    ]);
     expect(fields(form, 'category')).to.deep.equal(['bottom', 'top']);
     expect(fields(form, 'productId')).to.deep.equal(['trousers'], 'the first item’s ids');
     expect(fields(form, 'person').length + fields(form, 'personRef').length).to.equal(1, 'the same photo');

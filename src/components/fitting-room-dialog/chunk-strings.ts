@@ -5,6 +5,6 @@
  */
 export function localized(tables: Record<string, Record<string, string>>, locale: string, overrides: unknown): Record<string, string> {
   const base = tables[locale.split(/[-_]/)[0].toLowerCase()] ?? tables.en;
-  const given = overrides && typeof overrides == 'object' ? (overrides as Record<string, unknown>) : {};
-  return Object.fromEntries(Object.entries(base).map(([key, text]) => [key, typeof given[key] == 'string' ? (given[key] as string) : text]));
+  const given = overrides && typeof overrides === 'object' ? (overrides as Record<string, unknown>) : {};
+  return Object.fromEntries(Object.entries(base).map(([key, text]) => [key, typeof given[key] === 'string' ? (given[key] as string) : text]));
 }

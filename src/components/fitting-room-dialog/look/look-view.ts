@@ -49,7 +49,14 @@ export class LookView implements View {
     const page = pageProduct();
     const variantName = this.dialog.variants().find((option) => option.id === variantId)?.name;
     const title = variantName && !page.title.includes(variantName) ? `${page.title} – ${variantName}` : page.title;
-    const item: LookItem = { ...page, title, garment: new URL(variant?.garment ?? product.garment, document.baseURI).href, category: product.category, productId: product.productId, variantId };
+    const item: LookItem = {
+      ...page,
+      title,
+      garment: new URL(variant?.garment ?? product.garment, document.baseURI).href,
+      category: product.category,
+      productId: product.productId,
+      variantId,
+    };
     this.#set(withItem(this.#items.get(), item));
     this.dialog.announce(format(this.#t().lookAdded, { item: title }));
     await this.dialog.updateComplete;
@@ -81,15 +88,18 @@ export class LookView implements View {
     }
     const failed = state.step === 'error' ? tried(state.item) : undefined;
     const items = this.#items.get();
-    if (!items.length || (state.step !== 'photo' && state.step !== 'result' && state.step !== 'error')) return failed ? html`<p class="look-failed">${format(t.lookFailed, { item: failed })}</p>` : nothing;
+    if (!items.length || (state.step !== 'photo' && state.step !== 'result' && state.step !== 'error'))
+      return failed ? html`<p class="look-failed">${format(t.lookFailed, { item: failed })}</p>` : nothing;
     return html`
       ${failed ? html`<p class="look-failed">${format(t.lookFailed, { item: failed })}</p>` : nothing}
-      ${state.step === 'photo' && state.notice === 'deleted'
-        ? html`<div class="notice look-offer" part="notice">
+      ${
+        state.step === 'photo' && state.notice === 'deleted'
+          ? html`<div class="notice look-offer" part="notice">
             <p>${t.lookClearOffer}</p>
             <button part="secondary-button" data-autofocus @click=${() => this.clear()}>${t.lookClear}</button>
           </div>`
-        : nothing}
+          : nothing
+      }
       <section class="look" aria-labelledby="look-heading">
         <h3 id="look-heading" tabindex="-1">${t.lookHeading} <span class="muted">${format(t.lookCount, { count: items.length, limit: LOOK_LIMIT })}</span></h3>
         <ul class="look-items">

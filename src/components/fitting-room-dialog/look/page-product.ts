@@ -3,6 +3,7 @@
  * `ProductGroup`) first, then the Open Graph / product meta tags, then the document's title. The
  * price is left out when the page does not state it.
  */
+// biome-ignore lint/suspicious/noExplicitAny: JSON-LD from the page may have any shape.
 type Json = Record<string, any>;
 
 export interface PageProduct {
