@@ -7,8 +7,8 @@
 import { css, html, nothing } from 'lit';
 import { atom } from 'nanostores';
 import type { LookCartItem } from '../../../events.js';
-import { platformAddAll, type CartOutcome } from '../cart/cart-platform.js';
-import { cartStrings } from '../cart/cart-strings.js';
+import type { CartOutcome } from '../cart/cart-platform.js';
+import type { CartStrings } from '../cart/cart-strings.js';
 import type { FlowState } from '../flow-state.js';
 import { format } from '../messages.js';
 import { productContext, type DialogHost } from '../product.js';
@@ -29,6 +29,8 @@ export class LookView implements View {
   readonly #items = atom<LookItem[]>(loadLook());
   readonly #keep = atom(isKept());
   readonly #cart = atom<CartStatus | undefined>();
+  /** The cart's strings, once "Add the look to the cart" has loaded the cart chunk. */
+  #cartStrings?: () => CartStrings;
   /** The items of the last whole-look job, in its order: its `step` and `error.item` are indexes into them. */
   #tried: LookItem[] = [];
 
@@ -127,8 +129,8 @@ export class LookView implements View {
 
   #renderCart() {
     const status = this.#cart.get();
-    if (!status) return nothing;
-    const t = this.#cartT();
+    if (!status || !this.#cartStrings) return nothing;
+    const t = this.#cartStrings();
     if ('adding' in status) return html`<p class="cart-status muted">${t.cartAdding}</p>`;
     if (status.refused) return html`<div class="cart-status error" part="error" role="alert"><p>${t[status.refused]}</p></div>`;
     return html`<p class="cart-status">${t.cartAdded} <a href=${status.cartUrl}>${t.cartView}</a></p>`;
@@ -145,9 +147,12 @@ export class LookView implements View {
     const cartItems: LookCartItem[] = items.map(({ productId, variantId, title, category, price, currency }) => ({ productId, variantId, title, category, price, currency }));
     const detail = { productId: host.productId ?? undefined, variantId: this.dialog.flow.$variant.get()?.id ?? host.variantId ?? undefined, items: cartItems };
     if (!host.dispatchEvent(new CustomEvent('fitting-room:add-to-cart', { bubbles: true, composed: true, cancelable: true, detail }))) return;
+    // The platforms' add to cart is the cart chunk's, loaded on this click like the single item's.
+    const [{ platformAddAll }, { cartStrings }] = await Promise.all([import('../cart/cart-platform.js'), import('../cart/cart-strings.js')]);
     const add = platformAddAll(items, host);
     if (!add) return this.dialog.close();
-    const t = this.#cartT();
+    this.#cartStrings = () => cartStrings(this.#locale(), host.strings);
+    const t = this.#cartStrings();
     this.#cart.set({ adding: true });
     this.dialog.announce(t.cartAdding);
     const outcome = await add().catch((): CartOutcome => ({ refused: 'cartFailed' }));
@@ -191,9 +196,6 @@ export class LookView implements View {
     return lookStrings(this.#locale(), this.dialog.host.strings);
   }
 
-  #cartT() {
-    return cartStrings(this.#locale(), this.dialog.host.strings);
-  }
 }
 
 export const styles = css`
