@@ -162,6 +162,33 @@ describe('a look built across products', () => {
     expect(sessionStorage.getItem(LOOK_KEY)).to.equal(null);
   });
 
+  it('asks for a photo when the whole look is tried before one, then runs the look with it', async () => {
+    const garment = (name: string) => new URL(`/demo/.generated/${name}.png`, location.href).href;
+    sessionStorage.setItem(
+      LOOK_KEY,
+      JSON.stringify([
+        { garment: garment('tee-terracotta'), category: 'bottom', title: 'Linen Trousers' },
+        { garment: garment('tee-navy'), category: 'top', title: 'Everyday Tee' },
+      ]),
+    );
+    ({ container, element } = setup('garment="/demo/.generated/tee-navy.png" category="top"'));
+    const input = await openAndConsent(element);
+    (await waitFor(() => buttonByText(element, 'Try on the whole look'), 'the look on the photo step')).click();
+    const notice = await waitFor(
+      () => [...root(element).querySelectorAll('.notice')].find((note) => note.textContent === LOOK_STRINGS.en.lookPhotoFirst),
+      'the request for a photo',
+    );
+    expect(notice).to.not.equal(undefined);
+    await waitFor(() => activeElementDeep() === input, 'focus on the photo picker');
+    await expectNoAxeViolations(element);
+    const recorder = recordForms();
+    pickFile(input, await drawPhoto());
+    await waitFor(() => recorder.forms.length, 'the job');
+    recorder.stop();
+    expect(fields(recorder.forms[0], 'category')).to.deep.equal(['bottom', 'top']);
+    await waitFor(() => resultOf(element), 'the look’s result');
+  });
+
   it('names the item that failed', async () => {
     const garment = (name: string) => new URL(`/demo/.generated/${name}.png`, location.href).href;
     sessionStorage.setItem(

@@ -29,13 +29,15 @@ export class LookView implements View {
   readonly #items = atom<LookItem[]>(loadLook());
   readonly #keep = atom(isKept());
   readonly #cart = atom<CartStatus | undefined>();
+  /** "Try on the whole look" was pressed with no photo yet: the next photo (or model) runs it. */
+  readonly #waiting = atom(false);
   /** The cart's strings, once "Add the look to the cart" has loaded the cart chunk. */
   #cartStrings?: () => CartStrings;
   /** The items of the last whole-look job, in its order: its `step` and `error.item` are indexes into them. */
   #tried: LookItem[] = [];
 
   constructor(private readonly dialog: LookHost) {
-    new StoreController(dialog, this.#items, this.#keep, this.#cart);
+    new StoreController(dialog, this.#items, this.#keep, this.#cart, this.#waiting);
   }
 
   get items(): readonly LookItem[] {
@@ -73,7 +75,14 @@ export class LookView implements View {
     flow.look = this.#tried.map(({ garment, category, productId, variantId }) => ({ garment, category, productId, variantId }));
     if (flow.$photo.get() || flow.model) void flow.retry();
     else if (flow.$saved.get()) void flow.useSaved();
-    else this.dialog.announce(this.#t().lookPhotoFirst);
+    else void this.#askForPhoto();
+  }
+
+  async #askForPhoto() {
+    this.#waiting.set(true);
+    this.dialog.announce(this.#t().lookPhotoFirst);
+    await this.dialog.updateComplete;
+    this.dialog.renderRoot.querySelector<HTMLElement>('input[type=file]')?.focus();
   }
 
   /** "Delete my photo" offers this: the look goes from this device too. */
@@ -102,6 +111,7 @@ export class LookView implements View {
           </div>`
           : nothing
       }
+      ${state.step === 'photo' && this.#waiting.get() && this.dialog.flow.look ? html`<p class="notice" part="notice">${t.lookPhotoFirst}</p>` : nothing}
       <section class="look" aria-labelledby="look-heading">
         <h3 id="look-heading" tabindex="-1">${t.lookHeading} <span class="muted">${format(t.lookCount, { count: items.length, limit: LOOK_LIMIT })}</span></h3>
         <ul class="look-items">
@@ -195,7 +205,6 @@ export class LookView implements View {
   #t(): LookStrings {
     return lookStrings(this.#locale(), this.dialog.host.strings);
   }
-
 }
 
 export const styles = css`
