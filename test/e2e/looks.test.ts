@@ -130,6 +130,21 @@ describe('a look across product pages', () => {
     await context.close();
   });
 
+  it('is kept per shop: a look kept on one shop’s pages is not shown on another shop', async () => {
+    const { context, page, errors } = await shopper();
+    const dialog = await addToLook(page, '/products/linen-shirt', 1);
+    await dialog.getByRole('checkbox', { name: /Keep my look on this device/ }).check();
+    expect(await page.evaluate(() => JSON.parse(localStorage.getItem('fitting-room:look') ?? '[]').length)).toBe(1);
+    // The same browser on another shop (another origin; both are allowed by this proxy).
+    await page.goto(`${host.url.replace('127.0.0.1', 'localhost')}/products/linen-shirt`);
+    await tryOn(page, page.locator('fitting-room'), photo);
+    const other = page.getByRole('dialog');
+    await other.getByRole('button', { name: 'Add to my look' }).waitFor();
+    expect(await other.locator('.look').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('is tried on whole: one job with both garments in order, then its result', async (test) => {
     if (!(await proxyTakesLooks())) test.skip('the proxy half of issue 15 (several garments per job) is not merged yet');
     const { context, page, errors } = await shopper();
