@@ -95,7 +95,7 @@ export class LookView implements View {
     const t = this.#t();
     const tried = (index?: number) => (index ? this.#tried[index - 1]?.title : undefined);
     if (state.step === 'generating' && state.part && tried(state.part.index)) {
-      return html`<p class="look-step">${format(t.lookStep, { index: state.part.index, count: state.part.count, item: tried(state.part.index)! })}</p>`;
+      return html`<p class="look-step" role="status">${format(t.lookStep, { index: state.part.index, count: state.part.count, item: tried(state.part.index)! })}</p>`;
     }
     const failed = state.step === 'error' ? tried(state.item) : undefined;
     const items = this.#items.get();
