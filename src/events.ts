@@ -21,6 +21,17 @@ export interface FittingRoomDetail {
   variantId?: string;
 }
 
+/** One item of a look added to the cart whole (`fitting-room:add-to-cart`'s `items`). */
+export interface LookCartItem {
+  productId?: string;
+  variantId?: string;
+  title: string;
+  category: string;
+  /** As the product page stated them, e.g. `49.00` and `EUR`; absent when it did not. */
+  price?: string;
+  currency?: string;
+}
+
 export interface FittingRoomEventMap {
   /** The dialog opened. */
   'fitting-room:open': CustomEvent<FittingRoomDetail>;
@@ -39,10 +50,12 @@ export interface FittingRoomEventMap {
   /** The dialog closed; work in flight was canceled and server copies deleted. */
   'fitting-room:close': CustomEvent<FittingRoomDetail>;
   /**
-   * "Add to cart" on a result. Unless canceled, Shopify and WooCommerce pages get the item added to
-   * their cart by the widget; elsewhere the dialog closes. `preventDefault()` adds nothing and keeps it open.
+   * "Add to cart" on a result, or "Add the look to the cart" (then `items` lists every item of the
+   * shopper's look, in the order they were tried on; a single item's event has no `items`). Unless
+   * canceled, Shopify pages get every item added in one request and WooCommerce pages one add per
+   * item; elsewhere the dialog closes. `preventDefault()` adds nothing and keeps it open.
    */
-  'fitting-room:add-to-cart': CustomEvent<FittingRoomDetail>;
+  'fitting-room:add-to-cart': CustomEvent<FittingRoomDetail & { items?: LookCartItem[] }>;
 }
 
 declare global {

@@ -1,4 +1,4 @@
-import type { ConsentReceiptFields, ErrorCode, ErrorEnvelope, JobCreated, JobView, SessionGrant } from '../contract.js';
+import type { ConsentReceiptFields, ErrorCode, ErrorEnvelope, JobCreated, JobView, ModelView, SessionGrant } from '../contract.js';
 import { TERMINAL_STATUSES } from '../contract.js';
 import { sleep } from '../shared/sleep.js';
 import { parseEventStream } from './event-stream.js';
@@ -20,10 +20,13 @@ export class ProxyError extends Error {
 }
 
 export interface JobFields extends ConsentReceiptFields {
+  /** Exactly one of `person`, `personRef` and `modelId` (a model of the merchant's gallery). */
   person?: Blob;
   personRef?: string;
-  garment: string;
-  category: string;
+  modelId?: string;
+  /** Several garments (a look) go as repeated fields, garment 1 with category 1 and so on. */
+  garment: string | string[];
+  category: string | string[];
   productId?: string;
   variantId?: string;
 }
@@ -70,10 +73,16 @@ export class ProxyClient {
     return this.#withToken(async (token) => {
       const form = new FormData();
       if (fields.person) form.append('person', fields.person, 'photo.jpg');
-      // Every text field that has a value, in the order declared (garment and category always have one).
-      for (const [name, value] of Object.entries(fields)) if (value && typeof value === 'string') form.append(name, value);
+      // Every text field that has a value, in the order declared (garment and category always have one); a list as repeated fields.
+      for (const [name, value] of Object.entries(fields)) for (const text of [value].flat()) if (text && typeof text === 'string') form.append(name, text);
       return uploadWithProgress(this.#url('jobs'), form, token, options);
     });
+  }
+
+  /** The merchant's model gallery; none when the proxy has no models (or predates them). No session needed. */
+  async models(): Promise<ModelView[]> {
+    const response = await fetch(this.#url('models')).catch(() => undefined);
+    return (response?.ok && (await response.json()).models) || [];
   }
 
   getJob(id: string, signal?: AbortSignal): Promise<JobView> {

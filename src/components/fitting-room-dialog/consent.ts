@@ -57,3 +57,14 @@ export function mayHaveSavedPhoto(): boolean {
     return false;
   }
 }
+
+/** Where the shopper's look is kept (look/look-store.ts), so a page view without a look never loads the look chunk. */
+export const LOOK_KEY = 'fitting-room:look';
+
+export function mayHaveLook(): boolean {
+  try {
+    return !!(localStorage.getItem(LOOK_KEY) ?? sessionStorage.getItem(LOOK_KEY));
+  } catch {
+    return false;
+  }
+}

@@ -14,6 +14,27 @@ import { StoreController } from './store-controller.js';
 import { TryOnFlow, type FlowEvent } from './try-on-flow.js';
 import type { View, ViewHost } from './views.js';
 import type { CartView } from './cart/cart-view.js';
+import type { LookView } from './look/look-view.js';
+import type { GalleryView } from './models/model-view.js';
+import { mayHaveLook } from './consent.js';
+
+/** The lazy views, once their chunks have loaded. */
+interface Views {
+  camera?: View;
+  result?: View;
+  cart?: CartView;
+  look?: LookView;
+  models?: GalleryView;
+}
+type LazyView = 'camera' | 'result' | 'look' | 'models';
+
+/** Each lazy view's chunk: its styles and its class. */
+const LAZY_VIEWS: Record<LazyView, () => Promise<{ styles: CSSResult; View: new (host: FittingRoomDialog) => View }>> = {
+  camera: () => import('./camera/camera-view.js').then((module) => ({ styles: module.styles, View: module.CameraView })),
+  result: () => import('./result/result-view.js').then((module) => ({ styles: module.styles, View: module.ResultView })),
+  look: () => import('./look/look-view.js').then((module) => ({ styles: module.styles, View: module.LookView })),
+  models: () => import('./models/model-view.js').then((module) => ({ styles: module.styles, View: module.GalleryView })),
+};
 
 /** Parts the page can style as `fitting-room::part(name)`. */
 const PARTS = 'dialog,header,title,close-button,secondary-button,primary-button,camera-button,file-button,checkbox,notice,progress,compare,variant,error';
@@ -57,7 +78,7 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
   /** What the live region says: the step, or a view's own news (the camera's countdown). */
   readonly #announcement = atom('');
   /** The lazy views, once their chunks have loaded. */
-  readonly #views = atom<{ camera?: View; result?: View; cart?: CartView }>({});
+  readonly #views = atom<Views>({});
   /** Releases this dialog's scroll lock; harmless a second time. */
   #unlockScroll?: () => void;
   readonly #photoStep = new PhotoStep(this);
@@ -69,7 +90,7 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
   constructor() {
     super();
     const { flow } = this;
-    new StoreController(this, flow.$state, flow.$photo, flow.$saved, flow.$remember, flow.$retention, this.#language, this.#opened, this.#consentChecked, this.#announcement, this.#views);
+    new StoreController(this, flow.$state, flow.$photo, flow.$saved, flow.$remember, flow.$retention, flow.$models, this.#language, this.#opened, this.#consentChecked, this.#announcement, this.#views);
   }
 
   get t(): Strings {
@@ -116,6 +137,8 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     this.#dispatch('fitting-room:open', {});
     void this.flow.loadRetention();
     void this.flow.loadSaved();
+    void this.flow.loadModels();
+    if (mayHaveLook()) void this.#loadView('look');
     // The step shown now is announced and focused as if it were new.
     this.#lastStep = undefined;
     this.#opened.set(true);
@@ -151,26 +174,19 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     this.#focusStep();
   }
 
-  async #loadView(name: 'camera' | 'result') {
+  async #loadView<Name extends LazyView>(name: Name): Promise<NonNullable<Views[Name]>> {
+    const { styles, View } = await LAZY_VIEWS[name]();
     // Checked again after the import: a second step change may have loaded it meanwhile.
-    if (name === 'camera') {
-      const module = await import('./camera/camera-view.js');
-      if (!this.#views.get().camera) {
-        this.#adopt(module.styles);
-        this.#addView({ camera: new module.CameraView(this) });
-      }
-    } else {
-      const module = await import('./result/result-view.js');
-      if (!this.#views.get().result) {
-        this.#adopt(module.styles);
-        this.#addView({ result: new module.ResultView(this) });
-      }
+    if (!this.#views.get()[name]) {
+      this.#adopt(styles);
+      this.#addView({ [name]: new View(this) });
     }
     await this.updateComplete;
     this.#focusStep();
+    return this.#views.get()[name]!;
   }
 
-  #addView(view: { camera?: View; result?: View; cart?: CartView }) {
+  #addView(view: Views) {
     this.#views.set({ ...this.#views.get(), ...view });
   }
 
@@ -199,10 +215,16 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
             <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6 6 18" /></svg>
           </button>
         </header>
-        <div class="body step-${state.step}">${this.#renderStep(state, t)}</div>
+        <div class="body step-${state.step}">${this.#renderBody(state, t)}</div>
         <p class="visually-hidden" role="status" aria-live="polite">${this.#announcement.get()}</p>
       </dialog>
     `;
+  }
+
+  /** The step, with the look and the model gallery's parts when they are loaded; the open gallery stands in for the step. */
+  #renderBody(state: FlowState, t: Strings) {
+    const { look, models } = this.#views.get();
+    return models?.open ? models.render(state) : [this.#renderStep(state, t), look?.render(state), models?.render(state)];
   }
 
   #renderStep(state: FlowState, t: Strings) {
@@ -251,6 +273,7 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
         <button class="primary" part="primary-button" ?disabled=${!this.#consentChecked.get()} @click=${this.#accept}>
           ${t.continue}
         </button>
+        ${this.modelButton()}
       </div>
     `;
   }
@@ -318,6 +341,17 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
         <button class="primary" part="primary-button" data-autofocus @click=${action}>${label}</button>
       </div>
     `;
+  }
+
+  /** "Try on a model", when the proxy has a gallery: no photo of the shopper, so no consent to process one. */
+  modelButton() {
+    return this.flow.$models.get().length
+      ? html`<button part="secondary-button" data-models @click=${() => this.#loadView('models').then((models) => models.show())}>${this.t.tryModel}</button>`
+      : nothing;
+  }
+
+  async addToLook() {
+    await (await this.#loadView('look')).add();
   }
 
   announce(text: string) {

@@ -35,9 +35,9 @@ export type FlowState =
   | { step: 'review'; checks: PhotoCheck[] }
   | { step: 'uploading'; progress: number }
   | { step: 'queued' }
-  | { step: 'generating'; progress?: number }
+  | { step: 'generating'; progress?: number; part?: JobView['step'] }
   | TryOnResult
-  | { step: 'error'; code: FailureCode };
+  | { step: 'error'; code: FailureCode; item?: number };
 
 /** What happened: the shopper's choices and the outcomes of the work `TryOnFlow` does. */
 export type FlowAction =
@@ -48,9 +48,9 @@ export type FlowAction =
   | { type: 'photo-prepared'; checks: PhotoCheck[] }
   | { type: 'upload-progress'; progress: number }
   | { type: 'job-created' }
-  | { type: 'job-update'; view: Pick<JobView, 'status' | 'progress'> }
+  | { type: 'job-update'; view: Pick<JobView, 'status' | 'progress' | 'step'> }
   | { type: 'succeeded'; result: Omit<TryOnResult, 'step'> }
-  | { type: 'failed'; code: FailureCode }
+  | { type: 'failed'; code: FailureCode; item?: number }
   | { type: 'back-to-photo'; notice?: Notice }
   | { type: 'closed' };
 
@@ -89,7 +89,7 @@ export function transition(state: FlowState, action: FlowAction): FlowState {
     case 'succeeded':
       return { step: 'result', ...action.result };
     case 'failed':
-      return { step: 'error', code: action.code };
+      return { step: 'error', code: action.code, item: action.item };
     case 'back-to-photo':
       return action.notice ? { step: 'photo', notice: action.notice } : { step: 'photo' };
     case 'closed':
@@ -99,9 +99,10 @@ export function transition(state: FlowState, action: FlowAction): FlowState {
 }
 
 /** The proxy's view of a job, while the job is being waited for; its end is the run's outcome (`succeeded`, `failed`). */
-function jobUpdate(state: FlowState, view: Pick<JobView, 'status' | 'progress'>): FlowState {
+function jobUpdate(state: FlowState, view: Pick<JobView, 'status' | 'progress' | 'step'>): FlowState {
   if (state.step !== 'queued' && state.step !== 'generating') return state;
   if (view.status === 'queued') return { step: 'queued' };
-  if (view.status === 'running') return { step: 'generating', progress: view.progress };
+  // A look's job says which of its garments is being put on ("2 of 3").
+  if (view.status === 'running') return { step: 'generating', progress: view.progress, part: view.step };
   return state;
 }

@@ -60,6 +60,7 @@ export class PhotoStep implements View {
             <input type="file" accept="image/*" class="visually-hidden" ?data-autofocus=${!saved && (!camera || !!notice)} @change=${this.#onFileChange} />
             ${PHOTO_ICON}${t.choosePhoto}
           </label>
+          ${this.host.modelButton()}
         </div>
         <p class="muted drop-hint" aria-hidden="true">${dragging ? t.dropActive : t.dropHint}</p>
       </div>

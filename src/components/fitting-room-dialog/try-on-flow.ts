@@ -1,6 +1,6 @@
 import { atom } from 'nanostores';
 import { ProxyClient, ProxyError } from '../../client/proxy-client.js';
-import type { JobCreated } from '../../contract.js';
+import type { JobCreated, ModelView } from '../../contract.js';
 import type { Variant } from '../../events.js';
 import { PhotoError } from '../../photo/photo-error.js';
 import { preparePhotoOffThread } from '../../photo/prepare-off-thread.js';
@@ -52,8 +52,14 @@ export class TryOnFlow {
   readonly $variant = atom<Variant | undefined>();
   /** How long the proxy keeps photos, in seconds, once a session says so. */
   readonly $retention = atom<number | undefined>();
+  /** The merchant's model gallery (`GET /models`), once asked; empty when there is none. */
+  readonly $models = atom<ModelView[]>([]);
   /** Where the current photo came from, so "another photo" can go back there. */
   lastSource?: PhotoSource;
+  /** A look tried on whole (set by the look view): its garments in the order they go on; otherwise the product. */
+  look?: { garment: string; category: string; productId?: string; variantId?: string }[];
+  /** The gallery's model worn instead of a photo (set by the model view): no personal photo leaves the device. */
+  model?: { id: string; url: string; label: string };
   #client?: ProxyClient;
   #endpoint?: string;
   #run?: AbortController;
@@ -91,6 +97,23 @@ export class TryOnFlow {
       this.$retention.set(await this.client.retentionSeconds());
     } catch {
       // The consent still works without the retention line; the upload will report the problem.
+    }
+  }
+
+  /** Asks the proxy for its model gallery, once per dialog. */
+  async loadModels(): Promise<void> {
+    if (!this.$models.get().length) this.$models.set(await this.client.models().catch(() => []));
+  }
+
+  /** Runs the try-on on the chosen model of the gallery instead of a photo. */
+  async tryModel(model: { id: string; url: string; label: string }) {
+    const run = this.#restart();
+    this.#forgetPhoto();
+    this.model = model;
+    try {
+      await this.#tryOn(run.signal);
+    } catch (error) {
+      this.#fail(error, run.signal);
     }
   }
 
@@ -155,9 +178,9 @@ export class TryOnFlow {
     }
   }
 
-  /** Runs again with the same photo: after a failure, or for another variant. */
+  /** Runs again with the same photo (or model): after a failure, for another variant, or for the look. */
   async retry() {
-    if (!this.$photo.get()) return this.#apply({ type: 'back-to-photo' });
+    if (!this.$photo.get() && !this.model) return this.#apply({ type: 'back-to-photo' });
     const run = this.#restart();
     try {
       await this.#tryOn(run.signal);
@@ -169,6 +192,7 @@ export class TryOnFlow {
   /** Tries another variant on the same photo: the proxy already has it (`personRef`), so nothing is uploaded again. */
   switchVariant(variant: Variant) {
     this.$variant.set(variant);
+    this.look = undefined;
     return this.retry();
   }
 
@@ -207,6 +231,7 @@ export class TryOnFlow {
    */
   release() {
     this.#run?.abort();
+    this.look = undefined;
     for (const id of this.#jobs) void this.#client?.deleteJob(id);
     this.#jobs.clear();
     this.#personRef = undefined;
@@ -221,22 +246,25 @@ export class TryOnFlow {
   }
 
   async #tryOn(signal: AbortSignal): Promise<void> {
+    const { model } = this;
     const photo = this.$photo.get()!;
-    if (this.$remember.get() && this.$saved.get()?.blob !== photo.blob) void this.#remember(photo);
+    if (!model && this.$remember.get() && this.$saved.get()?.blob !== photo.blob) void this.#remember(photo);
     const product = this.product();
     const variant = this.$variant.get();
     const client = this.client;
-    const person = this.#personRef ? { personRef: this.#personRef } : { person: photo.blob };
+    const person = model ? { modelId: model.id } : this.#personRef ? { personRef: this.#personRef } : { person: photo.blob };
+    // A look's job carries its first item's ids, as a single garment's carries the product's.
+    const garments = this.look ?? [{ garment: variant?.garment ?? product.garment, category: product.category, productId: product.productId, variantId: variant?.id ?? product.variantId }];
     this.#apply({ type: 'upload-progress', progress: 0 });
     let created: JobCreated;
     try {
       created = await client.createJob(
         {
           ...person,
-          garment: absolute(variant?.garment ?? product.garment),
-          category: product.category,
-          productId: product.productId,
-          variantId: variant?.id ?? product.variantId,
+          garment: garments.map((item) => absolute(item.garment)),
+          category: garments.map((item) => item.category),
+          productId: garments[0].productId,
+          variantId: garments[0].variantId,
           ...consentReceipt(),
         },
         { signal, onUploadProgress: (progress) => this.#apply({ type: 'upload-progress', progress }) },
@@ -247,17 +275,18 @@ export class TryOnFlow {
       this.#personRef = undefined;
       return this.#tryOn(signal);
     }
-    this.#personRef = created.personRef;
+    if (!model) this.#personRef = created.personRef;
     this.#current = created.id;
     this.#jobs.add(created.id);
     this.emit({ type: 'submit', jobId: created.id, reusedPhoto: 'personRef' in person });
     this.#apply({ type: 'job-created' });
     const final = await client.watchJob(created.id, (view) => this.#apply({ type: 'job-update', view }), signal);
-    if (final.status !== 'succeeded') throw new ProxyError(final.error?.code ?? 'TRYON_FAILED', final.error?.message ?? '', true);
+    // A look's failure names its garment (`item`, 1-based).
+    if (final.status !== 'succeeded') throw Object.assign(new ProxyError(final.error?.code ?? 'TRYON_FAILED', final.error?.message ?? '', true), { item: final.error?.item });
     const image = await client.fetchResult(final, signal);
     if (signal.aborted) return;
     const result: Omit<TryOnResult, 'step'> = {
-      before: photo.url,
+      before: model?.url ?? photo.url,
       after: URL.createObjectURL(image),
       image,
       jobId: created.id,
@@ -295,7 +324,7 @@ export class TryOnFlow {
     if (signal.aborted) return;
     const code = error instanceof ProxyError || error instanceof PhotoError ? error.code : 'INTERNAL';
     if (code === 'INTERNAL') console.error('[fitting-room]', error);
-    this.#apply({ type: 'failed', code });
+    this.#apply({ type: 'failed', code, item: (error as { item?: number }).item });
     this.emit({ type: 'error', code, message: error instanceof Error ? error.message : String(error) });
   }
 
@@ -318,6 +347,7 @@ export class TryOnFlow {
   }
 
   #forgetPhoto() {
+    this.model = undefined;
     const photo = this.$photo.get();
     if (photo) URL.revokeObjectURL(photo.url);
     this.$photo.set(undefined);

@@ -16,6 +16,10 @@ export interface ViewHost extends ReactiveControllerHost {
   productName(): string;
   downloadName(variantId?: string): string;
   addToCart(): void;
+  /** "Add to my look": loads the look and keeps the product of the result in it. */
+  addToLook(): void;
+  /** The "Try on a model" button, when the proxy has a model gallery. */
+  modelButton(): unknown;
   announce(text: string): void;
   /** How long the proxy keeps the photo, as a line for the step; nothing until the session has said. */
   retentionNote(key: 'consentRetention' | 'retentionNote'): unknown;

@@ -130,8 +130,34 @@ export function registerCartPages(host: Host): CartRequests {
 </main>`,
     ),
   );
+  host.page(
+    '/products/linen-trousers',
+    shell(
+      'Linen Trousers – Dawn',
+      `<script>window.Shopify = { shop: 'fitting-room-test.myshopify.com', routes: { root: '/' } };</script>
+<script src="/cdn/shop/t/2/assets/cart-notification.js" defer></script>
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"Product","name":"Linen Trousers","offers":{"@type":"Offer","price":"59.00","priceCurrency":"EUR"}}</script>`,
+      `<header><a href="/cart" id="cart-icon-bubble">Cart <span class="cart-count-bubble">0</span></a>
+  <cart-notification><div id="cart-notification-product"></div></cart-notification></header>
+<main><h1>Linen Trousers</h1>
+  <fitting-room endpoint="/fitting-room" garment="${host.url}/images/tee-green.png" category="bottom" product-id="9005" variant-id="4005"></fitting-room>
+</main>`,
+    ),
+  );
+  host.page('/products/linen-trousers.js', {
+    html: JSON.stringify({ id: 9005, title: 'Linen Trousers', type: 'Trousers', featured_image: `${host.url}/images/tee-green.png`, variants: [{ id: 4005, available: true }] }),
+    type: 'application/json',
+  });
   host.post('/cart/add.js', async (request) => {
-    // Shopify's Ajax API takes a form post (as a theme's product form sends it) or JSON.
+    // Shopify's Ajax API takes a form post (as a theme's product form sends it) or JSON; JSON may carry several `items`.
+    if (request.headers.get('content-type')?.startsWith('application/json')) {
+      const body = (await request.json()) as { items: { id: string | number; quantity?: number }[]; sections?: string[]; sections_url?: string };
+      requests.shopify.push(body);
+      const items = body.items.map((item) => ({ id: Number(item.id), quantity: Number(item.quantity ?? 1), key: `${item.id}:abc` }));
+      shopifyCount += items.reduce((sum, item) => sum + item.quantity, 0);
+      const sections = Object.fromEntries((body.sections ?? []).map((id) => [id, id === 'cart-icon-bubble' ? section(id, `Cart <span class="cart-count-bubble">${shopifyCount}</span>`) : null]));
+      return Response.json({ items, sections });
+    }
     const form = await request.formData();
     const body = Object.fromEntries([...form].map(([key, value]) => [key, String(value)]));
     requests.shopify.push(body);

@@ -21,10 +21,25 @@ type Add = () => Promise<CartOutcome>;
 
 /** The platform's add to cart for `item`, or undefined when the page has no platform we know or the item lacks the ids it needs. */
 export function platformAdd(item: CartItem): Add | undefined {
+  return platformAddAll([item], item.source);
+}
+
+/**
+ * The platform's add to cart for every item (a look): Shopify in one request, WooCommerce one add per
+ * item, stopping at the first refusal. Undefined when the page has no platform we know or an item
+ * lacks the ids it needs.
+ */
+export function platformAddAll(items: Omit<CartItem, 'source'>[], source: Element): Add | undefined {
   const globals = window as unknown as { Shopify?: object; wc_add_to_cart_params?: WooParams; woocommerce_params?: object };
-  const { productId, variantId, source } = item;
-  if (globals.Shopify && variantId) return () => addOnShopify(globals.Shopify!, variantId, source);
+  if (globals.Shopify && items.every((item) => item.variantId)) return () => addOnShopify(globals.Shopify!, items.map((item) => item.variantId!), source);
   const woo = globals.wc_add_to_cart_params ?? (globals.woocommerce_params && {});
-  if (woo && (productId || variantId)) return () => addOnWooCommerce(woo, productId ?? variantId!, variantId);
-  return undefined;
+  if (!woo || !items.every((item) => item.productId || item.variantId)) return undefined;
+  return async () => {
+    let outcome!: CartOutcome;
+    for (const { productId, variantId } of items) {
+      outcome = await addOnWooCommerce(woo, productId ?? variantId!, variantId);
+      if (outcome.refused) break;
+    }
+    return outcome;
+  };
 }

@@ -41,32 +41,37 @@ declare const PUB_SUB_EVENTS: { cartUpdate?: string } | undefined;
 
 const ICON_SECTION = 'cart-icon-bubble';
 
-export async function addOnShopify(shopify: ShopifyGlobal, variantId: string, source: Element): Promise<CartOutcome> {
+/** Adds one line of each variant (a look's several in one request, as the Ajax API's `items[]` allows). */
+export async function addOnShopify(shopify: ShopifyGlobal, variantIds: string[], source: Element): Promise<CartOutcome> {
   const root = (shopify.routes?.root ?? '/').replace(/\/?$/, '/');
   const cartUrl = `${root}cart`;
-  const merchandiseId = `gid://shopify/ProductVariant/${variantId}`;
+  const lines = variantIds.map((id) => ({ merchandiseId: `gid://shopify/ProductVariant/${id}`, quantity: 1 }));
   const updateCart = shopify.actions?.updateCart;
   if (updateCart && updateCart.isDefault?.() === false) {
-    const { userErrors = [] } = await updateCart({ lines: [{ merchandiseId, quantity: 1 }] });
+    const { userErrors = [] } = await updateCart({ lines });
     return userErrors.length ? { refused: refusalOf(userErrors.map((error) => `${error.code} ${error.message}`).join(' '), 'cartRefused') } : { cartUrl };
   }
 
-  const dawnCart = document.querySelector<DawnCart>('cart-notification,cart-drawer');
+  const several = variantIds.length > 1;
+  // Dawn's notification and drawer render one added line (the answer's `key`): several lines refresh the cart icon only.
+  const dawnCart = several ? null : document.querySelector<DawnCart>('cart-notification,cart-drawer');
   const sections = dawnCart?.getSectionsToRender?.().map((section) => section.id) ?? [ICON_SECTION];
   let settle!: (result: { cart: object | null; userErrors?: { message: string }[] }) => void;
-  announceLinesUpdate(source, merchandiseId, new Promise((resolve) => (settle = resolve)));
-  // As a product form posts it: one line, so Shopify answers with that line (its `key`, which
-  // Dawn's notification looks for) and the requested sections.
+  announceLinesUpdate(source, lines, new Promise((resolve) => (settle = resolve)));
+  const [variantId] = variantIds;
+  // One variant as a product form posts it: one line, so Shopify answers with that line (its `key`,
+  // which Dawn's notification looks for) and the requested sections. Several as `items[]`, in JSON.
   const form = new FormData();
   form.append('id', variantId);
   form.append('quantity', '1');
   form.append('sections', sections.join(','));
   form.append('sections_url', location.pathname);
+  const payload = several ? JSON.stringify({ items: variantIds.map((id) => ({ id, quantity: 1 })), sections, sections_url: location.pathname }) : form;
   const response = await fetch(`${root}cart/add.js`, {
     method: 'POST',
     credentials: 'same-origin',
-    headers: { accept: 'application/json', 'x-requested-with': 'XMLHttpRequest' },
-    body: form,
+    headers: { accept: 'application/json', 'x-requested-with': 'XMLHttpRequest', ...(several && { 'content-type': 'application/json' }) },
+    body: payload,
   }).catch(() => undefined);
   const body = await response?.json().catch(() => undefined);
   if (!response?.ok) {
@@ -74,7 +79,7 @@ export async function addOnShopify(shopify: ShopifyGlobal, variantId: string, so
     settle({ cart: null, userErrors: [{ message: reason.trim() || 'Cart Error' }] });
     // 422: the cart declined (sold out, or a quantity limit: "All 3 … are in your cart"); 5xx or no answer: not reached.
     const status = response?.status ?? 0;
-    if (status === 422 && (await soldOut(root, variantId))) return { refused: 'cartSoldOut' };
+    if (status === 422 && (await Promise.all(variantIds.map((id) => soldOut(root, id)))).some(Boolean)) return { refused: 'cartSoldOut' };
     return { refused: refusalOf(reason, status === 422 ? 'cartLimit' : status >= 400 && status < 500 ? 'cartRefused' : 'cartFailed') };
   }
   refreshTheme(dawnCart, body);
@@ -122,8 +127,8 @@ function refreshTheme(dawnCart: DawnCart | null, state: { sections?: Record<stri
 }
 
 /** Shopify's standard `shopify:cart:lines-update`, dispatched as the add starts, from the product's element. */
-function announceLinesUpdate(source: Element, merchandiseId: string, promise: Promise<unknown>) {
-  const event = Object.assign(new Event('shopify:cart:lines-update', { bubbles: true }), { action: 'add', context: 'dialog', lines: [{ merchandiseId, quantity: 1 }], promise });
+function announceLinesUpdate(source: Element, lines: { merchandiseId: string; quantity: number }[], promise: Promise<unknown>) {
+  const event = Object.assign(new Event('shopify:cart:lines-update', { bubbles: true }), { action: 'add', context: 'dialog', lines, promise });
   source.dispatchEvent(event);
 }
 

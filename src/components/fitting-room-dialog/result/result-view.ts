@@ -58,6 +58,8 @@ export class ResultView implements View, ReactiveController {
     const { t, aiLabel } = this.host;
     const variants = this.host.variants();
     const product = this.host.productName();
+    // On a model of the gallery, "before" is the model, not "Your photo".
+    const before = this.host.flow.model?.label ?? t.before;
     const shareable = this.#file && navigator.canShare?.({ files: [this.#file] });
     return html`
       ${state.preview ? html`<p class="badge">${t.previewBadge}</p>` : nothing}
@@ -70,9 +72,9 @@ export class ResultView implements View, ReactiveController {
         @pointercancel=${this.#up}
         @wheel=${this.#wheel}
       >
-        <div class="layer before"><img class="before" src=${state.before} alt=${t.before} draggable="false" /></div>
+        <div class="layer before"><img class="before" src=${state.before} alt=${before} draggable="false" /></div>
         <div class="layer after"><img class="after" src=${state.after} alt=${[aiLabel, format(t.after, { product })].filter(Boolean).join(': ')} draggable="false" /></div>
-        <span class="label before" aria-hidden="true">${t.before}</span>
+        <span class="label before" aria-hidden="true">${before}</span>
         <span class="label after" aria-hidden="true">${aiLabel || t.title}</span>
         <input
           type="range"
@@ -109,6 +111,7 @@ export class ResultView implements View, ReactiveController {
         : nothing}
       <div class="actions result-actions">
         <button class="primary cart" part="primary-button" @click=${() => this.host.addToCart()}>${t.addToCart}</button>
+        <button part="secondary-button" @click=${() => this.host.addToLook()}>${t.addToLook}</button>
         <a class="button" part="secondary-button" href=${state.after} download=${this.host.downloadName(state.variantId)}>${t.download}</a>
         ${shareable ? html`<button part="secondary-button" @click=${() => this.#share(product)}>${t.share}</button>` : nothing}
         <button part="secondary-button" @click=${() => this.host.flow.anotherPhoto()}>${t.anotherPhoto}</button>
