@@ -4,6 +4,7 @@ import { JobIds } from './job-ids.js';
 import { type JobEvent, type JobInput, type JobRecord, type RunRecord, defaultMessage, hashParts, isTerminal, keys, runView, viewOf } from './job-records.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
+import { ParsedRecords } from './parsed-records.js';
 import { ProviderError, type PreparedImage, type ProviderAdapter, type ProviderFailure, type TryOnRequest } from './providers/types.js';
 import { randomId } from './session.js';
 import type { SharedState } from './state/types.js';
@@ -34,7 +35,6 @@ const LEASE_RENEW_MS = 10_000;
 /** Progress changes smaller than this are not worth an event to every listening tab. */
 const PROGRESS_STEP = 0.01;
 
-
 /**
  * Owns every try-on job: it starts each upstream run once, watches it once (however many
  * tabs and instances listen), fans its updates out through the shared state, keeps the
@@ -46,6 +46,8 @@ export class JobService {
   readonly #instance = randomId(8);
   /** Runs this instance watches, so it can stop them and wait for them to let go. */
   readonly #watching = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  /** Job records as status polls read them (parsed once per stored text). */
+  readonly #records = new ParsedRecords<JobRecord>(2048);
 
   constructor(private readonly options: JobServiceOptions) {
     this.#ids = new JobIds(options.secret);
@@ -123,10 +125,12 @@ export class JobService {
     return (await this.#readJson<JobRecord>(keys.job(job.id))) ?? job;
   }
 
-  /** The session's job, or `not-found` — the same answer for a missing id and someone else's. */
-  async get(sessionId: string, id: string): Promise<JobRecord> {
-    if (!(await this.#ids.open(id, sessionId))) throw new JobServiceError('not-found');
-    const job = await this.#readJson<JobRecord>(keys.job(id));
+  /** The session's job, or `not-found` — the same answer for a missing id and someone else's. Shared and frozen: copy it to change it. */
+  async get(sessionId: string, id: string): Promise<Readonly<JobRecord>> {
+    if (!(this.#ids.openKnown(id, sessionId) ?? (await this.#ids.open(id, sessionId)))) throw new JobServiceError('not-found');
+    const key = keys.job(id);
+    const text = await this.#state.get(key);
+    const job = text === undefined ? undefined : this.#records.parse(key, text);
     if (!job || job.sessionId !== sessionId) throw new JobServiceError('not-found');
     if (!isTerminal(job.status)) await this.#adoptIfOrphaned(job.runKey);
     return job;
@@ -159,7 +163,7 @@ export class JobService {
    * garments, the result, and the cached run that would let the photo be reused.
    */
   async delete(sessionId: string, id: string): Promise<void> {
-    const job = await this.get(sessionId, id);
+    const job = { ...(await this.get(sessionId, id)) };
     if (!isTerminal(job.status)) await this.#settle(job, { status: 'canceled' });
     const run = await this.#readJson<RunRecord>(keys.run(job.runKey));
     const others = run && !isTerminal(run.status) ? await this.#activeJobs(job.runKey) : [];

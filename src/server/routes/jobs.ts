@@ -5,12 +5,12 @@ import { ApiError } from '../errors.js';
 import { fetchGarment, type GarmentFetchPolicy } from '../garment-source.js';
 import type { ImageCleaner } from '../images.js';
 import { fingerprintOf, readJobFields } from '../job-form.js';
-import type { JobInput, JobRecord } from '../job-records.js';
+import { type JobInput, type JobRecord, viewJson } from '../job-records.js';
 import type { JobService } from '../jobs.js';
 import type { Logger } from '../log.js';
 import type { SessionEnv } from '../middleware/authenticate.js';
 import type { RequestContextEnv } from '../middleware/request-context.js';
-import { respond, respondJson } from '../middleware/response-headers.js';
+import { respond, respondJson, respondJsonText } from '../middleware/response-headers.js';
 import type { Limit, RateLimiter } from '../rate-limit.js';
 import { errorResponse } from './errors.js';
 
@@ -67,7 +67,7 @@ export function jobRoutes({ jobs, limiter, limits, provider, cleanImage, imageLi
       log.info('job.created', { requestId: c.get('requestId'), job: job.id, provider: provider.name, category: fields.category, garments: garments.length });
       return respondJson(c, created(job), 202);
     })
-    .get('/jobs/:id', async (c) => respondJson(c, jobs.view(await jobs.get(c.get('session').sid, c.req.param('id')))))
+    .get('/jobs/:id', async (c) => respondJsonText(c, viewJson(await jobs.get(c.get('session').sid, c.req.param('id')))))
     .delete('/jobs/:id', async (c) => {
       await jobs.delete(c.get('session').sid, c.req.param('id'));
       return respond(c, null, 204);
