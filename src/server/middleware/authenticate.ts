@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.js';
 import type { SessionClaims, SessionSigner } from '../session.js';
+import { requestHeader } from './request-headers.js';
 
 /** What `authenticate` puts on the context of the requests it lets through. */
 export type SessionEnv = { Variables: { session: SessionClaims } };
@@ -17,7 +18,7 @@ export interface AuthenticateOptions {
 export function authenticate({ signer, allowedOrigins }: AuthenticateOptions): MiddlewareHandler<SessionEnv> {
   const admit = (c: Context<SessionEnv>, claims: SessionClaims) => {
     // Browsers always send Origin on cross-origin requests; a token from another site's page is refused.
-    const origin = c.req.header('origin');
+    const origin = requestHeader(c, 'origin');
     if ((origin && origin !== claims.origin) || !allowedOrigins.includes(claims.origin)) {
       throw new ApiError('ORIGIN_MISMATCH', 'This session token belongs to another site.', { retryable: false });
     }
@@ -27,7 +28,7 @@ export function authenticate({ signer, allowedOrigins }: AuthenticateOptions): M
   return (c, next) => {
     // Preflights carry no token (the cors middleware answers them before this runs).
     if (c.req.method === 'OPTIONS') return next();
-    const token = bearerToken(c.req.header('authorization'));
+    const token = bearerToken(requestHeader(c, 'authorization'));
     if (!token) throw new ApiError('TOKEN_MISSING', 'A session token is required (Authorization: Bearer …).', { retryable: true });
     const known = signer.verifyKnown(token);
     if (known) {
