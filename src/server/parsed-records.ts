@@ -1,4 +1,4 @@
-import { Recent } from './recent.js';
+import { Recent, tailKey } from './recent.js';
 
 /**
  * Records read from the shared state, parsed once per stored text. A tab polls its job
@@ -17,12 +17,16 @@ export class ParsedRecords<T extends object> {
     this.#recent = new Recent(capacity);
   }
 
-  /** The record `text` holds, read from the shared state under `key`: the same object as the last time `key` held this text. */
+  /**
+   * The record `text` holds, read from the shared state under `key`: the same object as the
+   * last time `key` held this text. Keys are told apart by their tail (`tailKey`); the text,
+   * compared whole, decides.
+   */
   parse(key: string, text: string): Readonly<T> {
-    const known = this.#recent.get(key);
+    const known = this.#recent.get(tailKey(key));
     if (known?.text === text) return known.record;
     const record = deepFreeze(JSON.parse(text) as T);
-    this.#recent.set(key, { text, record });
+    this.#recent.set(tailKey(key), { text, record });
     return record;
   }
 }

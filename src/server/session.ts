@@ -1,5 +1,5 @@
 import { ApiError } from './errors.js';
-import { Recent } from './recent.js';
+import { Recent, tailKey } from './recent.js';
 
 /**
  * Session tokens: compact JWTs signed with HS256 through WebCrypto (so the same code runs
@@ -28,8 +28,8 @@ const HEADER = base64url(new TextEncoder().encode(JSON.stringify({ alg: 'HS256',
 
 export class SessionSigner {
   readonly #key: Promise<CryptoKey>;
-  /** Tokens whose signature was already checked (a polling tab sends the same one again and again). */
-  readonly #verified = new Recent<SessionClaims>(4096);
+  /** Tokens whose signature was already checked (a polling tab sends the same one again and again), by `tailKey`. */
+  readonly #verified = new Recent<{ token: string; claims: SessionClaims }>(4096);
 
   constructor(
     secret: string,
@@ -69,8 +69,8 @@ export class SessionSigner {
    * (lifetime checked, as in `verify`), or undefined for a token not seen recently.
    */
   verifyKnown(token: string, { now = Date.now(), allowExpired = false }: VerifyOptions = {}): SessionClaims | undefined {
-    const claims = this.#verified.get(token);
-    return claims && this.#checkLifetime(claims, now, allowExpired);
+    const known = this.#verified.get(tailKey(token));
+    return known?.token === token ? this.#checkLifetime(known.claims, now, allowExpired) : undefined;
   }
 
   async #verifyNew(token: string, { now = Date.now(), allowExpired = false }: VerifyOptions): Promise<SessionClaims> {
@@ -80,7 +80,7 @@ export class SessionSigner {
     // Only our exact header: this rejects alg "none", RS256/HS512 confusion and extra header fields.
     if (header !== HEADER) throw invalid();
     const claims = await this.#authenticate(header, payload, signature);
-    this.#verified.set(token, claims);
+    this.#verified.set(tailKey(token), { token, claims });
     return this.#checkLifetime(claims, now, allowExpired);
   }
 
