@@ -18,6 +18,7 @@ import { authenticate } from './middleware/authenticate.js';
 import { cors } from './middleware/cors.js';
 import { requestContext, type RequestContextEnv } from './middleware/request-context.js';
 import { securityHeaders } from './middleware/security-headers.js';
+import { sequence } from './middleware/sequence.js';
 import type { ProviderAdapter } from './providers/types.js';
 import { ProviderPool } from './routing/pool.js';
 import { adminProviderRoutes } from './routes/admin-providers.js';
@@ -139,20 +140,23 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
   });
 
   const api = new Hono()
-    .use(requestContext({ trustedProxies: config.trustedProxies, peerAddress: deps.peerAddress }))
+    // Outside the sequence below: it logs the answer to every request, errors included.
     .use(accessLog(log))
-    .use(securityHeaders({ strictTransportSecurity: !config.dev }))
+    // One Hono layer for the middleware that prepare every request (see sequence.ts for why).
     .use(
-      cors({
-        allowedOrigins: config.allowedOrigins,
-        allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
-        allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'last-event-id'],
-        exposeHeaders: ['retry-after', 'x-request-id'],
-        maxAge: 600,
-      }),
+      sequence<RequestContextEnv>(
+        requestContext({ trustedProxies: config.trustedProxies, peerAddress: deps.peerAddress }),
+        securityHeaders({ strictTransportSecurity: !config.dev }),
+        cors({
+          allowedOrigins: config.allowedOrigins,
+          allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+          allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'last-event-id'],
+          exposeHeaders: ['retry-after', 'x-request-id'],
+          maxAge: 600,
+        }),
+      ),
     )
-    // Everything under /jobs and /results needs a session, unknown paths there included.
-    .use('/jobs', requireSession)
+    // Everything under /jobs and /results needs a session, unknown paths there included ('/jobs/*' matches '/jobs' too).
     .use('/jobs/*', requireSession)
     .use('/results/*', requireSession)
     // The operator's export, for tools only (the dashboard under /admin signs in a browser: admin/auth.ts).

@@ -1,4 +1,4 @@
-import { Recent } from './recent.js';
+import { Recent, tailKey } from './recent.js';
 import { base64url, randomId } from './session.js';
 
 /**
@@ -19,8 +19,8 @@ const SIGNATURE_BYTES = 16;
 
 export class JobIds {
   readonly #key: Promise<CryptoKey>;
-  /** Ids already proven to belong to a session, keyed by id and session. */
-  readonly #owned = new Recent<JobHandle>(8192);
+  /** Ids already proven to belong to a session, by `tailKey`: the id, its session and handle. */
+  readonly #owned = new Recent<{ id: string; sessionId: string; handle: JobHandle }>(8192);
 
   constructor(secret: string) {
     // A key of its own (derived by domain separation), so a job id can never pass as a session token signature.
@@ -35,15 +35,24 @@ export class JobIds {
 
   /** The handle when `sessionId` owns `id`; undefined otherwise (forged, foreign or malformed alike). */
   async open(id: string, sessionId: string): Promise<JobHandle | undefined> {
-    const known = this.#owned.get(`${id}\n${sessionId}`);
-    if (known) return known;
+    return this.openKnown(id, sessionId) ?? this.#openNew(id, sessionId);
+  }
+
+  /** `open` for an id already proven to belong to `sessionId`, without a promise; undefined when not proven recently. */
+  openKnown(id: string, sessionId: string): JobHandle | undefined {
+    const known = this.#owned.get(tailKey(id));
+    // Another session's request for the id is checked again, and fails.
+    return known?.id === id && known.sessionId === sessionId ? known.handle : undefined;
+  }
+
+  async #openNew(id: string, sessionId: string): Promise<JobHandle | undefined> {
     const [payload, signature, extra] = id.split('.');
     if (!payload || !signature || extra !== undefined || id.length > 200) return undefined;
     if (!timingSafeEqual(signature, await this.#sign(payload, sessionId))) return undefined;
     try {
       const [nonce, provider, createdAt] = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as [string, string, number];
       const handle = { nonce, provider, createdAt };
-      this.#owned.set(`${id}\n${sessionId}`, handle);
+      this.#owned.set(tailKey(id), { id, sessionId, handle });
       return handle;
     } catch {
       return undefined;

@@ -113,6 +113,20 @@ export function viewOf(job: Pick<JobRecord, 'id' | 'status' | 'progress' | 'erro
   return view;
 }
 
+const viewTexts = new WeakMap<object, string>();
+
+/**
+ * `viewOf` as JSON: the body of a status answer. Made once for a frozen record (the shared
+ * ones `JobService.get` returns), which cannot change afterwards.
+ */
+export function viewJson(job: Readonly<JobRecord>): string {
+  const known = viewTexts.get(job);
+  if (known !== undefined) return known;
+  const text = JSON.stringify(viewOf(job));
+  if (Object.isFrozen(job)) viewTexts.set(job, text);
+  return text;
+}
+
 export function defaultMessage(code: string): string {
   if (code === 'CATEGORY_LIMIT_REACHED') return 'Try-on for this kind of item has reached its limit for today.';
   return code === 'PROVIDER_UNAVAILABLE' ? 'Try-on is unavailable right now.' : 'The try-on did not work this time.';

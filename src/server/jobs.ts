@@ -10,6 +10,7 @@ import { buildRequest, type RunPerson } from './run-request.js';
 import { followJob, type LookHost, type LookItem, runLook, stepInput } from './runs/look-chain.js';
 import type { ProviderPool } from './routing/pool.js';
 import { DailyQuotas, type QuotaLimits, type QuotaScope } from './routing/quotas.js';
+import { ParsedRecords } from './parsed-records.js';
 import { randomId } from './session.js';
 import type { SharedState } from './state/types.js';
 import type { BlobStore } from './store.js';
@@ -44,7 +45,6 @@ const LEASE_RENEW_MS = 10_000;
 /** Progress changes smaller than this are not worth an event to every listening tab. */
 const PROGRESS_STEP = 0.01;
 
-
 /**
  * Owns every try-on job: it starts each upstream run once, watches it once (however many
  * tabs and instances listen), fans its updates out through the shared state, keeps the
@@ -61,6 +61,8 @@ export class JobService {
   readonly #looks = new Set<Promise<void>>();
   /** Set by `close`: a stopping instance adopts no run and hands on any it starts. */
   #closing = false;
+  /** Job records as status polls read them (parsed once per stored text). */
+  readonly #records = new ParsedRecords<JobRecord>(2048);
 
   constructor(private readonly options: JobServiceOptions) {
     this.#ids = new JobIds(options.secret);
@@ -224,10 +226,12 @@ export class JobService {
     image: (storeKey) => this.options.store.get(storeKey),
   };
 
-  /** The session's job, or `not-found` — the same answer for a missing id and someone else's. */
-  async get(sessionId: string, id: string): Promise<JobRecord> {
-    if (!(await this.#ids.open(id, sessionId))) throw new JobServiceError('not-found');
-    const job = await this.#readJson<JobRecord>(keys.job(id));
+  /** The session's job, or `not-found` — the same answer for a missing id and someone else's. Shared and frozen: copy it to change it. */
+  async get(sessionId: string, id: string): Promise<Readonly<JobRecord>> {
+    if (!(this.#ids.openKnown(id, sessionId) ?? (await this.#ids.open(id, sessionId)))) throw new JobServiceError('not-found');
+    const key = keys.job(id);
+    const text = await this.#state.get(key);
+    const job = text === undefined ? undefined : this.#records.parse(key, text);
     if (!job || job.sessionId !== sessionId) throw new JobServiceError('not-found');
     if (!isTerminal(job.status)) await this.#adoptIfOrphaned(job.runKey);
     return job;
@@ -262,7 +266,7 @@ export class JobService {
    * shoppers' jobs show the same cached results.
    */
   async delete(sessionId: string, id: string): Promise<void> {
-    const job = await this.get(sessionId, id);
+    const job = { ...(await this.get(sessionId, id)) };
     const wasRunning = !isTerminal(job.status);
     if (wasRunning) await this.#settle(job, { status: 'canceled' });
     for (const stepId of job.steps ?? []) {

@@ -29,3 +29,12 @@ export class Recent<V> {
     this.#young = new Map();
   }
 }
+
+/**
+ * A short key for a long string that ends in random characters (the signature of a session
+ * token or a job id). V8 hashes the whole of a string key, and a status poll's token is a
+ * new 230-character string every time: hashing it cost more than the rest of checking it.
+ * The last 16 characters are as good a key; whoever uses one keeps the whole string in the
+ * entry and compares it on a hit, so two strings with the same tail never stand for each other.
+ */
+export const tailKey = (text: string): string => text.slice(-16);

@@ -1,5 +1,5 @@
 import { ApiError } from './errors.js';
-import { Recent } from './recent.js';
+import { Recent, tailKey } from './recent.js';
 
 /**
  * Session tokens: compact JWTs signed with HS256 through WebCrypto (so the same code runs
@@ -18,12 +18,18 @@ export interface SessionClaims {
   sst: number;
 }
 
+/** What `verify` takes besides the token: the time to judge by, and whether an expired token is accepted (renewal). */
+export interface VerifyOptions {
+  now?: number;
+  allowExpired?: boolean;
+}
+
 const HEADER = base64url(new TextEncoder().encode(JSON.stringify({ alg: 'HS256', typ: 'JWT' })));
 
 export class SessionSigner {
   readonly #key: Promise<CryptoKey>;
-  /** Tokens whose signature was already checked (a polling tab sends the same one again and again). */
-  readonly #verified = new Recent<SessionClaims>(4096);
+  /** Tokens whose signature was already checked (a polling tab sends the same one again and again), by `tailKey`. */
+  readonly #verified = new Recent<{ token: string; claims: SessionClaims }>(4096);
 
   constructor(
     secret: string,
@@ -54,14 +60,31 @@ export class SessionSigner {
    * Checks signature, algorithm, shape and lifetime. `allowExpired` is for renewal only:
    * an expired but authentic token may renew its own session while that session is young.
    */
-  async verify(token: string, { now = Date.now(), allowExpired = false } = {}): Promise<SessionClaims> {
+  async verify(token: string, options: VerifyOptions = {}): Promise<SessionClaims> {
+    return this.verifyKnown(token, options) ?? this.#verifyNew(token, options);
+  }
+
+  /**
+   * `verify` for a token whose signature was already checked, without a promise: its claims
+   * (lifetime checked, as in `verify`), or undefined for a token not seen recently.
+   */
+  verifyKnown(token: string, { now = Date.now(), allowExpired = false }: VerifyOptions = {}): SessionClaims | undefined {
+    const known = this.#verified.get(tailKey(token));
+    return known?.token === token ? this.#checkLifetime(known.claims, now, allowExpired) : undefined;
+  }
+
+  async #verifyNew(token: string, { now = Date.now(), allowExpired = false }: VerifyOptions): Promise<SessionClaims> {
     const parts = token.split('.');
     if (parts.length !== 3) throw invalid();
     const [header, payload, signature] = parts as [string, string, string];
     // Only our exact header: this rejects alg "none", RS256/HS512 confusion and extra header fields.
     if (header !== HEADER) throw invalid();
-    const claims = this.#verified.get(token) ?? (await this.#authenticate(header, payload, signature));
-    this.#verified.set(token, claims);
+    const claims = await this.#authenticate(header, payload, signature);
+    this.#verified.set(tailKey(token), { token, claims });
+    return this.#checkLifetime(claims, now, allowExpired);
+  }
+
+  #checkLifetime(claims: SessionClaims, now: number, allowExpired: boolean): SessionClaims {
     const nowSeconds = Math.floor(now / 1000);
     if (claims.exp - claims.iat > this.ttlSeconds || claims.iat > nowSeconds + 60) throw invalid();
     if (claims.exp <= nowSeconds) {

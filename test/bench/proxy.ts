@@ -15,10 +15,10 @@ import sharp from 'sharp';
 import type { JobCreated, JobView, SessionGrant } from '../../src/contract.js';
 import { note, round, sleep } from './lib.js';
 
-const ORIGIN = 'https://shop.example';
+export const ORIGIN = 'https://shop.example';
 const SECRET = 'bench-secret-that-is-long-enough-0123456789abcdef';
 
-interface Child {
+export interface Child {
   process: ChildProcess;
   url: string;
   garmentUrl?: string;
@@ -26,9 +26,10 @@ interface Child {
   stop(): Promise<void>;
 }
 
-async function startChild(mode: 'proxy' | 'bare' | 'hono', env: Record<string, string>): Promise<Child> {
+/** Starts proxy-server.ts in a process of its own; `execArgv` adds Node options (profile-status.ts: --cpu-prof). */
+export async function startChild(mode: 'proxy' | 'bare' | 'hono', env: Record<string, string>, execArgv: string[] = []): Promise<Child> {
   const child = fork(new URL('./proxy-server.ts', import.meta.url).pathname, [mode], {
-    execArgv: ['--expose-gc', '--import', 'tsx'],
+    execArgv: ['--expose-gc', '--import', 'tsx', ...execArgv],
     env: { ...process.env, ...env },
     // The proxy logs a JSON line per request to stdout, as in production; here to /dev/null.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -58,7 +59,7 @@ async function startChild(mode: 'proxy' | 'bare' | 'hono', env: Record<string, s
   };
 }
 
-const baseEnv = (dataDir: string, sandboxMs: number): Record<string, string> => ({
+export const baseEnv = (dataDir: string, sandboxMs: number): Record<string, string> => ({
   FITTING_ROOM_SECRET: SECRET,
   FITTING_ROOM_ALLOWED_ORIGINS: ORIGIN,
   FITTING_ROOM_DATA_DIR: dataDir,
@@ -73,7 +74,7 @@ const baseEnv = (dataDir: string, sandboxMs: number): Record<string, string> => 
   FITTING_ROOM_STREAMS_PER_IP: '0',
 });
 
-async function session(url: string): Promise<string> {
+export async function session(url: string): Promise<string> {
   const response = await fetch(`${url}/session`, { method: 'POST', headers: { origin: ORIGIN } });
   if (!response.ok) throw new Error(`session: ${response.status} ${await response.text()}`);
   return ((await response.json()) as SessionGrant).token;
@@ -98,7 +99,7 @@ function multipart(person: Buffer, garmentUrl: string): { body: Buffer; type: st
   return { body, type: `multipart/form-data; boundary=${boundary}` };
 }
 
-async function createJob(url: string, token: string, garmentUrl: string, seed: number): Promise<JobCreated> {
+export async function createJob(url: string, token: string, garmentUrl: string, seed: number): Promise<JobCreated> {
   const { body, type } = multipart(await photo(seed), garmentUrl);
   const response = await fetch(`${url}/jobs`, { method: 'POST', headers: { origin: ORIGIN, authorization: `Bearer ${token}`, 'content-type': type }, body: new Uint8Array(body) });
   if (response.status !== 202) throw new Error(`POST /jobs: ${response.status} ${await response.text()}`);
@@ -164,7 +165,7 @@ export interface ProxyResults {
   collector: LoadFigures & { connections: number; durationS: number; eventsPerBatch: number; eventsPerSecond: number };
 }
 
-function run(options: autocannon.Options): Promise<autocannon.Result> {
+export function run(options: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
   });

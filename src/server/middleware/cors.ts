@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { respond, responseHeaders } from './response-headers.js';
+import { requestHeader } from './request-headers.js';
 
 export interface CorsOptions {
   /** Origins whose pages may call the proxy; the only ones `access-control-allow-origin` names. */
@@ -27,7 +28,7 @@ export function cors({ allowedOrigins, allowMethods, allowHeaders, exposeHeaders
   };
   return (c, next) => {
     const headers = responseHeaders(c);
-    const origin = c.req.header('origin');
+    const origin = requestHeader(c, 'origin');
     if (origin && allowedOrigins.includes(origin)) headers['access-control-allow-origin'] = origin;
     headers['access-control-expose-headers'] = exposed;
     if (c.req.method === 'OPTIONS') return Promise.resolve(respond(c, null, 204, preflight));

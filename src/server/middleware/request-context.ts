@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { clientAddress } from '../rate-limit.js';
 import { responseHeaders } from './response-headers.js';
+import { requestHeader } from './request-headers.js';
 
 /** What `requestContext` puts on every request's context. */
 export type RequestContextEnv = { Variables: { requestId: string; client: string } };
@@ -21,7 +22,7 @@ export function requestContext({ trustedProxies, peerAddress }: RequestContextOp
   return (c, next) => {
     const requestId = nextRequestId();
     c.set('requestId', requestId);
-    c.set('client', clientAddress(peerAddress?.(c.req.raw, c.env), c.req.header('x-forwarded-for'), trustedProxies));
+    c.set('client', clientAddress(peerAddress?.(c.req.raw, c.env), requestHeader(c, 'x-forwarded-for'), trustedProxies));
     responseHeaders(c)['x-request-id'] = requestId;
     return next();
   };

@@ -31,5 +31,10 @@ const JSON_TYPE = { 'content-type': 'application/json' };
 
 /** `respond` with a JSON body (`content-type: application/json`, as Hono's `c.json`). */
 export function respondJson(c: Context, data: unknown, status = 200): Response {
-  return respond(c, JSON.stringify(data), status, JSON_TYPE);
+  return respondJsonText(c, JSON.stringify(data), status);
+}
+
+/** `respondJson` for a body already serialised. */
+export function respondJsonText(c: Context, json: string, status = 200): Response {
+  return respond(c, json, status, JSON_TYPE);
 }

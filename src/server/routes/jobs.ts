@@ -6,12 +6,12 @@ import { fetchGarment, type GarmentFetchPolicy } from '../garment-source.js';
 import type { ImageCleaner } from '../images.js';
 import { type ConsentLedger, readConsentReceipt } from '../consent-records.js';
 import { fingerprintOf, readJobFields } from '../job-form.js';
-import type { JobInput, JobRecord } from '../job-records.js';
+import { type JobInput, type JobRecord, viewJson } from '../job-records.js';
 import type { JobService } from '../jobs.js';
 import type { Logger } from '../log.js';
 import type { SessionEnv } from '../middleware/authenticate.js';
 import type { RequestContextEnv } from '../middleware/request-context.js';
-import { respond, respondJson } from '../middleware/response-headers.js';
+import { respond, respondJson, respondJsonText } from '../middleware/response-headers.js';
 import type { Limit, RateLimiter } from '../rate-limit.js';
 import { errorResponse } from './errors.js';
 
@@ -81,7 +81,7 @@ export function jobRoutes({ jobs, limiter, limits, provider, cleanImage, imageLi
       log.info('job.created', { requestId: c.get('requestId'), job: job.id, provider: provider.name, category: fields.category, garments: garments.length, model: !!fields.modelId });
       return respondJson(c, created(job), 202);
     })
-    .get('/jobs/:id', async (c) => respondJson(c, jobs.view(await jobs.get(c.get('session').sid, c.req.param('id')))))
+    .get('/jobs/:id', async (c) => respondJsonText(c, viewJson(await jobs.get(c.get('session').sid, c.req.param('id')))))
     .delete('/jobs/:id', async (c) => {
       await jobs.delete(c.get('session').sid, c.req.param('id'));
       return respond(c, null, 204);
