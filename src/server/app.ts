@@ -142,7 +142,14 @@ function createServices(config: ProxyConfig, deps: ProxyDependencies): ProxyServ
   const metrics = deps.metrics ?? new Metrics();
   const imageLimits = { maxBytes: config.maxImageBytes, maxPixels: config.maxImagePixels };
   const marker = createResultMarker({ settings: config.marking, tools: deps.markingTools ?? {}, provider: provider.name, log, metrics });
-  log.info('result.marking', { ...marker.status, ...(!marker.status.c2pa && { note: config.marking.c2pa ? 'this runtime cannot sign C2PA: results carry XMP only' : 'no C2PA certificate (FITTING_ROOM_C2PA_CERT, FITTING_ROOM_C2PA_KEY): results carry XMP only' }) });
+  log.info('result.marking', {
+    ...marker.status,
+    ...(!marker.status.c2pa && {
+      note: config.marking.c2pa
+        ? 'this runtime cannot sign C2PA: results carry XMP only'
+        : 'no C2PA certificate (FITTING_ROOM_C2PA_CERT, FITTING_ROOM_C2PA_KEY): results carry XMP only',
+    }),
+  });
   const garmentPolicy: GarmentFetchPolicy = { allowedHosts: config.garmentHosts, allowHttp: config.allowHttpGarments, maxBytes: config.maxImageBytes, fetch: deps.fetch };
   const gallery = new ModelGallery(config.models, { readFile: deps.readFile, fetchImage: (url) => fetchGarment(url, garmentPolicy), cleanImage, imageLimits, store, log });
   const pool = new ProviderPool(deps.providers ?? [provider], config.routing, state, log, { instance: randomId(8), probeLeaseMs: JOB_TIMEOUT_MS });
@@ -208,27 +215,29 @@ function apiMiddleware(config: ProxyConfig, deps: ProxyDependencies, { signer, l
     limit: ADMIN_ATTEMPTS_PER_IP,
     onReject: (reason) => log.warn('admin.rejected', { reason }),
   });
-  return new Hono()
-    .use(requestContext({ trustedProxies: config.trustedProxies, peerAddress: deps.peerAddress }))
-    .use(accessLog(log))
-    .use(securityHeaders({ strictTransportSecurity: !config.dev }))
-    .use(
-      cors({
-        allowedOrigins: config.allowedOrigins,
-        allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
-        allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'last-event-id'],
-        exposeHeaders: ['retry-after', 'x-request-id'],
-        maxAge: 600,
-      }),
-    )
-    // Everything under /jobs and /results needs a session, unknown paths there included.
-    .use('/jobs', requireSession)
-    .use('/jobs/*', requireSession)
-    .use('/results/*', requireSession)
-    // The operator's export, for tools only (the dashboard under /admin signs in a browser: admin/auth.ts).
-    .use('/admin/consents', requireAdmin)
-    .use('/admin/providers', requireAdmin)
-    .use('/admin/providers/*', requireAdmin);
+  return (
+    new Hono()
+      .use(requestContext({ trustedProxies: config.trustedProxies, peerAddress: deps.peerAddress }))
+      .use(accessLog(log))
+      .use(securityHeaders({ strictTransportSecurity: !config.dev }))
+      .use(
+        cors({
+          allowedOrigins: config.allowedOrigins,
+          allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+          allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'last-event-id'],
+          exposeHeaders: ['retry-after', 'x-request-id'],
+          maxAge: 600,
+        }),
+      )
+      // Everything under /jobs and /results needs a session, unknown paths there included.
+      .use('/jobs', requireSession)
+      .use('/jobs/*', requireSession)
+      .use('/results/*', requireSession)
+      // The operator's export, for tools only (the dashboard under /admin signs in a browser: admin/auth.ts).
+      .use('/admin/consents', requireAdmin)
+      .use('/admin/providers', requireAdmin)
+      .use('/admin/providers/*', requireAdmin)
+  );
 }
 
 /** Mounts the route modules (routes/, admin/) on the API's app. */
@@ -244,7 +253,21 @@ function mountRoutes(api: ReturnType<typeof apiMiddleware>, config: ProxyConfig,
   );
   api.route('/', opsRoutes({ pool, dailyJobLimit: config.dailyJobLimit, state, metrics, metricsToken: config.metricsToken, store, media, marking: marker.status }));
   api.route('/', adminProviderRoutes({ pool, log }));
-  api.route('/', jobRoutes({ jobs, limiter, limits: config.limits, provider: { name: provider.name }, cleanImage, imageLimits, garmentPolicy, log, consents, hasModel: (id) => gallery.ready.then(() => gallery.has(id)) }));
+  api.route(
+    '/',
+    jobRoutes({
+      jobs,
+      limiter,
+      limits: config.limits,
+      provider: { name: provider.name },
+      cleanImage,
+      imageLimits,
+      garmentPolicy,
+      log,
+      consents,
+      hasModel: (id) => gallery.ready.then(() => gallery.has(id)),
+    }),
+  );
   api.route('/', eventRoutes({ jobs, streams, openStreams, direct: deps.directResponses }));
   api.route('/', resultRoutes({ jobs }));
   api.route('/', modelRoutes({ gallery }));
@@ -263,6 +286,9 @@ function mountRoutes(api: ReturnType<typeof apiMiddleware>, config: ProxyConfig,
   if (config.adminToken && deps.chartLibrary) {
     const { adminToken, secret, basePath, dev, analyticsRetentionDays } = config;
     const maxDays = Math.max(1, Math.min(366, analyticsRetentionDays + 1));
-    api.route('/', adminRoutes({ adminToken, secret, base: basePath, dev, limiter, loginLimit: config.limits.adminLoginsPerIp, aggregates, maxDays, chartLibrary: deps.chartLibrary }));
+    api.route(
+      '/',
+      adminRoutes({ adminToken, secret, base: basePath, dev, limiter, loginLimit: config.limits.adminLoginsPerIp, aggregates, maxDays, chartLibrary: deps.chartLibrary }),
+    );
   }
 }

@@ -174,13 +174,24 @@ export class JobService {
   /** Claims the Idempotency-Key for `job`; returns the job of a concurrent request with the same key that won the race. */
   async #claimIdempotency(job: JobRecord, idempotency?: { key: string; fingerprint: string }): Promise<JobRecord | undefined> {
     if (!idempotency) return undefined;
-    const claimed = await this.#state.setIfAbsent(keys.idempotency(job.sessionId, idempotency.key), JSON.stringify({ jobId: job.id, fingerprint: idempotency.fingerprint }), this.#retentionMs);
+    const claimed = await this.#state.setIfAbsent(
+      keys.idempotency(job.sessionId, idempotency.key),
+      JSON.stringify({ jobId: job.id, fingerprint: idempotency.fingerprint }),
+      this.#retentionMs,
+    );
     if (claimed) return undefined;
     return (await this.findIdempotent(job.sessionId, idempotency.key, idempotency.fingerprint)) ?? job;
   }
 
   /** A look chained step by step (runs/look-chain.ts); step 1 starts now, so its refusals are the request's. */
-  async #createLook(sessionId: string, input: JobInput, person: RunPerson, items: LookItem[], idempotency?: { key: string; fingerprint: string }, client?: string): Promise<JobRecord> {
+  async #createLook(
+    sessionId: string,
+    input: JobInput,
+    person: RunPerson,
+    items: LookItem[],
+    idempotency?: { key: string; fingerprint: string },
+    client?: string,
+  ): Promise<JobRecord> {
     const first = await this.#startRun(sessionId, stepInput(input, person, items[0]!), person, client);
     const look: JobRecord = {
       id: await this.#ids.mint(sessionId, this.#pool.route(input.category)[0]!),

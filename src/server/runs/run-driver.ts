@@ -226,7 +226,12 @@ export class RunDriver {
     const reason = troubleOf(failure)!;
     this.parts.metrics.failovers.inc({ from, to: next, reason });
     this.parts.log.warn('run.failover', { run: run.key.slice(0, 12), from, to: next, reason, code: failure.code, providerCode: failure.providerCode, detail: failure.detail });
-    Object.assign(run, { provider: next, upstreamId: undefined, progressBase: run.progress ?? 0, failovers: [...(run.failovers ?? []), { from, to: next, reason, at: Date.now() }] });
+    Object.assign(run, {
+      provider: next,
+      upstreamId: undefined,
+      progressBase: run.progress ?? 0,
+      failovers: [...(run.failovers ?? []), { from, to: next, reason, at: Date.now() }],
+    });
     await this.#saveRun(run);
     await this.#relay(run);
   }
