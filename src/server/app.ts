@@ -6,10 +6,10 @@ import { ApiError } from './errors.js';
 import { OpenStreams } from './event-stream-policy.js';
 import { JobEventStreams, STREAM_TIMING } from './event-streams.js';
 import type { GarmentFetchPolicy } from './garment-source.js';
-import type { ImageCleaner } from './images.js';
+import type { ImageCleaner, ImageLimits } from './images.js';
 import { JobService } from './jobs.js';
 import type { Logger } from './log.js';
-import { createResultMarker, type MarkingTools } from './marking/index.js';
+import { createResultMarker, type MarkingTools, type ResultMarker } from './marking/index.js';
 import { Metrics } from './metrics.js';
 import { ConsentLedger } from './consent-records.js';
 import { accessLog } from './middleware/access-log.js';
@@ -91,30 +91,109 @@ const ADMIN_ATTEMPTS_PER_IP = { name: 'admin-per-ip', max: 30, windowSeconds: 60
  * (middleware/), and the routes (routes/), each a small Hono app of its own.
  */
 export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy {
+  const services = createServices(config, deps);
+  const api = apiMiddleware(config, deps, services);
+  mountRoutes(api, config, deps, services);
+
+  const root = new Hono<RequestContextEnv>();
+  root.route(config.basePath || '/', api);
+  root.notFound((c) => errorResponse(c, new ApiError('NOT_FOUND', 'No such endpoint.', { retryable: false })));
+  // On the root, not on `api`: a sub-app's own error handler would wrap each of its handlers in one more compose.
+  root.onError(handleErrors(deps.log));
+
+  const { jobs, metrics, aggregates, media } = services;
+  return {
+    // The second argument is the runtime's own (Node's incoming request, a Worker's env): peerAddress reads it.
+    fetch: (request, env) => root.fetch(request, env),
+    jobs,
+    metrics,
+    analytics: aggregates,
+    async sweep(now = Date.now()) {
+      media?.sweep(now);
+      await jobs.sweep(now);
+    },
+    close: () => jobs.close(),
+  };
+}
+
+/** The services of one proxy, made once by `createServices`; the routes share them. */
+interface ProxyServices {
+  metrics: Metrics;
+  limiter: RateLimiter;
+  aggregates: AnalyticsAggregates;
+  signer: SessionSigner;
+  media?: PublicMedia;
+  imageLimits: ImageLimits;
+  marker: ResultMarker;
+  garmentPolicy: GarmentFetchPolicy;
+  gallery: ModelGallery;
+  pool: ProviderPool;
+  jobs: JobService;
+  streams: JobEventStreams;
+  openStreams: OpenStreams;
+  consents: ConsentLedger;
+}
+
+/** A run that has not ended by then fails; a breaker's probe is leased for as long. */
+const JOB_TIMEOUT_MS = 180_000;
+
+/** Makes the services from the configuration and the runtime's parts, and logs what the operator should know about them. */
+function createServices(config: ProxyConfig, deps: ProxyDependencies): ProxyServices {
   const { provider, store, log, cleanImage, state } = deps;
   const metrics = deps.metrics ?? new Metrics();
-  const limiter = new RateLimiter(state, metrics);
-  const aggregates = new AnalyticsAggregates(state, config.analyticsRetentionDays);
-  const countRun = (kind: 'upstream' | 'cached') => void aggregates.recordRun(kind).catch((error) => log.warn('analytics.count_failed', { error }));
-  const signer = new SessionSigner(config.secret, config.tokenTtlSeconds, config.retentionSeconds);
-  const media = config.publicUrl ? new PublicMedia(config.publicUrl) : undefined;
   const imageLimits = { maxBytes: config.maxImageBytes, maxPixels: config.maxImagePixels };
   const marker = createResultMarker({ settings: config.marking, tools: deps.markingTools ?? {}, provider: provider.name, log, metrics });
-  log.info('result.marking', { ...marker.status, ...(!marker.status.c2pa && { note: config.marking.c2pa ? 'this runtime cannot sign C2PA: results carry XMP only' : 'no C2PA certificate (FITTING_ROOM_C2PA_CERT, FITTING_ROOM_C2PA_KEY): results carry XMP only' }) });
-  const jobTimeoutMs = 180_000;
+  log.info('result.marking', {
+    ...marker.status,
+    ...(!marker.status.c2pa && {
+      note: config.marking.c2pa
+        ? 'this runtime cannot sign C2PA: results carry XMP only'
+        : 'no C2PA certificate (FITTING_ROOM_C2PA_CERT, FITTING_ROOM_C2PA_KEY): results carry XMP only',
+    }),
+  });
   const garmentPolicy: GarmentFetchPolicy = { allowedHosts: config.garmentHosts, allowHttp: config.allowHttpGarments, maxBytes: config.maxImageBytes, fetch: deps.fetch };
   const gallery = new ModelGallery(config.models, { readFile: deps.readFile, fetchImage: (url) => fetchGarment(url, garmentPolicy), cleanImage, imageLimits, store, log });
-  const pool = new ProviderPool(deps.providers ?? [provider], config.routing, state, log, { instance: randomId(8), probeLeaseMs: jobTimeoutMs });
-  const jobs = new JobService({
+  const pool = new ProviderPool(deps.providers ?? [provider], config.routing, state, log, { instance: randomId(8), probeLeaseMs: JOB_TIMEOUT_MS });
+  const media = config.publicUrl ? new PublicMedia(config.publicUrl) : undefined;
+  const aggregates = new AnalyticsAggregates(state, config.analyticsRetentionDays);
+  const jobs = createJobService(config, deps, { pool, metrics, aggregates, gallery, media, marker, imageLimits });
+  if (config.allowHttpGarments && !config.dev) {
+    log.warn('http-garments-allowed', { detail: 'FITTING_ROOM_ALLOW_HTTP_GARMENTS is on: garment images may come over plain http. For staging shops only.' });
+  }
+  return {
+    metrics,
+    limiter: new RateLimiter(state, metrics),
+    aggregates,
+    signer: new SessionSigner(config.secret, config.tokenTtlSeconds, config.retentionSeconds),
+    media,
+    imageLimits,
+    marker,
+    garmentPolicy,
+    gallery,
+    pool,
+    jobs,
+    streams: new JobEventStreams(jobs, log, { ...STREAM_TIMING, lifetimeMs: config.streams.lifetimeMs }),
+    openStreams: new OpenStreams(config.streams, metrics),
+    consents: new ConsentLedger({ state, secret: config.secret, retentionSeconds: config.consentRetentionSeconds }),
+  };
+}
+
+/** The job service, wired to the providers, the analytics counters, the model gallery and the result marks. */
+function createJobService(
+  config: ProxyConfig,
+  { store, state, log, cleanImage }: ProxyDependencies,
+  { pool, metrics, aggregates, gallery, media, marker, imageLimits }: Pick<ProxyServices, 'pool' | 'metrics' | 'aggregates' | 'gallery' | 'media' | 'marker' | 'imageLimits'>,
+): JobService {
+  return new JobService({
     providers: pool,
-    jobTimeoutMs,
+    jobTimeoutMs: JOB_TIMEOUT_MS,
     store,
     state,
     log,
     metrics,
     secret: config.secret,
     retentionSeconds: config.retentionSeconds,
-    onRun: countRun,
+    onRun: (kind) => void aggregates.recordRun(kind).catch((error) => log.warn('analytics.count_failed', { error })),
     modelPhoto: async (id) => {
       await gallery.ready;
       return gallery.photo(id);
@@ -125,45 +204,50 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
     // Providers' images may carry metadata of their own; they leave the proxy as pixels plus our AI-generated marks only.
     cleanResult: async (image) => marker.mark(image, await cleanImage(image.bytes, { ...imageLimits, maxBytes: 4 * imageLimits.maxBytes }, 'result', { overlay: marker.overlay })),
   });
-  if (config.allowHttpGarments && !config.dev) {
-    log.warn('http-garments-allowed', { detail: 'FITTING_ROOM_ALLOW_HTTP_GARMENTS is on: garment images may come over plain http. For staging shops only.' });
-  }
-  const streams = new JobEventStreams(jobs, log, { ...STREAM_TIMING, lifetimeMs: config.streams.lifetimeMs });
-  const openStreams = new OpenStreams(config.streams, metrics);
+}
+
+/** The API's app with the middleware every request passes, and the guards of the paths that need a session or the admin token. */
+function apiMiddleware(config: ProxyConfig, deps: ProxyDependencies, { signer, limiter }: ProxyServices) {
+  const { log } = deps;
   const requireSession = authenticate({ signer, allowedOrigins: config.allowedOrigins });
-  const consents = new ConsentLedger({ state, secret: config.secret, retentionSeconds: config.consentRetentionSeconds });
   const requireAdmin = adminAuth({
     token: config.adminToken,
     limiter,
     limit: ADMIN_ATTEMPTS_PER_IP,
     onReject: (reason) => log.warn('admin.rejected', { reason }),
   });
+  return (
+    new Hono()
+      // Outside the sequence below: it logs the answer to every request, errors included.
+      .use(accessLog(log))
+      // One Hono layer for the middleware that prepare every request (see sequence.ts for why).
+      .use(
+        sequence<RequestContextEnv>(
+          requestContext({ trustedProxies: config.trustedProxies, peerAddress: deps.peerAddress }),
+          securityHeaders({ strictTransportSecurity: !config.dev }),
+          cors({
+            allowedOrigins: config.allowedOrigins,
+            allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+            allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'last-event-id'],
+            exposeHeaders: ['retry-after', 'x-request-id'],
+            maxAge: 600,
+          }),
+        ),
+      )
+      // Everything under /jobs and /results needs a session, unknown paths there included ('/jobs/*' matches '/jobs' too).
+      .use('/jobs/*', requireSession)
+      .use('/results/*', requireSession)
+      // The operator's export, for tools only (the dashboard under /admin signs in a browser: admin/auth.ts).
+      .use('/admin/consents', requireAdmin)
+      .use('/admin/providers', requireAdmin)
+      .use('/admin/providers/*', requireAdmin)
+  );
+}
 
-  const api = new Hono()
-    // Outside the sequence below: it logs the answer to every request, errors included.
-    .use(accessLog(log))
-    // One Hono layer for the middleware that prepare every request (see sequence.ts for why).
-    .use(
-      sequence<RequestContextEnv>(
-        requestContext({ trustedProxies: config.trustedProxies, peerAddress: deps.peerAddress }),
-        securityHeaders({ strictTransportSecurity: !config.dev }),
-        cors({
-          allowedOrigins: config.allowedOrigins,
-          allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
-          allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'last-event-id'],
-          exposeHeaders: ['retry-after', 'x-request-id'],
-          maxAge: 600,
-        }),
-      ),
-    )
-    // Everything under /jobs and /results needs a session, unknown paths there included ('/jobs/*' matches '/jobs' too).
-    .use('/jobs/*', requireSession)
-    .use('/results/*', requireSession)
-    // The operator's export, for tools only (the dashboard under /admin signs in a browser: admin/auth.ts).
-    .use('/admin/consents', requireAdmin)
-    .use('/admin/providers', requireAdmin)
-    .use('/admin/providers/*', requireAdmin);
-
+/** Mounts the route modules (routes/, admin/) on the API's app. */
+function mountRoutes(api: ReturnType<typeof apiMiddleware>, config: ProxyConfig, deps: ProxyDependencies, services: ProxyServices) {
+  const { provider, log, cleanImage, state, store } = deps;
+  const { signer, limiter, pool, metrics, media, marker, jobs, streams, openStreams, gallery, consents, aggregates, imageLimits, garmentPolicy } = services;
   const appProxy = config.shopifyAppProxySecret
     ? shopifyAppProxy({ secret: config.shopifyAppProxySecret, onReject: (reason) => log.info('app_proxy.rejected', { reason }) })
     : undefined;
@@ -173,7 +257,21 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
   );
   api.route('/', opsRoutes({ pool, dailyJobLimit: config.dailyJobLimit, state, metrics, metricsToken: config.metricsToken, store, media, marking: marker.status }));
   api.route('/', adminProviderRoutes({ pool, log }));
-  api.route('/', jobRoutes({ jobs, limiter, limits: config.limits, provider: { name: provider.name }, cleanImage, imageLimits, garmentPolicy, log, consents, hasModel: (id) => gallery.ready.then(() => gallery.has(id)) }));
+  api.route(
+    '/',
+    jobRoutes({
+      jobs,
+      limiter,
+      limits: config.limits,
+      provider: { name: provider.name },
+      cleanImage,
+      imageLimits,
+      garmentPolicy,
+      log,
+      consents,
+      hasModel: (id) => gallery.ready.then(() => gallery.has(id)),
+    }),
+  );
   api.route('/', eventRoutes({ jobs, streams, openStreams, direct: deps.directResponses }));
   api.route('/', resultRoutes({ jobs }));
   api.route('/', modelRoutes({ gallery }));
@@ -192,25 +290,9 @@ export function createProxy(config: ProxyConfig, deps: ProxyDependencies): Proxy
   if (config.adminToken && deps.chartLibrary) {
     const { adminToken, secret, basePath, dev, analyticsRetentionDays } = config;
     const maxDays = Math.max(1, Math.min(366, analyticsRetentionDays + 1));
-    api.route('/', adminRoutes({ adminToken, secret, base: basePath, dev, limiter, loginLimit: config.limits.adminLoginsPerIp, aggregates, maxDays, chartLibrary: deps.chartLibrary }));
+    api.route(
+      '/',
+      adminRoutes({ adminToken, secret, base: basePath, dev, limiter, loginLimit: config.limits.adminLoginsPerIp, aggregates, maxDays, chartLibrary: deps.chartLibrary }),
+    );
   }
-
-  const root = new Hono<RequestContextEnv>();
-  root.route(config.basePath || '/', api);
-  root.notFound((c) => errorResponse(c, new ApiError('NOT_FOUND', 'No such endpoint.', { retryable: false })));
-  // On the root, not on `api`: a sub-app's own error handler would wrap each of its handlers in one more compose.
-  root.onError(handleErrors(log));
-
-  return {
-    // The second argument is the runtime's own (Node's incoming request, a Worker's env): peerAddress reads it.
-    fetch: (request, env) => root.fetch(request, env),
-    jobs,
-    metrics,
-    analytics: aggregates,
-    async sweep(now = Date.now()) {
-      media?.sweep(now);
-      await jobs.sweep(now);
-    },
-    close: () => jobs.close(),
-  };
 }
