@@ -53,6 +53,8 @@ async function tryOnModel(client: ContractClient, modelId: string) {
 describe('the model gallery', () => {
   it('lists the models without a session, with CORS for the shop', async () => {
     const response = await fetch(`${proxy.url}/models`, { headers: { origin: SHOP_ORIGIN } });
+    // Never served stale: a model withdrawn from the gallery is gone at the next ask.
+    expect(response.headers.get('cache-control')).toBe('no-cache');
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe(SHOP_ORIGIN);
     const body = (await response.json()) as ModelGallery;

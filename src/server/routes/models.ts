@@ -15,8 +15,8 @@ export function modelRoutes({ gallery }: { gallery: ModelGallery }) {
   return new Hono()
     .get('/models', async (c) => {
       await gallery.ready;
-      // Short public caching: a shop's pages all ask for the same list.
-      return respond(c, JSON.stringify({ models: gallery.list() } satisfies ModelList), 200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' });
+      // Asked afresh each time (a few hundred bytes): a model who withdraws consent leaves the gallery at the next restart, not a cache's lifetime later.
+      return respond(c, JSON.stringify({ models: gallery.list() } satisfies ModelList), 200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' });
     })
     .get('/models/:id/image', async (c) => {
       await gallery.ready;
