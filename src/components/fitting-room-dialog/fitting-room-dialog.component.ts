@@ -28,12 +28,12 @@ interface Views {
 }
 type LazyView = 'camera' | 'result' | 'look' | 'models';
 
-/** Each lazy view's chunk: its styles and its class. */
+/** Each lazy view's chunk: its styles and its class (exported by each as `View`). */
 const LAZY_VIEWS: Record<LazyView, () => Promise<{ styles: CSSResult; View: new (host: FittingRoomDialog) => View }>> = {
-  camera: () => import('./camera/camera-view.js').then((module) => ({ styles: module.styles, View: module.CameraView })),
-  result: () => import('./result/result-view.js').then((module) => ({ styles: module.styles, View: module.ResultView })),
-  look: () => import('./look/look-view.js').then((module) => ({ styles: module.styles, View: module.LookView })),
-  models: () => import('./models/model-view.js').then((module) => ({ styles: module.styles, View: module.GalleryView })),
+  camera: () => import('./camera/camera-view.js'),
+  result: () => import('./result/result-view.js'),
+  look: () => import('./look/look-view.js'),
+  models: () => import('./models/model-view.js'),
 };
 
 /** Parts the page can style as `fitting-room::part(name)`. */

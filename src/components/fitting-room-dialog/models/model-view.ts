@@ -96,6 +96,9 @@ export class GalleryView implements View {
   }
 }
 
+/** The class the dialog constructs when it loads this chunk (LAZY_VIEWS). */
+export { GalleryView as View };
+
 export const styles = css`
   .models {
     display: grid;
