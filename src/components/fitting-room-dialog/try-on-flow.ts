@@ -106,15 +106,10 @@ export class TryOnFlow {
   }
 
   /** Runs the try-on on the chosen model of the gallery instead of a photo. */
-  async tryModel(model: { id: string; url: string; label: string }) {
-    const run = this.#restart();
+  tryModel(model: { id: string; url: string; label: string }) {
     this.#forgetPhoto();
     this.model = model;
-    try {
-      await this.#tryOn(run.signal);
-    } catch (error) {
-      this.#fail(error, run.signal);
-    }
+    return this.retry();
   }
 
   /** Loads the remembered photo, if this device has one (no network: nothing is uploaded until the shopper taps). */
@@ -261,10 +256,10 @@ export class TryOnFlow {
       created = await client.createJob(
         {
           ...person,
+          // The first item's ids (and its place for garment and category, in the order declared).
+          ...garments[0],
           garment: garments.map((item) => absolute(item.garment)),
           category: garments.map((item) => item.category),
-          productId: garments[0].productId,
-          variantId: garments[0].variantId,
           ...consentReceipt(),
         },
         { signal, onUploadProgress: (progress) => this.#apply({ type: 'upload-progress', progress }) },
