@@ -21,16 +21,18 @@ import { mayHaveLook } from './consent.js';
 /** The lazy views, once their chunks have loaded. */
 interface Views {
   camera?: View;
+  review?: View;
   result?: View;
   cart?: CartView;
   look?: LookView;
   models?: GalleryView;
 }
-type LazyView = 'camera' | 'result' | 'look' | 'models';
+type LazyView = 'camera' | 'review' | 'result' | 'look' | 'models';
 
 /** Each lazy view's chunk: its styles and its class (exported by each as `View`). */
 const LAZY_VIEWS: Record<LazyView, () => Promise<{ styles: CSSResult; View: new (host: FittingRoomDialog) => View }>> = {
   camera: () => import('./camera/camera-view.js'),
+  review: () => import('./review/review-view.js'),
   result: () => import('./result/result-view.js'),
   look: () => import('./look/look-view.js'),
   models: () => import('./models/model-view.js'),
@@ -163,7 +165,7 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     this.#stepChanged = true;
     // Set before this render reads it: no second update.
     this.#announcement.set(stepAnnouncement(this.t, step, this.aiLabel));
-    if (step === 'camera' && !views.camera) void this.#loadView('camera');
+    if ((step === 'camera' || step === 'review') && !views[step]) void this.#loadView(step);
     else if ((step === 'result' || step === 'uploading') && !views.result) void this.#loadView('result');
   }
 
@@ -228,7 +230,7 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
   }
 
   #renderStep(state: FlowState, t: Strings) {
-    const { camera, result, cart } = this.#views.get();
+    const { camera, review, result, cart } = this.#views.get();
     switch (state.step) {
       case 'consent':
         return this.#renderConsent(t);
@@ -237,7 +239,7 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
       case 'camera':
         return camera ? camera.render(state) : html`<p class="muted" role="status">${t.cameraStarting}</p>`;
       case 'review':
-        return this.#renderReview(t, state.checks);
+        return review ? review.render(state) : this.#renderProgress(t, state);
       case 'result':
         return result ? [result.render(state), cart?.render(state)] : this.#renderProgress(t, state);
       case 'error':
@@ -284,28 +286,8 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     this.flow.acceptConsent(shown.join('\n'), this.#locale);
   };
 
-  #renderReview(t: Strings, checks: Extract<FlowState, { step: 'review' }>['checks']) {
-    const blocked = checks.some((check) => check.blocking);
-    const photo = this.flow.$photo.get();
-    return html`
-      <div class="review">
-        ${photo ? html`<img src=${photo.url} alt=${t.before} />` : nothing}
-        <div>
-          <h3>${blocked ? t.reviewBlocked : t.reviewHeading}</h3>
-          <ul class="checks">
-            ${checks.map((check) => html`<li class=${check.blocking ? 'blocking' : ''} data-check=${check.code}>${t[`check_${check.code}`]}</li>`)}
-          </ul>
-        </div>
-      </div>
-      <div class="actions">
-        <button class="primary" part="primary-button" data-autofocus @click=${() => this.#again()}>${t.chooseAnother}</button>
-        ${blocked ? nothing : html`<button part="secondary-button" @click=${() => this.flow.proceed()}>${t.useAnyway}</button>`}
-      </div>
-    `;
-  }
-
   /** Another photo the way the last one came: the camera again after a camera photo. */
-  #again() {
+  again() {
     if (this.flow.lastSource === 'camera') this.flow.openCamera();
     else this.flow.anotherPhoto();
   }
@@ -329,7 +311,7 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     const [key, next] = ERRORS[code] ?? ERRORS.INTERNAL;
     const [label, action] = {
       retry: [t.retry, () => this.flow.retry()],
-      'new-photo': [t.anotherPhoto, () => this.#again()],
+      'new-photo': [t.anotherPhoto, () => this.again()],
       close: [t.close, () => this.close()],
     }[next] as [string, () => void];
     return html`
