@@ -92,7 +92,7 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
   constructor() {
     super();
     const { flow } = this;
-    new StoreController(this, flow.$state, flow.$photo, flow.$saved, flow.$remember, flow.$retention, flow.$models, this.#language, this.#opened, this.#consentChecked, this.#announcement, this.#views);
+    new StoreController(this, flow.$state, flow.$photo, flow.$saved, flow.$remember, flow.$retention, this.#language, this.#opened, this.#consentChecked, this.#announcement, this.#views);
   }
 
   get t(): Strings {
@@ -139,7 +139,10 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     this.#dispatch('fitting-room:open', {});
     void this.flow.loadRetention();
     void this.flow.loadSaved();
-    void this.flow.loadModels();
+    // The gallery's chunk (its "Try on a model" button) only when the proxy has models.
+    void this.flow.loadModels().then((models) => {
+      if (models.length) void this.#loadView('models');
+    });
     if (mayHaveLook()) void this.#loadView('look');
     // The step shown now is announced and focused as if it were new.
     this.#lastStep = undefined;
@@ -165,8 +168,9 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     this.#stepChanged = true;
     // Set before this render reads it: no second update.
     this.#announcement.set(stepAnnouncement(this.t, step, this.aiLabel));
-    if ((step === 'camera' || step === 'review') && !views[step]) void this.#loadView(step);
-    else if ((step === 'result' || step === 'uploading') && !views.result) void this.#loadView('result');
+    // The step's lazy view (the result's already while uploading), focused once it shows.
+    const lazy = step === 'uploading' ? 'result' : step;
+    if ((lazy === 'camera' || lazy === 'review' || lazy === 'result') && !views[lazy]) void this.#loadView(lazy).then(() => this.#focusStep());
   }
 
   protected override updated(changed: PropertyValues) {
@@ -184,7 +188,6 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
       this.#addView({ [name]: new View(this) });
     }
     await this.updateComplete;
-    this.#focusStep();
     return this.#views.get()[name]!;
   }
 
@@ -327,9 +330,7 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
 
   /** "Try on a model", when the proxy has a gallery: no photo of the shopper, so no consent to process one. */
   modelButton() {
-    return this.flow.$models.get().length
-      ? html`<button part="secondary-button" data-models @click=${() => this.#loadView('models').then((models) => models.show())}>${this.t.tryModel}</button>`
-      : nothing;
+    return this.#views.get().models?.button();
   }
 
   async addToLook() {

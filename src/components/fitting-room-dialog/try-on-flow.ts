@@ -53,7 +53,7 @@ export class TryOnFlow {
   /** How long the proxy keeps photos, in seconds, once a session says so. */
   readonly $retention = atom<number | undefined>();
   /** The merchant's model gallery (`GET /models`), once asked; empty when there is none. */
-  readonly $models = atom<ModelView[]>([]);
+  models: ModelView[] = [];
   /** Where the current photo came from, so "another photo" can go back there. */
   lastSource?: PhotoSource;
   /** A look tried on whole (set by the look view): its garments in the order they go on; otherwise the product. */
@@ -100,9 +100,9 @@ export class TryOnFlow {
     }
   }
 
-  /** Asks the proxy for its model gallery, once per dialog. */
-  async loadModels(): Promise<void> {
-    if (!this.$models.get().length) this.$models.set(await this.client.models().catch(() => []));
+  /** Asks the proxy for its model gallery, once per dialog; resolves to it. */
+  async loadModels(): Promise<ModelView[]> {
+    return this.models.length ? this.models : (this.models = await this.client.models().catch(() => []));
   }
 
   /** Runs the try-on on the chosen model of the gallery instead of a photo. */
