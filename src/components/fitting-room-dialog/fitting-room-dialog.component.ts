@@ -289,12 +289,6 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     this.flow.acceptConsent(shown.join('\n'), this.#locale);
   };
 
-  /** Another photo the way the last one came: the camera again after a camera photo. */
-  again() {
-    if (this.flow.lastSource === 'camera') this.flow.openCamera();
-    else this.flow.anotherPhoto();
-  }
-
   #renderProgress(t: Strings, state: FlowState) {
     const photo = this.flow.$photo.get()?.url;
     const value = 'progress' in state ? state.progress : undefined;
@@ -314,7 +308,7 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     const [key, next] = ERRORS[code] ?? ERRORS.INTERNAL;
     const [label, action] = {
       retry: [t.retry, () => this.flow.retry()],
-      'new-photo': [t.anotherPhoto, () => this.again()],
+      'new-photo': [t.anotherPhoto, () => this.flow.again()],
       close: [t.close, () => this.close()],
     }[next] as [string, () => void];
     return html`

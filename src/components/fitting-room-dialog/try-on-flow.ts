@@ -198,6 +198,12 @@ export class TryOnFlow {
   }
 
   /** The shopper pressed Cancel: stop the run, delete its server copies, and offer the photo step. */
+  /** Another photo the way the last one came: the camera again after a camera photo. */
+  again() {
+    if (this.lastSource === 'camera') this.openCamera();
+    else this.anotherPhoto();
+  }
+
   cancel() {
     this.#restart();
     this.#apply({ type: 'back-to-photo' });

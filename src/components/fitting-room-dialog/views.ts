@@ -16,8 +16,6 @@ export interface ViewHost extends ReactiveControllerHost {
   productName(): string;
   downloadName(variantId?: string): string;
   addToCart(): void;
-  /** Another photo the way the last one came: the camera again after a camera photo. */
-  again(): void;
   /** "Add to my look": loads the look and keeps the product of the result in it. */
   addToLook(): void;
   /** The "Try on a model" button, when the proxy has a model gallery. */

@@ -26,7 +26,7 @@ export class ReviewView implements View {
         </div>
       </div>
       <div class="actions">
-        <button class="primary" part="primary-button" data-autofocus @click=${() => this.host.again()}>${t.chooseAnother}</button>
+        <button class="primary" part="primary-button" data-autofocus @click=${() => flow.again()}>${t.chooseAnother}</button>
         ${blocked ? nothing : html`<button part="secondary-button" @click=${() => flow.proceed()}>${t.useAnyway}</button>`}
       </div>
     `;
