@@ -168,9 +168,10 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     this.#stepChanged = true;
     // Set before this render reads it: no second update.
     this.#announcement.set(stepAnnouncement(this.t, step, this.aiLabel));
-    // The step's lazy view (the result's already while uploading), focused once it shows.
-    const lazy = step === 'uploading' ? 'result' : step;
-    if ((lazy === 'camera' || lazy === 'review' || lazy === 'result') && !views[lazy]) void this.#loadView(lazy).then(() => this.#focusStep());
+    // The step's lazy view (the result's already while uploading), focused once it shows. The
+    // camera, review and result steps have one; no step is named like the look or the gallery.
+    const lazy = (step === 'uploading' ? 'result' : step) as LazyView;
+    if (lazy in LAZY_VIEWS && !views[lazy]) void this.#loadView(lazy).then(() => this.#focusStep());
   }
 
   protected override updated(changed: PropertyValues) {

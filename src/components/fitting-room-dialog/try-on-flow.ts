@@ -102,7 +102,8 @@ export class TryOnFlow {
 
   /** Asks the proxy for its model gallery, once per dialog; resolves to it. */
   async loadModels(): Promise<ModelView[]> {
-    return this.models.length ? this.models : (this.models = await this.client.models().catch(() => []));
+    if (!this.models.length) this.models = await this.client.models().catch(() => []);
+    return this.models;
   }
 
   /** Runs the try-on on the chosen model of the gallery instead of a photo. */
