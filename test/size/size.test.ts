@@ -104,7 +104,7 @@ describe('bundle size', () => {
     const total = Object.values(sizes).reduce((sum, size) => sum + size, 0);
     console.info(`a default try-on (English, file picker, result) loads ${total} B gzip: ${JSON.stringify(sizes, null, 1)}`);
     // The GA4 / Shopify sinks load only on pages that have those tools.
-    for (const lazy of [/^camera-view-/, /^(de|fr|es|ja|ar)-/, /^hint-/, /^photo-store-/, /^prepare-photo-/, /^tools-/]) {
+    for (const lazy of [/^camera-view-/, /^review-view-/, /^(de|fr|es|ja|ar)-/, /^hint-/, /^photo-store-/, /^prepare-photo-/, /^tools-/]) {
       expect(files.some((file) => lazy.test(file)), String(lazy)).toBe(false);
     }
     // The bundler's runtime (CommonJS interop for the HEIC decoder, namespace objects) is no part of a try-on.

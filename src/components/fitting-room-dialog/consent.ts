@@ -63,7 +63,7 @@ export const LOOK_KEY = 'fitting-room:look';
 
 export function mayHaveLook(): boolean {
   try {
-    return !!(localStorage.getItem(LOOK_KEY) ?? sessionStorage.getItem(LOOK_KEY));
+    return [localStorage, sessionStorage].some((storage) => storage.getItem(LOOK_KEY));
   } catch {
     return false;
   }

@@ -21,19 +21,21 @@ import { mayHaveLook } from './consent.js';
 /** The lazy views, once their chunks have loaded. */
 interface Views {
   camera?: View;
+  review?: View;
   result?: View;
   cart?: CartView;
   look?: LookView;
   models?: GalleryView;
 }
-type LazyView = 'camera' | 'result' | 'look' | 'models';
+type LazyView = 'camera' | 'review' | 'result' | 'look' | 'models';
 
-/** Each lazy view's chunk: its styles and its class. */
+/** Each lazy view's chunk: its styles and its class (exported by each as `View`). */
 const LAZY_VIEWS: Record<LazyView, () => Promise<{ styles: CSSResult; View: new (host: FittingRoomDialog) => View }>> = {
-  camera: () => import('./camera/camera-view.js').then((module) => ({ styles: module.styles, View: module.CameraView })),
-  result: () => import('./result/result-view.js').then((module) => ({ styles: module.styles, View: module.ResultView })),
-  look: () => import('./look/look-view.js').then((module) => ({ styles: module.styles, View: module.LookView })),
-  models: () => import('./models/model-view.js').then((module) => ({ styles: module.styles, View: module.GalleryView })),
+  camera: () => import('./camera/camera-view.js'),
+  review: () => import('./review/review-view.js'),
+  result: () => import('./result/result-view.js'),
+  look: () => import('./look/look-view.js'),
+  models: () => import('./models/model-view.js'),
 };
 
 /** Parts the page can style as `fitting-room::part(name)`. */
@@ -90,7 +92,7 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
   constructor() {
     super();
     const { flow } = this;
-    new StoreController(this, flow.$state, flow.$photo, flow.$saved, flow.$remember, flow.$retention, flow.$models, this.#language, this.#opened, this.#consentChecked, this.#announcement, this.#views);
+    new StoreController(this, flow.$state, flow.$photo, flow.$saved, flow.$remember, flow.$retention, this.#language, this.#opened, this.#consentChecked, this.#announcement, this.#views);
   }
 
   get t(): Strings {
@@ -137,7 +139,10 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     this.#dispatch('fitting-room:open', {});
     void this.flow.loadRetention();
     void this.flow.loadSaved();
-    void this.flow.loadModels();
+    // The gallery's chunk (its "Try on a model" button) only when the proxy has models.
+    void this.flow.loadModels().then((models) => {
+      if (models.length) void this.#loadView('models');
+    });
     if (mayHaveLook()) void this.#loadView('look');
     // The step shown now is announced and focused as if it were new.
     this.#lastStep = undefined;
@@ -163,8 +168,10 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     this.#stepChanged = true;
     // Set before this render reads it: no second update.
     this.#announcement.set(stepAnnouncement(this.t, step, this.aiLabel));
-    if (step === 'camera' && !views.camera) void this.#loadView('camera');
-    else if ((step === 'result' || step === 'uploading') && !views.result) void this.#loadView('result');
+    // The step's lazy view (the result's already while uploading), focused once it shows. The
+    // camera, review and result steps have one; no step is named like the look or the gallery.
+    const lazy = (step === 'uploading' ? 'result' : step) as LazyView;
+    if (lazy in LAZY_VIEWS && !views[lazy]) void this.#loadView(lazy).then(() => this.#focusStep());
   }
 
   protected override updated(changed: PropertyValues) {
@@ -182,7 +189,6 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
       this.#addView({ [name]: new View(this) });
     }
     await this.updateComplete;
-    this.#focusStep();
     return this.#views.get()[name]!;
   }
 
@@ -228,7 +234,7 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
   }
 
   #renderStep(state: FlowState, t: Strings) {
-    const { camera, result, cart } = this.#views.get();
+    const { camera, review, result, cart } = this.#views.get();
     switch (state.step) {
       case 'consent':
         return this.#renderConsent(t);
@@ -237,7 +243,7 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
       case 'camera':
         return camera ? camera.render(state) : html`<p class="muted" role="status">${t.cameraStarting}</p>`;
       case 'review':
-        return this.#renderReview(t, state.checks);
+        return review ? review.render(state) : this.#renderProgress(t, state);
       case 'result':
         return result ? [result.render(state), cart?.render(state)] : this.#renderProgress(t, state);
       case 'error':
@@ -284,32 +290,6 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     this.flow.acceptConsent(shown.join('\n'), this.#locale);
   };
 
-  #renderReview(t: Strings, checks: Extract<FlowState, { step: 'review' }>['checks']) {
-    const blocked = checks.some((check) => check.blocking);
-    const photo = this.flow.$photo.get();
-    return html`
-      <div class="review">
-        ${photo ? html`<img src=${photo.url} alt=${t.before} />` : nothing}
-        <div>
-          <h3>${blocked ? t.reviewBlocked : t.reviewHeading}</h3>
-          <ul class="checks">
-            ${checks.map((check) => html`<li class=${check.blocking ? 'blocking' : ''} data-check=${check.code}>${t[`check_${check.code}`]}</li>`)}
-          </ul>
-        </div>
-      </div>
-      <div class="actions">
-        <button class="primary" part="primary-button" data-autofocus @click=${() => this.#again()}>${t.chooseAnother}</button>
-        ${blocked ? nothing : html`<button part="secondary-button" @click=${() => this.flow.proceed()}>${t.useAnyway}</button>`}
-      </div>
-    `;
-  }
-
-  /** Another photo the way the last one came: the camera again after a camera photo. */
-  #again() {
-    if (this.flow.lastSource === 'camera') this.flow.openCamera();
-    else this.flow.anotherPhoto();
-  }
-
   #renderProgress(t: Strings, state: FlowState) {
     const photo = this.flow.$photo.get()?.url;
     const value = 'progress' in state ? state.progress : undefined;
@@ -329,7 +309,7 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
     const [key, next] = ERRORS[code] ?? ERRORS.INTERNAL;
     const [label, action] = {
       retry: [t.retry, () => this.flow.retry()],
-      'new-photo': [t.anotherPhoto, () => this.#again()],
+      'new-photo': [t.anotherPhoto, () => this.flow.again()],
       close: [t.close, () => this.close()],
     }[next] as [string, () => void];
     return html`
@@ -345,9 +325,7 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
 
   /** "Try on a model", when the proxy has a gallery: no photo of the shopper, so no consent to process one. */
   modelButton() {
-    return this.flow.$models.get().length
-      ? html`<button part="secondary-button" data-models @click=${() => this.#loadView('models').then((models) => models.show())}>${this.t.tryModel}</button>`
-      : nothing;
+    return this.#views.get().models?.button();
   }
 
   async addToLook() {

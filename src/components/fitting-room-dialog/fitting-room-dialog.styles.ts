@@ -271,26 +271,6 @@ export const dialogStyles = css`
     gap: 6px;
     justify-items: start;
   }
-  .review {
-    display: grid;
-    grid-template-columns: minmax(96px, 36%) 1fr;
-    gap: 16px;
-    align-items: start;
-  }
-  .review img {
-    inline-size: 100%;
-    border-radius: 12px;
-  }
-  .checks {
-    display: grid;
-    gap: 8px;
-    margin: 8px 0 0;
-    padding-inline-start: 20px;
-  }
-  .checks .blocking {
-    color: var(--danger);
-    font-weight: 600;
-  }
   .progress {
     display: grid;
     gap: 12px;

@@ -66,7 +66,6 @@ export const EN = {
   zoomOut: 'Zoom out',
   addToCart: 'Add to cart',
   addToLook: 'Add to my look',
-  tryModel: 'Try on a model',
   download: 'Download',
   share: 'Share',
   shareTitle: 'My try-on',

@@ -53,7 +53,7 @@ export class TryOnFlow {
   /** How long the proxy keeps photos, in seconds, once a session says so. */
   readonly $retention = atom<number | undefined>();
   /** The merchant's model gallery (`GET /models`), once asked; empty when there is none. */
-  readonly $models = atom<ModelView[]>([]);
+  models: ModelView[] = [];
   /** Where the current photo came from, so "another photo" can go back there. */
   lastSource?: PhotoSource;
   /** A look tried on whole (set by the look view): its garments in the order they go on; otherwise the product. */
@@ -100,21 +100,17 @@ export class TryOnFlow {
     }
   }
 
-  /** Asks the proxy for its model gallery, once per dialog. */
-  async loadModels(): Promise<void> {
-    if (!this.$models.get().length) this.$models.set(await this.client.models().catch(() => []));
+  /** Asks the proxy for its model gallery, once per dialog; resolves to it. */
+  async loadModels(): Promise<ModelView[]> {
+    if (!this.models.length) this.models = await this.client.models().catch(() => []);
+    return this.models;
   }
 
   /** Runs the try-on on the chosen model of the gallery instead of a photo. */
-  async tryModel(model: { id: string; url: string; label: string }) {
-    const run = this.#restart();
+  tryModel(model: { id: string; url: string; label: string }) {
     this.#forgetPhoto();
     this.model = model;
-    try {
-      await this.#tryOn(run.signal);
-    } catch (error) {
-      this.#fail(error, run.signal);
-    }
+    return this.retry();
   }
 
   /** Loads the remembered photo, if this device has one (no network: nothing is uploaded until the shopper taps). */
@@ -203,6 +199,12 @@ export class TryOnFlow {
   }
 
   /** The shopper pressed Cancel: stop the run, delete its server copies, and offer the photo step. */
+  /** Another photo the way the last one came: the camera again after a camera photo. */
+  again() {
+    if (this.lastSource === 'camera') this.openCamera();
+    else this.anotherPhoto();
+  }
+
   cancel() {
     this.#restart();
     this.#apply({ type: 'back-to-photo' });
@@ -261,10 +263,10 @@ export class TryOnFlow {
       created = await client.createJob(
         {
           ...person,
+          // The first item's ids (and its place for garment and category, in the order declared).
+          ...garments[0],
           garment: garments.map((item) => absolute(item.garment)),
           category: garments.map((item) => item.category),
-          productId: garments[0].productId,
-          variantId: garments[0].variantId,
           ...consentReceipt(),
         },
         { signal, onUploadProgress: (progress) => this.#apply({ type: 'upload-progress', progress }) },

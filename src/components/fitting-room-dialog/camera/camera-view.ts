@@ -167,6 +167,9 @@ export class CameraView implements View, ReactiveController {
   }
 }
 
+/** The class the dialog constructs when it loads this chunk (LAZY_VIEWS). */
+export { CameraView as View };
+
 export const styles = css`
   .camera {
     position: relative;

@@ -57,7 +57,6 @@ export default {
   zoomOut: 'تصغير',
   addToCart: 'أضف إلى السلة',
   addToLook: 'أضف إلى إطلالتي',
-  tryModel: 'جرّب على عارض',
   download: 'تنزيل',
   share: 'مشاركة',
   shareTitle: 'تجربتي',

@@ -57,7 +57,6 @@ export default {
   zoomOut: 'Verkleinern',
   addToCart: 'In den Warenkorb',
   addToLook: 'Zu meinem Look hinzufügen',
-  tryModel: 'An einem Model anprobieren',
   download: 'Herunterladen',
   share: 'Teilen',
   shareTitle: 'Meine Anprobe',

@@ -57,7 +57,6 @@ export default {
   zoomOut: 'Reducir',
   addToCart: 'Añadir al carrito',
   addToLook: 'Añadir a mi look',
-  tryModel: 'Probar en un modelo',
   download: 'Descargar',
   share: 'Compartir',
   shareTitle: 'Mi prueba',

@@ -57,7 +57,6 @@ export default {
   zoomOut: 'Réduire',
   addToCart: 'Ajouter au panier',
   addToLook: 'Ajouter à ma tenue',
-  tryModel: 'Essayer sur un mannequin',
   download: 'Télécharger',
   share: 'Partager',
   shareTitle: 'Mon essayage',

@@ -57,7 +57,6 @@ export default {
   zoomOut: '縮小',
   addToCart: 'カートに追加',
   addToLook: 'マイコーデに追加',
-  tryModel: 'モデルで試着',
   download: 'ダウンロード',
   share: '共有',
   shareTitle: '私の試着',

@@ -207,6 +207,9 @@ export class LookView implements View {
   }
 }
 
+/** The class the dialog constructs when it loads this chunk (LAZY_VIEWS). */
+export { LookView as View };
+
 export const styles = css`
   .look {
     display: grid;

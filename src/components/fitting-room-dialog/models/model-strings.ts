@@ -6,6 +6,7 @@ import { localized } from '../chunk-strings.js';
 
 export const MODEL_STRINGS = {
   en: {
+    tryModel: 'Try on a model',
     modelsHeading: 'Choose a model',
     modelsIntro: 'No photo of you is needed: the item is tried on the model you choose.',
     modelHeight: 'Height: {height}',
@@ -13,6 +14,7 @@ export const MODEL_STRINGS = {
     modelDisclosure: 'This image was made by AI on a model of the shop. It does not show you.',
   },
   de: {
+    tryModel: 'An einem Model anprobieren',
     modelsHeading: 'Wähle ein Model',
     modelsIntro: 'Du brauchst kein Foto von dir: Der Artikel wird am gewählten Model anprobiert.',
     modelHeight: 'Größe: {height}',
@@ -20,6 +22,7 @@ export const MODEL_STRINGS = {
     modelDisclosure: 'Dieses Bild wurde von einer KI an einem Model des Shops erstellt. Es zeigt nicht dich.',
   },
   fr: {
+    tryModel: 'Essayer sur un mannequin',
     modelsHeading: 'Choisissez un mannequin',
     modelsIntro: 'Aucune photo de vous n’est nécessaire : l’article est essayé sur le mannequin choisi.',
     modelHeight: 'Taille : {height}',
@@ -27,6 +30,7 @@ export const MODEL_STRINGS = {
     modelDisclosure: 'Cette image a été créée par une IA sur un mannequin de la boutique. Elle ne vous représente pas.',
   },
   es: {
+    tryModel: 'Probar en un modelo',
     modelsHeading: 'Elige un modelo',
     modelsIntro: 'No necesitas una foto tuya: el artículo se prueba en el modelo que elijas.',
     modelHeight: 'Altura: {height}',
@@ -34,6 +38,7 @@ export const MODEL_STRINGS = {
     modelDisclosure: 'Esta imagen la ha creado una IA sobre un modelo de la tienda. No te muestra a ti.',
   },
   ja: {
+    tryModel: 'モデルで試着',
     modelsHeading: 'モデルを選ぶ',
     modelsIntro: 'ご自身の写真は不要です。選んだモデルで試着します。',
     modelHeight: '身長：{height}',
@@ -41,6 +46,7 @@ export const MODEL_STRINGS = {
     modelDisclosure: 'この画像はショップのモデルをもとにAIが生成したもので、あなたの姿ではありません。',
   },
   ar: {
+    tryModel: 'جرّب على عارض',
     modelsHeading: 'اختر عارضًا',
     modelsIntro: 'لا حاجة إلى صورتك: تُجرَّب القطعة على العارض الذي تختاره.',
     modelHeight: 'الطول: {height}',

@@ -1,5 +1,5 @@
 /**
- * "Try on a model" (a lazy chunk, loaded when the shopper presses it): the merchant's gallery from
+ * "Try on a model" (a lazy chunk, loaded when the proxy has models): the button, and the merchant's gallery from
  * `GET /models` in place of the consent or photo step — each model's label, height and size worn,
  * images loaded lazily — and, on a model's result, the line saying the image is AI-made. Choosing a
  * model runs the try-on with `modelId` and no photo, so the photo-processing consent is not asked.
@@ -30,6 +30,11 @@ export class GalleryView implements View {
     return this.#open.get();
   }
 
+  /** "Try on a model", on the consent and photo steps. */
+  button() {
+    return html`<button part="secondary-button" data-models @click=${() => this.show()}>${this.#t().tryModel}</button>`;
+  }
+
   /** Opens the gallery, focus on its first model. */
   async show() {
     this.#open.set(true);
@@ -47,7 +52,7 @@ export class GalleryView implements View {
         <h3 id="models-heading">${t.modelsHeading}</h3>
         <p class="muted">${t.modelsIntro}</p>
         <ul class="model-list">
-          ${this.dialog.flow.$models.get().map(
+          ${this.dialog.flow.models.map(
             (model, index) =>
               html`<li>
                 <button class="model" part="secondary-button" ?data-autofocus=${index === 0} @click=${() => this.#choose(model, base)}>
@@ -95,6 +100,9 @@ export class GalleryView implements View {
     return modelStrings(this.#locale(), this.dialog.host.strings);
   }
 }
+
+/** The class the dialog constructs when it loads this chunk (LAZY_VIEWS). */
+export { GalleryView as View };
 
 export const styles = css`
   .models {

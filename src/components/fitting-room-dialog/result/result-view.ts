@@ -215,6 +215,9 @@ export class ResultView implements View, ReactiveController {
   }
 }
 
+/** The class the dialog constructs when it loads this chunk (LAZY_VIEWS). */
+export { ResultView as View };
+
 export const styles = css`
   .compare {
     position: relative;
