@@ -120,19 +120,43 @@ interface Shopper {
 
 const SHOPPERS: Shopper[] = [
   {
-    skin: '#e2b08f', skinShade: '#c98f6d', hair: '#4a3224', hairStyle: 'long',
-    top: '#e9e6df', topShade: '#cfcac0', trousers: '#3d5a80', trousersShade: '#2f4765',
-    shoes: '#f1efe9', sole: '#b9b4a8', backdrop: 'studio',
+    skin: '#e2b08f',
+    skinShade: '#c98f6d',
+    hair: '#4a3224',
+    hairStyle: 'long',
+    top: '#e9e6df',
+    topShade: '#cfcac0',
+    trousers: '#3d5a80',
+    trousersShade: '#2f4765',
+    shoes: '#f1efe9',
+    sole: '#b9b4a8',
+    backdrop: 'studio',
   },
   {
-    skin: '#8d5a3b', skinShade: '#734629', hair: '#1d1612', hairStyle: 'curly',
-    top: '#d9d4c7', topShade: '#bdb6a6', trousers: '#b59a74', trousersShade: '#977d5a',
-    shoes: '#2b2b2b', sole: '#e8e4da', backdrop: 'room',
+    skin: '#8d5a3b',
+    skinShade: '#734629',
+    hair: '#1d1612',
+    hairStyle: 'curly',
+    top: '#d9d4c7',
+    topShade: '#bdb6a6',
+    trousers: '#b59a74',
+    trousersShade: '#977d5a',
+    shoes: '#2b2b2b',
+    sole: '#e8e4da',
+    backdrop: 'room',
   },
   {
-    skin: '#f0c9a8', skinShade: '#d9a986', hair: '#a4652f', hairStyle: 'bun',
-    top: '#c9d3da', topShade: '#aab7c1', trousers: '#2f3137', trousersShade: '#1f2126',
-    shoes: '#f3f1ec', sole: '#c7c2b8', backdrop: 'sage',
+    skin: '#f0c9a8',
+    skinShade: '#d9a986',
+    hair: '#a4652f',
+    hairStyle: 'bun',
+    top: '#c9d3da',
+    topShade: '#aab7c1',
+    trousers: '#2f3137',
+    trousersShade: '#1f2126',
+    shoes: '#f3f1ec',
+    sole: '#c7c2b8',
+    backdrop: 'sage',
   },
 ];
 
@@ -195,8 +219,17 @@ function hairSvg(s: Shopper, layer: 'back' | 'front'): string {
       return `<path d="M392 178 C380 100 430 84 452 88 C490 84 524 108 510 178 C500 136 480 116 452 114 C430 120 408 140 392 178 Z" ${fill}/>`;
     case 'curly-back':
       return `<g ${fill}>${[
-        [450, 120, 78], [392, 150, 40], [508, 150, 40], [400, 100, 44], [500, 100, 44], [450, 76, 48], [382, 196, 28], [518, 196, 28],
-      ].map(([x, y, r]) => `<circle cx="${x}" cy="${y}" r="${r}"/>`).join('')}</g>`;
+        [450, 120, 78],
+        [392, 150, 40],
+        [508, 150, 40],
+        [400, 100, 44],
+        [500, 100, 44],
+        [450, 76, 48],
+        [382, 196, 28],
+        [518, 196, 28],
+      ]
+        .map(([x, y, r]) => `<circle cx="${x}" cy="${y}" r="${r}"/>`)
+        .join('')}</g>`;
     case 'curly-front':
       return `<path d="M392 162 C392 110 420 84 450 84 C482 84 508 110 508 162 C488 134 470 126 450 126 C430 126 412 134 392 162 Z" ${fill}/>`;
     case 'bun-back':
@@ -315,7 +348,10 @@ async function phonePhoto(svg: string): Promise<Buffer> {
   const grain = await sharp({ create: { width, height, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 24 } } })
     .png()
     .toBuffer();
-  const grainy = await sharp(upright).composite([{ input: grain, blend: 'soft-light' }]).png().toBuffer();
+  const grainy = await sharp(upright)
+    .composite([{ input: grain, blend: 'soft-light' }])
+    .png()
+    .toBuffer();
   const sideways = await sharp(grainy).rotate(270).toBuffer();
   return sharp(sideways)
     .withExif({
@@ -346,7 +382,10 @@ function assets(): Asset[] {
     const svg = shopperSvg(shopper);
     list.push({ name: `shopper-${index + 1}.jpg`, source: svg, render: () => jpeg(svg) });
   });
-  for (const [name, svg] of [['trousers-sand', trousersSvg()], ['jacket-olive', jacketSvg()]] as const) {
+  for (const [name, svg] of [
+    ['trousers-sand', trousersSvg()],
+    ['jacket-olive', jacketSvg()],
+  ] as const) {
     list.push({ name: `${name}.png`, source: svg, render: () => png(svg) });
     list.push({ name: `${name}.webp`, source: svg, render: () => webp(svg) });
   }

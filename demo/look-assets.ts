@@ -93,5 +93,9 @@ export function modelSvg(m: ModelFigure): string {
 
 /** `models.json` for the demo's `FITTING_ROOM_MODELS` folder. */
 export function modelsJson(): string {
-  return JSON.stringify(MODEL_FIGURES.map(({ id, label, height, size }) => ({ id, label, height, size, file: `model-${id}.jpg` })), null, 2);
+  return JSON.stringify(
+    MODEL_FIGURES.map(({ id, label, height, size }) => ({ id, label, height, size, file: `model-${id}.jpg` })),
+    null,
+    2,
+  );
 }

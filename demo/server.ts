@@ -82,22 +82,28 @@ function createStoreApp(imagesDir: string, proxy: () => RunningProxy | undefined
   app.all(PROXY_PATH, (c) => toProxy(c.req.raw));
   app.all(`${PROXY_PATH}/*`, (c) => toProxy(c.req.raw));
 
-  const page = (file: string, fill: (html: string) => string = (html) => html) => async () => {
-    const html = fill(await readFile(`${DEMO_DIR}${file}`, 'utf8'));
-    return new Response(html, {
-      headers: {
-        'content-type': 'text/html; charset=utf-8',
-        'content-security-policy': CSP,
-        'referrer-policy': 'strict-origin-when-cross-origin',
-        'x-content-type-options': 'nosniff',
-        'cache-control': 'no-cache',
-      },
-    });
-  };
+  const page =
+    (file: string, fill: (html: string) => string = (html) => html) =>
+    async () => {
+      const html = fill(await readFile(`${DEMO_DIR}${file}`, 'utf8'));
+      return new Response(html, {
+        headers: {
+          'content-type': 'text/html; charset=utf-8',
+          'content-security-policy': CSP,
+          'referrer-policy': 'strict-origin-when-cross-origin',
+          'x-content-type-options': 'nosniff',
+          'cache-control': 'no-cache',
+        },
+      });
+    };
   app.get('/', page('index.html'));
   app.get('/privacy', page('privacy.html'));
   // The other products of a look, each on its own page.
-  for (const [handle, product] of Object.entries(LOOK_PRODUCTS)) app.get(`/products/${handle}`, page('look-product.html', (html) => renderLookProduct(html, product)));
+  for (const [handle, product] of Object.entries(LOOK_PRODUCTS))
+    app.get(
+      `/products/${handle}`,
+      page('look-product.html', (html) => renderLookProduct(html, product)),
+    );
 
   const cached = (cacheControl: string) => ({
     onFound: (_path: string, c: Context) => {
@@ -138,7 +144,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   let proxy: RunningProxy | undefined;
   const env = options.env ?? process.env;
   const adminToken = env.FITTING_ROOM_ADMIN_TOKEN || Array.from(crypto.getRandomValues(new Uint8Array(24)), (byte) => byte.toString(16).padStart(2, '0')).join('');
-  const server = await listen(createStoreApp(imagesDir, () => proxy), options.port ?? 5173, options.host ?? '127.0.0.1');
+  const server = await listen(
+    createStoreApp(imagesDir, () => proxy),
+    options.port ?? 5173,
+    options.host ?? '127.0.0.1',
+  );
   const { port } = server.address() as AddressInfo;
 
   try {
@@ -172,8 +182,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     url,
     adminUrl: `${url}${PROXY_PATH}/admin`,
     adminToken,
-    simulate: () =>
-      simulateShoppers({ origin: url, proxyUrl: `${url}${PROXY_PATH}`, analytics: running.proxy.analytics, provider: options.provider ?? 'sandbox', imagesDir }),
+    simulate: () => simulateShoppers({ origin: url, proxyUrl: `${url}${PROXY_PATH}`, analytics: running.proxy.analytics, provider: options.provider ?? 'sandbox', imagesDir }),
     provider: options.provider ?? 'sandbox',
     emulator: emulated?.emulator,
     async close() {

@@ -83,8 +83,6 @@ if (fail) {
   const unavailable = fail === 'unavailable';
   tryOn.setAttribute('product-id', unavailable ? 'sandbox-fail-unavailable-everyday-tee' : 'sandbox-fail-everyday-tee');
   const note = document.getElementById('demo-note');
-  note.textContent = unavailable
-    ? 'Demo: try-ons on this page fail as if the provider were unavailable.'
-    : 'Demo: try-ons on this page fail part-way, to show how errors look.';
+  note.textContent = unavailable ? 'Demo: try-ons on this page fail as if the provider were unavailable.' : 'Demo: try-ons on this page fail part-way, to show how errors look.';
   note.hidden = false;
 }

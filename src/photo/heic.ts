@@ -43,9 +43,7 @@ export async function decodeHeic(file: Blob): Promise<ImageBitmap> {
   const width = image.get_width();
   const height = image.get_height();
   const pixels = new ImageData(width, height);
-  await new Promise<void>((resolve, reject) =>
-    image.display(pixels, (result) => (result ? resolve() : reject(new Error('HEIC decoding failed')))),
-  );
+  await new Promise<void>((resolve, reject) => image.display(pixels, (result) => (result ? resolve() : reject(new Error('HEIC decoding failed')))));
   image.free?.();
   return createImageBitmap(pixels);
 }

@@ -36,7 +36,10 @@ function inV4Range(value: number, [base, bits]: [string, number]): boolean {
 
 /** The 8 groups of an IPv6 address as numbers, or undefined when it is not one. */
 function parseV6(address: string): number[] | undefined {
-  let text = address.replace(/^\[|\]$/g, '').split('%')[0]!.toLowerCase();
+  let text = address
+    .replace(/^\[|\]$/g, '')
+    .split('%')[0]!
+    .toLowerCase();
   // A trailing dotted IPv4 (::ffff:1.2.3.4) becomes two groups.
   const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
   if (dotted) {

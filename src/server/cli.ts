@@ -14,12 +14,19 @@ async function main() {
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     // One line for the operator; a stack trace would only bury the variable to set.
-    console.error(error.message.split('\n').map((line) => `fitting-room-proxy: ${line}`).join('\n'));
+    console.error(
+      error.message
+        .split('\n')
+        .map((line) => `fitting-room-proxy: ${line}`)
+        .join('\n'),
+    );
     process.exit(1);
   }
   const port = Number(process.env.PORT || 8787);
   const server = serveWithEnvelopes({ fetch: proxy.app.fetch, port, hostname: process.env.HOST }, (info) => {
-    console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', event: 'listening', port: info.port, provider: config.provider, basePath: config.basePath || '/' }));
+    console.log(
+      JSON.stringify({ time: new Date().toISOString(), level: 'info', event: 'listening', port: info.port, provider: config.provider, basePath: config.basePath || '/' }),
+    );
   });
   const stop = async () => {
     // Hand running jobs on first: their leases are released so another instance continues them.

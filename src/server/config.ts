@@ -117,7 +117,9 @@ export function readConfig(env: Env, { dev = false }: { dev?: boolean } = {}): P
   });
   if (!allowedOrigins.length) throw new ConfigError('FITTING_ROOM_ALLOWED_ORIGINS must list the shop origins, e.g. https://shop.example.');
 
-  const garmentHosts = env.FITTING_ROOM_GARMENT_HOSTS ? list(env.FITTING_ROOM_GARMENT_HOSTS).map((host) => host.toLowerCase()) : allowedOrigins.map((origin) => new URL(origin).host);
+  const garmentHosts = env.FITTING_ROOM_GARMENT_HOSTS
+    ? list(env.FITTING_ROOM_GARMENT_HOSTS).map((host) => host.toLowerCase())
+    : allowedOrigins.map((origin) => new URL(origin).host);
 
   const publicUrl = env.FITTING_ROOM_PUBLIC_URL ? parseUrl(env.FITTING_ROOM_PUBLIC_URL, 'FITTING_ROOM_PUBLIC_URL').href.replace(/\/$/, '') : undefined;
 

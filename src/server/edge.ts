@@ -58,7 +58,9 @@ export function createEdgeProxy(env: Env, options: EdgeProxyOptions = {}): EdgeP
   const config = readConfig(env, { dev: env.NODE_ENV === 'development' });
   const log = options.log ?? createLogger({ secrets: secretsOf(config) });
   const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
-  const providers = options.provider ? [options.provider] : createAll(config.routing.providers, (name) => createEdgeProvider(name, config.env, { log: log.child({ provider: name }), fetch: fetchImpl }));
+  const providers = options.provider
+    ? [options.provider]
+    : createAll(config.routing.providers, (name) => createEdgeProvider(name, config.env, { log: log.child({ provider: name }), fetch: fetchImpl }));
   const provider = providers[0]!;
   const store = options.store ?? (config.s3 ? new S3Store(config.s3) : new MemoryStore());
   const state = options.state ?? new MemoryState();
@@ -153,6 +155,11 @@ export function createEdgeServer(env: Env, options: EdgeProxyOptions = {}): Pick
 /** Logs a configuration error in one line and answers the shopper generically; anything else is rethrown. */
 function notConfigured(error: unknown): Response {
   if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message.split('\n').map((line) => `fitting-room-proxy: ${line}`).join('\n'));
+  console.error(
+    error.message
+      .split('\n')
+      .map((line) => `fitting-room-proxy: ${line}`)
+      .join('\n'),
+  );
   return new ApiError('INTERNAL', 'The try-on proxy is not configured; its log says what is missing.').toResponse();
 }

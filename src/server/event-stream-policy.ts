@@ -80,7 +80,10 @@ export class OpenStreams {
     for (const [key, max, limit] of keys) {
       if (max > 0 && (this.#open.get(key) ?? 0) >= max) {
         this.metrics?.rateLimited.inc({ limit });
-        throw new ApiError('RATE_LIMITED', 'Too many open progress streams. Please close another tab of this shop, or wait a moment.', { retryable: true, retryAfter: RETRY_AFTER_S });
+        throw new ApiError('RATE_LIMITED', 'Too many open progress streams. Please close another tab of this shop, or wait a moment.', {
+          retryable: true,
+          retryAfter: RETRY_AFTER_S,
+        });
       }
     }
     for (const [key] of keys) this.#open.set(key, (this.#open.get(key) ?? 0) + 1);

@@ -26,7 +26,8 @@ export function checkGarmentUrl(raw: string, policy: GarmentFetchPolicy): URL {
     throw new ApiError('BAD_REQUEST', 'The garment must be an absolute image URL.');
   }
   const schemeAllowed = url.protocol === 'https:' || (policy.allowHttp && url.protocol === 'http:');
-  if (!schemeAllowed) throw new ApiError('GARMENT_HOST_NOT_ALLOWED', `Garment URLs must use https (got ${url.protocol}); for an http staging shop, set FITTING_ROOM_ALLOW_HTTP_GARMENTS=true.`);
+  if (!schemeAllowed)
+    throw new ApiError('GARMENT_HOST_NOT_ALLOWED', `Garment URLs must use https (got ${url.protocol}); for an http staging shop, set FITTING_ROOM_ALLOW_HTTP_GARMENTS=true.`);
   if (url.username || url.password) throw new ApiError('GARMENT_HOST_NOT_ALLOWED', 'Garment URLs may not carry credentials.');
   if (!policy.allowedHosts.includes(url.host.toLowerCase())) {
     throw new ApiError('GARMENT_HOST_NOT_ALLOWED', `The proxy is not allowed to fetch images from ${url.host}; add it to FITTING_ROOM_GARMENT_HOSTS.`);

@@ -51,14 +51,24 @@ export function readJobFields(form: ParsedForm, maxGarments: number): JobFields 
   if (garments.length > maxGarments) throw new ApiError('BAD_REQUEST', `A job takes at most ${maxGarments} garment${maxGarments === 1 ? '' : 's'}.`);
 
   const categories = all('category').map((category) => {
-    if (category instanceof File || !(CATEGORIES as readonly string[]).includes(category)) throw new ApiError('INVALID_CATEGORY', `"category" must be one of ${CATEGORIES.join(', ')}.`);
+    if (category instanceof File || !(CATEGORIES as readonly string[]).includes(category))
+      throw new ApiError('INVALID_CATEGORY', `"category" must be one of ${CATEGORIES.join(', ')}.`);
     return category as Category;
   });
   // Old clients send one category (or none) for all their garments; a look sends one per garment, in order.
   if (categories.length > 1 && categories.length !== garments.length) throw new ApiError('BAD_REQUEST', 'Send one "category" per "garment", in the same order.');
   const perGarment = categories.length > 1 ? categories : garments.map(() => categories[0] ?? 'top');
 
-  return { person: person as File | undefined, personRef, modelId, garments, category: perGarment[0]!, categories: perGarment, productId: text('productId'), variantId: text('variantId') };
+  return {
+    person: person as File | undefined,
+    personRef,
+    modelId,
+    garments,
+    category: perGarment[0]!,
+    categories: perGarment,
+    productId: text('productId'),
+    variantId: text('variantId'),
+  };
 }
 
 /**

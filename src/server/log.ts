@@ -32,7 +32,8 @@ const SECRET_PATTERNS: RegExp[] = [
 export function maskString(text: string, extraSecrets: readonly string[] = []): string {
   let masked = text;
   for (const secret of extraSecrets) if (secret.length >= 6) masked = masked.split(secret).join('***');
-  for (const pattern of SECRET_PATTERNS) masked = masked.replace(pattern, (match, prefix?: string) => (typeof prefix === 'string' && match.startsWith(prefix) ? `${prefix}***` : '***'));
+  for (const pattern of SECRET_PATTERNS)
+    masked = masked.replace(pattern, (match, prefix?: string) => (typeof prefix === 'string' && match.startsWith(prefix) ? `${prefix}***` : '***'));
   return masked;
 }
 
@@ -43,9 +44,7 @@ export function maskSecrets(value: unknown, extraSecrets: readonly string[] = []
   if (value instanceof Error) return { name: value.name, message: maskString(value.message, extraSecrets) };
   if (value === null || typeof value !== 'object' || depth > 4) return value;
   if (Array.isArray(value)) return value.map((item) => maskSecrets(item, extraSecrets, depth + 1));
-  return Object.fromEntries(
-    Object.entries(value).map(([key, item]) => [key, SECRET_KEYS.test(key) ? '***' : maskSecrets(item, extraSecrets, depth + 1)]),
-  );
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, SECRET_KEYS.test(key) ? '***' : maskSecrets(item, extraSecrets, depth + 1)]));
 }
 
 export interface LoggerOptions {

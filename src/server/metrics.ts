@@ -68,17 +68,34 @@ class Histogram {
 
 export class Metrics {
   readonly jobs = new Counter('fitting_room_jobs_total', 'Try-on jobs by provider and the status they ended in (created counts every new job).');
-  readonly upstreamSeconds = new Histogram('fitting_room_upstream_seconds', 'Upstream latency: submit calls and whole jobs, by provider.', [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80]);
+  readonly upstreamSeconds = new Histogram(
+    'fitting_room_upstream_seconds',
+    'Upstream latency: submit calls and whole jobs, by provider.',
+    [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80],
+  );
   readonly upstreamErrors = new Counter('fitting_room_upstream_errors_total', 'Upstream failures by provider and contract error code.');
   readonly cacheHits = new Counter('fitting_room_cache_hits_total', 'Try-ons served without a new upstream job: a finished result (result) or a running identical job (shared).');
   readonly creditsSpent = new Counter('fitting_room_credits_spent_total', 'Upstream calls that cost credits (one per upstream try-on job started).');
   readonly rateLimited = new Counter('fitting_room_rate_limited_total', 'Requests refused with 429, by limit.');
   readonly providerMarks = new Counter('fitting_room_provider_marks_total', 'Provider results that arrived already marked, by kind (c2pa, iptc), before stripping.');
-  readonly failovers = new Counter('fitting_room_failovers_total', 'Runs moved from one provider to the next of their route, by reason (credits, rate_limited, timeout, unreachable, provider_error).');
+  readonly failovers = new Counter(
+    'fitting_room_failovers_total',
+    'Runs moved from one provider to the next of their route, by reason (credits, rate_limited, timeout, unreachable, provider_error).',
+  );
   readonly quotaRefusals = new Counter('fitting_room_quota_refusals_total', 'New try-ons refused because a daily quota was spent, by scope (daily, session, browser).');
 
   render(): string {
-    const lines = [this.jobs, this.upstreamSeconds, this.upstreamErrors, this.cacheHits, this.creditsSpent, this.rateLimited, this.providerMarks, this.failovers, this.quotaRefusals].flatMap((metric) => metric.render());
+    const lines = [
+      this.jobs,
+      this.upstreamSeconds,
+      this.upstreamErrors,
+      this.cacheHits,
+      this.creditsSpent,
+      this.rateLimited,
+      this.providerMarks,
+      this.failovers,
+      this.quotaRefusals,
+    ].flatMap((metric) => metric.render());
     return `${lines.join('\n')}\n`;
   }
 }

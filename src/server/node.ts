@@ -43,7 +43,11 @@ export async function createNodeProxy(config: ProxyConfig, overrides: NodeProxyO
   const fetchImpl = overrides.fetch ?? fetch;
   // Browser-supplied URLs (garments) go through the address guard; provider calls use plain fetch.
   const garmentFetch = overrides.fetch ?? createGuardedFetch({ allowPrivate: config.dev });
-  const providers = overrides.providers ?? (overrides.provider ? [overrides.provider] : createAll(config.routing.providers, (name) => createProvider(name, config.env, { log: log.child({ provider: name }), fetch: fetchImpl })));
+  const providers =
+    overrides.providers ??
+    (overrides.provider
+      ? [overrides.provider]
+      : createAll(config.routing.providers, (name) => createProvider(name, config.env, { log: log.child({ provider: name }), fetch: fetchImpl })));
   const provider = providers[0]!;
   const store = overrides.store ?? (config.s3 ? new S3Store(config.s3) : new FileStore(config.dataDir));
   const c2pa = config.marking.c2pa;

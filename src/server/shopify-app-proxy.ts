@@ -35,9 +35,7 @@ export type AppProxyFailure =
   | 'shop-missing'
   | 'parameter-duplicated';
 
-export type AppProxyVerdict =
-  | { ok: true; shop: string; pathPrefix?: string; loggedInCustomerId?: string }
-  | { ok: false; reason: AppProxyFailure };
+export type AppProxyVerdict = { ok: true; shop: string; pathPrefix?: string; loggedInCustomerId?: string } | { ok: false; reason: AppProxyFailure };
 
 const encoder = new TextEncoder();
 /** Byte order of the UTF-8 strings, as Shopify's (Ruby's) `sort` compares them. */
@@ -60,7 +58,10 @@ export function appProxyMessage(params: URLSearchParams): string {
     if (key === 'signature') continue;
     values.set(key, [...(values.get(key) ?? []), value]);
   }
-  return [...values].map(([key, list]) => `${key}=${list.join(',')}`).sort(byBytes).join('');
+  return [...values]
+    .map(([key, list]) => `${key}=${list.join(',')}`)
+    .sort(byBytes)
+    .join('');
 }
 
 /** The hex signature Shopify would send for these parameters. Exported for tests and local tooling. */

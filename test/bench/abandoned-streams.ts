@@ -40,12 +40,22 @@ async function server() {
   const { readConfig } = await import('../../src/server/config.js');
   const { createNodeProxy } = await import('../../src/server/node.js');
   const { createLogger } = await import('../../src/server/log.js');
-  const garment = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#1f2a44' } }).png().toBuffer();
+  const garment = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#1f2a44' } })
+    .png()
+    .toBuffer();
   const garments = await new Promise<string>((resolve) =>
-    serve({ fetch: () => new Response(new Uint8Array(garment), { headers: { 'content-type': 'image/png' } }), port: 0, hostname: '127.0.0.1' }, (info) => resolve(`127.0.0.1:${info.port}`)),
+    serve({ fetch: () => new Response(new Uint8Array(garment), { headers: { 'content-type': 'image/png' } }), port: 0, hostname: '127.0.0.1' }, (info) =>
+      resolve(`127.0.0.1:${info.port}`),
+    ),
   );
   const config = readConfig(
-    { FITTING_ROOM_SECRET: SECRET, FITTING_ROOM_ALLOWED_ORIGINS: ORIGIN, FITTING_ROOM_GARMENT_HOSTS: garments, FITTING_ROOM_DATA_DIR: process.env.DATA_DIR, FITTING_ROOM_SANDBOX_DURATION_MS: '50' },
+    {
+      FITTING_ROOM_SECRET: SECRET,
+      FITTING_ROOM_ALLOWED_ORIGINS: ORIGIN,
+      FITTING_ROOM_GARMENT_HOSTS: garments,
+      FITTING_ROOM_DATA_DIR: process.env.DATA_DIR,
+      FITTING_ROOM_SANDBOX_DURATION_MS: '50',
+    },
     { dev: true },
   );
   const proxy = await createNodeProxy(config, { log: createLogger({ write: () => undefined }) });
@@ -73,7 +83,11 @@ function openAbandoned(url: URL, path: string, token: string): Promise<{ socket:
 
 async function main(streams: number) {
   const dataDir = await mkdtemp(join(tmpdir(), 'fitting-room-abandoned-'));
-  const child = fork(new URL(import.meta.url).pathname, ['server'], { execArgv: ['--expose-gc', '--import', 'tsx'], env: { ...process.env, DATA_DIR: dataDir }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(new URL(import.meta.url).pathname, ['server'], {
+    execArgv: ['--expose-gc', '--import', 'tsx'],
+    env: { ...process.env, DATA_DIR: dataDir },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   const next = <T>() => new Promise<T>((resolve) => child.once('message', (message) => resolve(message as T)));
   const memory = () => {
     child.send('memory');
@@ -86,7 +100,15 @@ async function main(streams: number) {
     const { token } = (await (await fetch(`${url}/session`, { method: 'POST', headers })).json()) as SessionGrant;
     const auth = { ...headers, authorization: `Bearer ${token}` };
     const form = new FormData();
-    form.append('person', new Blob([await sharp({ create: { width: 300, height: 400, channels: 3, background: '#c9b8a0' } }).jpeg().toBuffer()]), 'me.jpg');
+    form.append(
+      'person',
+      new Blob([
+        await sharp({ create: { width: 300, height: 400, channels: 3, background: '#c9b8a0' } })
+          .jpeg()
+          .toBuffer(),
+      ]),
+      'me.jpg',
+    );
     form.append('garment', garment);
     const job = (await (await fetch(`${url}/jobs`, { method: 'POST', headers: auth, body: form })).json()) as JobCreated;
     for (let view: JobView | undefined; view?.status !== 'succeeded'; await new Promise((resolve) => setTimeout(resolve, 100))) {
@@ -110,7 +132,9 @@ async function main(streams: number) {
     // Past Node's keep-alive timeout (5 s): an ended stream's idle connection is closed by then.
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     const later = await memory();
-    console.log(JSON.stringify({ streams, statuses, before: { rss: mb(before.rss), heap: mb(before.heapUsed), sockets: before.sockets }, after2s: since(soon), after7s: since(later) }));
+    console.log(
+      JSON.stringify({ streams, statuses, before: { rss: mb(before.rss), heap: mb(before.heapUsed), sockets: before.sockets }, after2s: since(soon), after7s: since(later) }),
+    );
   } finally {
     for (const socket of sockets) socket.destroy();
     child.kill('SIGTERM');

@@ -86,7 +86,10 @@ const kindOf = (method: string, path: string): string => {
 };
 
 const providerKind = (method: string, path: string): string =>
-  `${method} ${path.replace(/\/v1\/jobs\/[^/]+/, '/v1/jobs/{id}').replace(/\/s3\/renders\/[^/]+/, '/s3/renders/{id}').replace(/\/s3\/uploads\/.+/, '/s3/uploads/…')}`;
+  `${method} ${path
+    .replace(/\/v1\/jobs\/[^/]+/, '/v1/jobs/{id}')
+    .replace(/\/s3\/renders\/[^/]+/, '/s3/renders/{id}')
+    .replace(/\/s3\/uploads\/.+/, '/s3/uploads/…')}`;
 
 function summarise(runs: DeliveryRun[]): DeliverySummary {
   const stats = (values: number[]) => ({ p50: round(median(values)), p95: round(percentile(values, 95)), max: round(Math.max(...values)) });
@@ -116,7 +119,10 @@ export async function measureDelivery(browser: Browser, { runs = 12 } = {}): Pro
   let photoCount = 0;
   const freshPhoto = async () => {
     const file = join(ROOT, `dist/bench/delivery-${photoCount}.jpg`);
-    await sharp(sample).modulate({ brightness: 0.9 + 0.005 * photoCount++ }).jpeg({ quality: 90 }).toFile(file);
+    await sharp(sample)
+      .modulate({ brightness: 0.9 + 0.005 * photoCount++ })
+      .jpeg({ quality: 90 })
+      .toFile(file);
     return file;
   };
   const limits = { FITTING_ROOM_JOBS_PER_SESSION: '100000', FITTING_ROOM_JOBS_PER_IP: '100000', FITTING_ROOM_JOBS_PER_ORIGIN: '100000', FITTING_ROOM_SESSIONS_PER_IP: '100000' };

@@ -81,7 +81,13 @@ function observe() {
       for (const frame of list.getEntries() as unknown as { startTime: number; duration: number; blockingDuration: number; scripts: { sourceURL: string; duration: number }[] }[]) {
         for (const script of frame.scripts ?? []) {
           if (script.sourceURL.includes('/widget/')) {
-            bench.widgetInLongFrames.push({ frameStart: frame.startTime, frameMs: frame.duration, blockingMs: frame.blockingDuration, scriptMs: script.duration, source: script.sourceURL.split('/').pop()! });
+            bench.widgetInLongFrames.push({
+              frameStart: frame.startTime,
+              frameMs: frame.duration,
+              blockingMs: frame.blockingDuration,
+              scriptMs: script.duration,
+              source: script.sourceURL.split('/').pop()!,
+            });
           }
         }
       }
@@ -160,7 +166,13 @@ async function loadOnce(browser: Browser, url: string, withWidget: boolean, thro
     await sleep(SETTLE_MS);
     const after = await metrics(cdp);
     const seen = await page.evaluate(() => {
-      type Seen = { longTasks: { start: number; duration: number }[]; widgetInLongFrames: { frameStart: number; frameMs: number; blockingMs: number; scriptMs: number; source: string }[]; cls: number; shiftSources: string[]; buttonVisibleAt?: number };
+      type Seen = {
+        longTasks: { start: number; duration: number }[];
+        widgetInLongFrames: { frameStart: number; frameMs: number; blockingMs: number; scriptMs: number; source: string }[];
+        cls: number;
+        shiftSources: string[];
+        buttonVisibleAt?: number;
+      };
       const bench = (window as unknown as { __bench: Seen }).__bench;
       const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
       const fcp = performance.getEntriesByName('first-contentful-paint')[0];

@@ -119,7 +119,9 @@ const TYPES: Record<string, string> = {
 };
 
 /** Serves `routes` (URL path → file path or page text) on 127.0.0.1; unknown paths are 404. */
-export async function serveFiles(routes: (path: string) => { file: string } | { text: string; type: string } | undefined): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+export async function serveFiles(
+  routes: (path: string) => { file: string } | { text: string; type: string } | undefined,
+): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const server = createServer(async (request, response) => {
     const path = new URL(request.url ?? '/', 'http://bench').pathname;
     const route = routes(path);

@@ -36,7 +36,13 @@ async function providerResult(seed: number, format: 'jpeg' | 'png'): Promise<Uin
   // Noise blurred to photo-like detail, with a shape, different for each seed: no two results alike.
   const image = sharp({ create: { width: 768, height: 1024, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 120 + (seed % 40), sigma: 40 } } })
     .blur(1.2)
-    .composite([{ input: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="768" height="1024"><rect x="${150 + seed * 5}" y="250" width="420" height="560" rx="60" fill="#2b3a55" fill-opacity="0.8"/></svg>`) }]);
+    .composite([
+      {
+        input: Buffer.from(
+          `<svg xmlns="http://www.w3.org/2000/svg" width="768" height="1024"><rect x="${150 + seed * 5}" y="250" width="420" height="560" rx="60" fill="#2b3a55" fill-opacity="0.8"/></svg>`,
+        ),
+      },
+    ]);
   const data = await (format === 'png' ? image.png() : image.jpeg({ quality: 90 })).toBuffer();
   return new Uint8Array(data);
 }
@@ -45,7 +51,11 @@ export async function measureMarking({ count = 20 }: { count?: number } = {}): P
   const certificate = makeTestCertificate();
   try {
     const sign = createC2paSigner(certificate.certPath, certificate.keyPem);
-    const settings = (visibleMark: boolean, c2pa: boolean): MarkingSettings => ({ shopName: 'Example Shop', visibleMark, c2pa: c2pa ? { certificate: 'x', privateKey: 'x' } : undefined });
+    const settings = (visibleMark: boolean, c2pa: boolean): MarkingSettings => ({
+      shopName: 'Example Shop',
+      visibleMark,
+      c2pa: c2pa ? { certificate: 'x', privateKey: 'x' } : undefined,
+    });
     const tools: MarkingTools = { draws: true, sign };
     const log = createLogger({ write: () => undefined });
     const markers = {
@@ -57,7 +67,9 @@ export async function measureMarking({ count = 20 }: { count?: number } = {}): P
     const costs: MarkingCost[] = [];
     for (const format of ['jpeg', 'png'] as const) {
       const baseline: number[] = [];
-      const samples = Object.fromEntries(Object.keys(markers).map((name) => [name, { drawMs: [] as number[], markMs: [] as number[], clean: [] as number[], added: [] as number[] }]));
+      const samples = Object.fromEntries(
+        Object.keys(markers).map((name) => [name, { drawMs: [] as number[], markMs: [] as number[], clean: [] as number[], added: [] as number[] }]),
+      );
       // Two warm-up results first: the first decodes and encodes of a format are slower.
       for (let seed = -2; seed < count; seed++) {
         const raw = { bytes: await providerResult(seed + 2, format), contentType: `image/${format}` };
@@ -84,7 +96,16 @@ export async function measureMarking({ count = 20 }: { count?: number } = {}): P
       for (const [setting, sample] of Object.entries(samples)) {
         const overlayMs = median(sample.drawMs);
         const markMs = median(sample.markMs);
-        costs.push({ setting, format, cleanBytes: median(sample.clean), addedBytes: median(sample.added), cleanMs: round(median(baseline)), overlayMs: round(overlayMs), markMs: round(markMs), addedMs: round(overlayMs + markMs) });
+        costs.push({
+          setting,
+          format,
+          cleanBytes: median(sample.clean),
+          addedBytes: median(sample.added),
+          cleanMs: round(median(baseline)),
+          overlayMs: round(overlayMs),
+          markMs: round(markMs),
+          addedMs: round(overlayMs + markMs),
+        });
       }
     }
     return costs;
@@ -95,4 +116,7 @@ export async function measureMarking({ count = 20 }: { count?: number } = {}): P
 
 /** One line per setting and format, for the console. */
 export const describeMarking = (results: MarkingResults): string[] =>
-  results.map((cost) => `marking ${cost.format} ${cost.setting}: +${cost.addedBytes} B on ${cost.cleanBytes} B, +${cost.addedMs} ms (drawing ${cost.overlayMs}, marking ${cost.markMs}) on ${cost.cleanMs} ms of cleaning (median)`);
+  results.map(
+    (cost) =>
+      `marking ${cost.format} ${cost.setting}: +${cost.addedBytes} B on ${cost.cleanBytes} B, +${cost.addedMs} ms (drawing ${cost.overlayMs}, marking ${cost.markMs}) on ${cost.cleanMs} ms of cleaning (median)`,
+  );

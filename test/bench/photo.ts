@@ -184,7 +184,9 @@ export async function realisticPhonePhoto(): Promise<string> {
   if (existsSync(out)) return out;
   mkdirSync(join(ROOT, 'dist/bench'), { recursive: true });
   // Stored pixels as they are (no rotation): 4032×3024, sideways.
-  const { data, info } = await sharp(await demoPhonePhoto()).raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(await demoPhonePhoto())
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   const { width, height, channels } = info;
   // Texture at three scales, as real scenes and sensors have: fine grain that the downscale
   // averages away, and coarser mottling (noise drawn at 1/6 and 1/24 size, enlarged) that
@@ -202,7 +204,10 @@ export async function realisticPhonePhoto(): Promise<string> {
   await sharp(data, { raw: { width, height, channels } })
     .jpeg({ quality: 92, chromaSubsampling: '4:2:0' })
     .withMetadata({ orientation: 6 })
-    .withExif({ IFD0: { Make: 'PhoneCo', Model: 'Phone 15' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '48/1 51/1 2400/100', GPSLongitudeRef: 'E', GPSLongitude: '2/1 21/1 700/100' } })
+    .withExif({
+      IFD0: { Make: 'PhoneCo', Model: 'Phone 15' },
+      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '48/1 51/1 2400/100', GPSLongitudeRef: 'E', GPSLongitude: '2/1 21/1 700/100' },
+    })
     .toFile(out);
   return out;
 }
@@ -227,7 +232,12 @@ export async function measurePhoto(browser: Browser, photoFile: string, { runs =
     await page.waitForFunction(() => (window as unknown as { benchReady?: boolean }).benchReady === true);
     const inputBytes = await page.evaluate(() => (window as unknown as { bench: { load(): Promise<number> } }).bench.load());
     const workerUrl = `${server.url}/widget/${workerFile}`;
-    type Bench = { ours(url: string): Promise<PrepRun>; compress(options: Record<string, unknown>): Promise<PrepRun>; decode(): Promise<PrepRun>; decodeInWorker(): Promise<PrepRun> };
+    type Bench = {
+      ours(url: string): Promise<PrepRun>;
+      compress(options: Record<string, unknown>): Promise<PrepRun>;
+      decode(): Promise<PrepRun>;
+      decodeInWorker(): Promise<PrepRun>;
+    };
     const ours = () => page.evaluate((url) => (window as unknown as { bench: Bench }).bench.ours(url), workerUrl);
     const decode = () => page.evaluate(() => (window as unknown as { bench: Bench }).bench.decode());
     const decodeInWorker = () => page.evaluate(() => (window as unknown as { bench: Bench }).bench.decodeInWorker());
@@ -246,7 +256,13 @@ export async function measurePhoto(browser: Browser, photoFile: string, { runs =
     await decode();
     await decodeInWorker();
 
-    const samples = { ours: [] as PrepRun[], browserImageCompression: [] as PrepRun[], browserImageCompressionOnePass: [] as PrepRun[], decodeOnly: [] as PrepRun[], decodeOnlyInWorker: [] as PrepRun[] };
+    const samples = {
+      ours: [] as PrepRun[],
+      browserImageCompression: [] as PrepRun[],
+      browserImageCompressionOnePass: [] as PrepRun[],
+      decodeOnly: [] as PrepRun[],
+      decodeOnlyInWorker: [] as PrepRun[],
+    };
     const steps: [keyof typeof samples, () => Promise<PrepRun>][] = [
       ['ours', ours],
       ['browserImageCompression', compress],

@@ -36,10 +36,11 @@ export async function startChild(mode: 'proxy' | 'bare' | 'hono', env: Record<st
   });
   const waiters: ((message: Record<string, unknown>) => void)[] = [];
   child.on('message', (message: Record<string, unknown>) => waiters.shift()?.(message));
-  const next = () => new Promise<Record<string, unknown>>((resolve, reject) => {
-    waiters.push(resolve);
-    child.once('exit', (code) => reject(new Error(`bench ${mode} server exited (${code})`)));
-  });
+  const next = () =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      waiters.push(resolve);
+      child.once('exit', (code) => reject(new Error(`bench ${mode} server exited (${code})`)));
+    });
   const ready = (await next()) as { url: string; garmentUrl?: string };
   return {
     process: child,
@@ -199,7 +200,9 @@ async function statusLoad(durationS: number, rounds: number, connections: number
       results.bare.push(figures(await load(`${bare.url}/jobs/${job.id}`, durationS)));
       results.proxy.push(figures(await load(`${proxy.url}/jobs/${job.id}`, durationS)));
       results.hono.push(figures(await load(`${hono.url}/jobs/${job.id}`, durationS)));
-      note(`proxy: GET /jobs/{id} round ${round + 1}/${rounds}: proxy ${results.proxy.at(-1)!.requestsPerSecond} req/s, bare ${results.bare.at(-1)!.requestsPerSecond}, hono ${results.hono.at(-1)!.requestsPerSecond}`);
+      note(
+        `proxy: GET /jobs/{id} round ${round + 1}/${rounds}: proxy ${results.proxy.at(-1)!.requestsPerSecond} req/s, bare ${results.bare.at(-1)!.requestsPerSecond}, hono ${results.hono.at(-1)!.requestsPerSecond}`,
+      );
     }
     const mean = (list: LoadFigures[]) => list.reduce((total, item) => total + item.requestsPerSecond, 0) / list.length;
     return {
@@ -346,10 +349,27 @@ export async function collectorLoad(durationS: number, connections: number): Pro
     const token = await session(proxy.url);
     const eventsPerBatch = 10;
     const product = (i: number) => ({ arm: 'treatment', experiment: 'bench-h10', productId: `gid://shopify/Product/${1000 + (i % 50)}` });
-    const page = Array.from({ length: eventsPerBatch }, (_, i) => ({ name: ['exposure', 'impression', 'add_to_cart'][i % 3], ...product(i), ...(i % 3 === 2 && { value: 25, currency: 'EUR' }) }));
-    const tryOn = Array.from({ length: eventsPerBatch }, (_, i) => ({ name: ['open', 'consent', 'photo', 'submit', 'result'][i % 5], ...product(i), ...(i % 5 === 4 && { latencyMs: 3000 + i }) }));
-    const request = (events: unknown[], withToken: boolean): autocannon.Request => ({ method: 'POST', path: '/events', body: JSON.stringify({ v: 1, ...(withToken && { token }), events }) });
-    const options = { url: proxy.url, connections, headers: { origin: ORIGIN, 'content-type': 'text/plain;charset=UTF-8' }, requests: [request(page, false), request(tryOn, true)] };
+    const page = Array.from({ length: eventsPerBatch }, (_, i) => ({
+      name: ['exposure', 'impression', 'add_to_cart'][i % 3],
+      ...product(i),
+      ...(i % 3 === 2 && { value: 25, currency: 'EUR' }),
+    }));
+    const tryOn = Array.from({ length: eventsPerBatch }, (_, i) => ({
+      name: ['open', 'consent', 'photo', 'submit', 'result'][i % 5],
+      ...product(i),
+      ...(i % 5 === 4 && { latencyMs: 3000 + i }),
+    }));
+    const request = (events: unknown[], withToken: boolean): autocannon.Request => ({
+      method: 'POST',
+      path: '/events',
+      body: JSON.stringify({ v: 1, ...(withToken && { token }), events }),
+    });
+    const options = {
+      url: proxy.url,
+      connections,
+      headers: { origin: ORIGIN, 'content-type': 'text/plain;charset=UTF-8' },
+      requests: [request(page, false), request(tryOn, true)],
+    };
     await run({ ...options, duration: 2 });
     const result = figures(await run({ ...options, duration: durationS }));
     if (result.non2xx) throw new Error(`POST /events: ${result.non2xx} answers were not 204`);

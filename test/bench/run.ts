@@ -49,7 +49,9 @@ async function timed<T>(part: string, work: () => Promise<T>): Promise<T> {
 const measureProxyPart = () => timed('proxy', () => (quick ? measureProxy({ durationS: 2, rounds: 1, streams: 200, createJobs: 24 }) : measureProxy()));
 
 const printCollector = ({ collector: c }: Pick<Awaited<ReturnType<typeof measureProxy>>, 'collector'>) =>
-  process.stdout.write(`POST /events: ${c.requestsPerSecond} batches/s × ${c.eventsPerBatch} = ${c.eventsPerSecond} events/s, p50 ${c.p50Ms} ms, p99 ${c.p99Ms} ms (${c.connections} connections, ${c.durationS} s)\n`);
+  process.stdout.write(
+    `POST /events: ${c.requestsPerSecond} batches/s × ${c.eventsPerBatch} = ${c.eventsPerSecond} events/s, p50 ${c.p50Ms} ms, p99 ${c.p99Ms} ms (${c.connections} connections, ${c.durationS} s)\n`,
+  );
 
 if (flags.only === 'collector') {
   if (!flags['no-build']) execFileSync('npx', ['vite', 'build', '--mode', 'proxy'], { cwd: ROOT, stdio: ['ignore', 2, 2] });

@@ -115,7 +115,9 @@ describe('shoppers in Chromium, both arms', () => {
         }),
       );
     }
-    const total = Object.values(expected).flatMap((counts) => Object.values(counts)).reduce((sum, count) => sum + count, 0);
+    const total = Object.values(expected)
+      .flatMap((counts) => Object.values(counts))
+      .reduce((sum, count) => sum + count, 0);
     // Beacons are delivered after the page moves on; wait until the collector has all of them, then compare.
     const read = async () => (await (await fetch(`${proxy.url}/admin/api/summary?days=1`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as AnalyticsSummary;
     let summary = await read();

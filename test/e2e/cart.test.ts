@@ -72,9 +72,9 @@ describe('native add to cart', () => {
     expect(await page.locator('.cart-count-bubble').textContent()).toBe('1');
     expect(await page.locator('cart-notification .added').textContent()).toBe('Linen Shirt – Red');
     expect(await page.locator('cart-notification').evaluate((element) => element.classList.contains('active'))).toBe(true);
-    await expect.poll(() => page.evaluate(() => (window as unknown as { cartEvents: unknown[] }).cartEvents)).toEqual([
-      { action: 'add', lines: [{ merchandiseId: 'gid://shopify/ProductVariant/4002', quantity: 1 }], totalQuantity: 1 },
-    ]);
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { cartEvents: unknown[] }).cartEvents))
+      .toEqual([{ action: 'add', lines: [{ merchandiseId: 'gid://shopify/ProductVariant/4002', quantity: 1 }], totalQuantity: 1 }]);
     await page.screenshot({ path: `${ARTIFACTS}cart-added.png` });
     expect(await axeViolations(page)).toEqual([]);
     expect(await page.getByRole('dialog').isVisible(), 'the dialog stays open on its confirmation').toBe(true);
@@ -146,7 +146,9 @@ describe('native add to cart', () => {
     expect(requests.shopify, 'no Ajax add beside the action').toEqual([]);
     await context.close();
 
-    const soldOut = await resultOn('/products/wool-coat', (page) => page.locator('fitting-room').evaluate((element, id) => element.setAttribute('variant-id', id), SOLD_OUT_VARIANT));
+    const soldOut = await resultOn('/products/wool-coat', (page) =>
+      page.locator('fitting-room').evaluate((element, id) => element.setAttribute('variant-id', id), SOLD_OUT_VARIANT),
+    );
     await soldOut.dialog.getByRole('button', { name: 'Add to cart' }).click();
     await soldOut.dialog.getByRole('alert').waitFor();
     expect(await soldOut.dialog.getByRole('alert').textContent()).toContain('sold out');

@@ -125,7 +125,10 @@ describe('hostile hosts', () => {
     expect(jobs).toHaveLength(1);
     const measured = await placement(page);
     expect(measured.onTop && inViewport(measured)).toBe(true);
-    await page.getByRole('dialog').getByRole('button', { name: /add to cart/i }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /add to cart/i })
+      .click();
     await expect.poll(() => page.locator('#cart').textContent()).toBe('Added tee-navy');
     expect(errors).toEqual([]);
     await context.close();

@@ -22,7 +22,10 @@ let browser: Browser;
 beforeAll(async () => {
   await mkdir(artifacts, { recursive: true });
   demo = await startDemo({ port: 0, env: { ...process.env, FITTING_ROOM_SANDBOX_DURATION_MS: '300' } });
-  browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
 });
 
 afterAll(async () => {
@@ -42,7 +45,9 @@ describe('the demo store for looks', () => {
       expect(await page.locator('h1').textContent()).toBe(title);
       expect(await page.locator('fitting-room').getAttribute('category')).toBe(category);
       await page.evaluate(axeSource);
-      const violations = await page.evaluate(async () => (await (window as unknown as { axe: { run(): Promise<{ violations: { id: string }[] }> } }).axe.run()).violations.map((v) => v.id));
+      const violations = await page.evaluate(async () =>
+        (await (window as unknown as { axe: { run(): Promise<{ violations: { id: string }[] }> } }).axe.run()).violations.map((v) => v.id),
+      );
       expect(violations).toEqual([]);
       await page.screenshot({ path: new URL(`looks-demo${path.replace(/\//g, '-')}.png`, artifacts).pathname });
     }
@@ -57,7 +62,13 @@ describe('the demo store for looks', () => {
     const api = `${demo.url}/fitting-room`;
     const gallery = (await (await fetch(`${api}/models`, { headers: { origin: demo.url } })).json()) as ModelGallery;
     expect(gallery.models.map((model) => model.id)).toEqual(['amara', 'lena', 'kenji', 'rosa']);
-    const portraits = await Promise.all(gallery.models.map(async (model) => sharp(Buffer.from(await (await fetch(`${api}/${model.imageUrl}`)).arrayBuffer())).resize(240, 320).toBuffer()));
+    const portraits = await Promise.all(
+      gallery.models.map(async (model) =>
+        sharp(Buffer.from(await (await fetch(`${api}/${model.imageUrl}`)).arrayBuffer()))
+          .resize(240, 320)
+          .toBuffer(),
+      ),
+    );
     await sharp({ create: { width: 960, height: 320, channels: 3, background: '#ffffff' } })
       .composite(portraits.map((input, index) => ({ input, left: index * 240, top: 0 })))
       .png()

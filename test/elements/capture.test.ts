@@ -8,9 +8,7 @@ import { buttonByText, dialogRoot, drawPhoto, expectNoAxeViolations, fetchFile, 
  * web-test-runner.config.mjs), a denied camera, a HEIC file, a pasted image.
  */
 function setup() {
-  const container = mount(
-    `<fitting-room endpoint="/fitting-room" garment="/demo/.generated/tee-navy.png" product-id="tee" variant-id="tee-navy"></fitting-room>`,
-  );
+  const container = mount(`<fitting-room endpoint="/fitting-room" garment="/demo/.generated/tee-navy.png" product-id="tee" variant-id="tee-navy"></fitting-room>`);
   return { container, element: container.querySelector('fitting-room') as FittingRoom };
 }
 

@@ -124,8 +124,14 @@ describe('<fitting-room> dialog', () => {
     const STAGES = ['preparing', 'uploading', 'queued', 'generating'];
     const stages = progress.map((report) => report.stage).filter((stage, i, all) => stage !== all[i - 1]);
     expect(stages.slice(0, 3)).to.deep.equal(['preparing', 'uploading', 'queued'], JSON.stringify(progress));
-    expect(stages.every((stage, i) => !i || STAGES.indexOf(stage) > STAGES.indexOf(stages[i - 1])), 'stages only move forward').to.equal(true);
-    expect(progress.filter((report) => report.stage === 'uploading' && report.percent === 0), 'the upload starts once').to.have.length(1);
+    expect(
+      stages.every((stage, i) => !i || STAGES.indexOf(stage) > STAGES.indexOf(stages[i - 1])),
+      'stages only move forward',
+    ).to.equal(true);
+    expect(
+      progress.filter((report) => report.stage === 'uploading' && report.percent === 0),
+      'the upload starts once',
+    ).to.have.length(1);
     expect(dialogRoot(element)!.querySelector('[role=status]')!.textContent).to.equal('Your try-on is ready. AI-generated');
     await expectNoAxeViolations(element);
 

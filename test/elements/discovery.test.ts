@@ -97,7 +97,12 @@ describe('discover()', () => {
       })}
       <fitting-room variant-id="12"></fitting-room>`);
     const element = container.querySelector('fitting-room')!;
-    expect(await discover(element, '12')).to.include({ garment: 'https://shop.example/dress-blue.png', category: 'dress', productId: '7001', variantImage: 'https://shop.example/dress-blue.png' });
+    expect(await discover(element, '12')).to.include({
+      garment: 'https://shop.example/dress-blue.png',
+      category: 'dress',
+      productId: '7001',
+      variantImage: 'https://shop.example/dress-blue.png',
+    });
     expect((await discover(element, 'WD-RED')).garment).to.equal('https://shop.example/dress-red.png');
     expect((await discover(element, 'nope')).garment).to.equal('https://shop.example/dress.png');
   });
@@ -134,7 +139,13 @@ describe('discover()', () => {
     const globals = window as unknown as Record<string, unknown>;
     window.fetch = async (input: RequestInfo | URL) => {
       asked.push(String(input));
-      const product = { id: 321, title: 'Silk slip', type: 'Dresses', featured_image: '//cdn.shop.example/slip.png', variants: [{ id: 7, featured_image: { src: '//cdn.shop.example/slip-7.png' } }] };
+      const product = {
+        id: 321,
+        title: 'Silk slip',
+        type: 'Dresses',
+        featured_image: '//cdn.shop.example/slip.png',
+        variants: [{ id: 7, featured_image: { src: '//cdn.shop.example/slip-7.png' } }],
+      };
       return new Response(JSON.stringify(product), { headers: { 'content-type': 'application/json' } });
     };
     globals.Shopify = { routes: { root: '/' } };
@@ -173,11 +184,21 @@ describe('discover()', () => {
       </product-info>`;
     try {
       container = mount(`<div id="shopify-section-main">${section(111, 'wrap-dress-navy', 1101, 'https://shop.example/dress-navy-v.png')}</div>`);
-      expect(await discover(container.querySelector('fitting-room')!)).to.include({ productId: '111', category: 'dress', variantId: '1101', garment: 'https://shop.example/dress-navy-v.png' });
+      expect(await discover(container.querySelector('fitting-room')!)).to.include({
+        productId: '111',
+        category: 'dress',
+        variantId: '1101',
+        garment: 'https://shop.example/dress-navy-v.png',
+      });
       // The shopper picks the green one, another product: Dawn fetches its section, swaps it in and replaces the address.
       history.replaceState(null, '', '/products/wrap-top-green');
       container.querySelector('#shopify-section-main')!.innerHTML = section(222, 'wrap-top-green', 2201, 'https://shop.example/top-green-v.png');
-      expect(await discover(container.querySelector('fitting-room')!)).to.include({ productId: '222', category: 'top', variantId: '2201', garment: 'https://shop.example/top-green-v.png' });
+      expect(await discover(container.querySelector('fitting-room')!)).to.include({
+        productId: '222',
+        category: 'top',
+        variantId: '2201',
+        garment: 'https://shop.example/top-green-v.png',
+      });
     } finally {
       delete globals.ShopifyAnalytics;
       history.replaceState(null, '', start);
@@ -248,7 +269,9 @@ describe('<fitting-room> zero configuration', () => {
   });
 
   it('discover="off" finds nothing and follows no variant', async () => {
-    container = mount(`${ld({ '@type': 'Product', name: 'Tee', image: 'https://shop.example/tee.png' })}<form action="/cart/add"><input name="id" value="1"></form><fitting-room discover="off"></fitting-room>`);
+    container = mount(
+      `${ld({ '@type': 'Product', name: 'Tee', image: 'https://shop.example/tee.png' })}<form action="/cart/add"><input name="id" value="1"></form><fitting-room discover="off"></fitting-room>`,
+    );
     const element = container.querySelector('fitting-room')!;
     button(element).dispatchEvent(new FocusEvent('focus'));
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -263,7 +286,11 @@ describe('<fitting-room> zero configuration', () => {
       <div id="shopify-section-main"><product-info data-section="main"><fitting-room garment="https://shop.example/a.png" variant-id="1"></fitting-room></product-info></div>
       <div id="shopify-section-other"><product-info data-section="other"><fitting-room garment="https://shop.example/x.png" variant-id="9"></fitting-room></product-info></div>`);
     const [main, other] = container.querySelectorAll('fitting-room');
-    const variant = { id: 2, featured_media: { id: 5, preview_image: { src: '//cdn.shop.example/b.png', width: 800, height: 1000 } }, featured_image: { src: '//cdn.shop.example/b-old.png' } };
+    const variant = {
+      id: 2,
+      featured_media: { id: 5, preview_image: { src: '//cdn.shop.example/b.png', width: 800, height: 1000 } },
+      featured_image: { src: '//cdn.shop.example/b-old.png' },
+    };
     await publish('variant-change', { data: { sectionId: 'main', html: new DOMParser().parseFromString('<div></div>', 'text/html'), variant } });
     expect([main.garment, main.variantId]).to.deep.equal(['//cdn.shop.example/b.png', '2']);
     expect([other.garment, other.variantId]).to.deep.equal(['https://shop.example/x.png', '9']);
@@ -301,8 +328,14 @@ describe('<fitting-room> zero configuration', () => {
     const picker = container.querySelector('variant-picker')!;
     /** As the standard events library dispatches it: the payload on the event, the variant from its promise. */
     const select = (productGid: string, variant: { id: string } | null) => {
-      const promise = Promise.resolve({ variant: variant && { ...variant, title: 'Green', availableForSale: true, price: { amount: '20.00', currencyCode: 'EUR' }, selectedOptions: [] } });
-      const event = Object.assign(new Event('shopify:product:select', { bubbles: true }), { product: { id: productGid, title: 'Tee', handle: 'tee' }, selectedOptions: [{ name: 'Color', value: 'Green' }], promise });
+      const promise = Promise.resolve({
+        variant: variant && { ...variant, title: 'Green', availableForSale: true, price: { amount: '20.00', currencyCode: 'EUR' }, selectedOptions: [] },
+      });
+      const event = Object.assign(new Event('shopify:product:select', { bubbles: true }), {
+        product: { id: productGid, title: 'Tee', handle: 'tee' },
+        selectedOptions: [{ name: 'Color', value: 'Green' }],
+        promise,
+      });
       picker.dispatchEvent(event);
       (container.querySelector('[name=id]') as HTMLInputElement).value = variant?.id.split('/').pop() ?? '';
       return promise.then(() => new Promise((resolve) => setTimeout(resolve)));
@@ -320,7 +353,13 @@ describe('<fitting-room> zero configuration', () => {
   it('follows a product form whose [name=id] a theme set by property, with neither a change nor a standard event', async () => {
     container = mount(`
       <product-info>
-        <script type="application/json" data-product-json>${JSON.stringify({ id: 5, variants: [{ id: 51, featured_image: { src: 'https://shop.example/sand.png' } }, { id: 52, featured_image: { src: 'https://shop.example/navy.png' } }] })}</script>
+        <script type="application/json" data-product-json>${JSON.stringify({
+          id: 5,
+          variants: [
+            { id: 51, featured_image: { src: 'https://shop.example/sand.png' } },
+            { id: 52, featured_image: { src: 'https://shop.example/navy.png' } },
+          ],
+        })}</script>
         <form action="/cart/add" method="post"><input type="hidden" name="id" value="51"></form>
         <fitting-room garment="https://shop.example/sand.png" variant-id="51"></fitting-room>
       </product-info>`);
@@ -337,7 +376,9 @@ describe('<fitting-room> zero configuration', () => {
       <div class="product"><form class="variations_form cart"></form><fitting-room garment="https://shop.example/cap.png" product-id="20"></fitting-room></div>`);
     const [hoodie, cap] = container.querySelectorAll('fitting-room');
     const [hoodieForm] = container.querySelectorAll('form');
-    jQuery(hoodieForm).trigger('found_variation', [{ variation_id: 11, image: { src: 'https://shop.example/hoodie-grey-600.png', full_src: 'https://shop.example/hoodie-grey.png' } }]);
+    jQuery(hoodieForm).trigger('found_variation', [
+      { variation_id: 11, image: { src: 'https://shop.example/hoodie-grey-600.png', full_src: 'https://shop.example/hoodie-grey.png' } },
+    ]);
     expect([hoodie.garment, hoodie.variantId]).to.deep.equal(['https://shop.example/hoodie-grey.png', '11']);
     expect(cap.garment).to.equal('https://shop.example/cap.png');
     jQuery(hoodieForm).trigger('reset_image');
@@ -346,7 +387,14 @@ describe('<fitting-room> zero configuration', () => {
 
   it('follows the product form’s [name=id] change, finding the variant’s image at intent', async () => {
     container = mount(`
-      <script type="application/json" data-product-json>${JSON.stringify({ id: 5, title: 'Chino', variants: [{ id: 51, featured_image: { src: 'https://shop.example/chino-sand.png' } }, { id: 52, featured_image: { src: 'https://shop.example/chino-navy.png' } }] })}</script>
+      <script type="application/json" data-product-json>${JSON.stringify({
+        id: 5,
+        title: 'Chino',
+        variants: [
+          { id: 51, featured_image: { src: 'https://shop.example/chino-sand.png' } },
+          { id: 52, featured_image: { src: 'https://shop.example/chino-navy.png' } },
+        ],
+      })}</script>
       <form action="/cart/add" method="post"><select name="id"><option value="51">Sand</option><option value="52">Navy</option></select></form>
       <fitting-room garment="https://shop.example/chino-sand.png" variant-id="51"></fitting-room>`);
     const element = container.querySelector('fitting-room')!;

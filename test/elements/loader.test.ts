@@ -4,7 +4,9 @@ import { mount, waitFor } from './helpers.js';
 
 // The embed snippet's one CSS rule: it reserves the button's box before the script runs.
 const snippet = new CSSStyleSheet();
-snippet.replaceSync('fitting-room:not(:defined){display:inline-block;vertical-align:middle;inline-size:var(--fitting-room-width,200px);block-size:var(--fitting-room-height,44px)}');
+snippet.replaceSync(
+  'fitting-room:not(:defined){display:inline-block;vertical-align:middle;inline-size:var(--fitting-room-width,200px);block-size:var(--fitting-room-height,44px)}',
+);
 document.adoptedStyleSheets = [snippet];
 
 describe('<fitting-room> loader', () => {

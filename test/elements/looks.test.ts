@@ -5,6 +5,12 @@ import { LOOK_STRINGS } from '../../src/components/fitting-room-dialog/look/look
 import { MODEL_STRINGS } from '../../src/components/fitting-room-dialog/models/model-strings.js';
 import { activeElementDeep, buttonByText, dialogRoot, drawPhoto, expectNoAxeViolations, firstVisit, mount, nativeDialog, pickFile, waitFor } from './helpers.js';
 
+/** Switches one of the test server's fakes of the contract (web-test-runner.config.mjs) on or off for this page's requests. */
+function testFake(name: 'looks' | 'models', on: boolean) {
+  // biome-ignore lint/suspicious/noDocumentCookie: the test server picks its fake by this cookie; the Cookie Store API is not in every browser we test.
+  document.cookie = `fitting-room-test-${name}=${on ? '1' : ''}; path=/${on ? '' : '; max-age=0'}`;
+}
+
 const LOOK_KEY = 'fitting-room:look';
 const LOCALES = ['en', 'de', 'fr', 'es', 'ja', 'ar'] as const;
 
@@ -60,14 +66,14 @@ describe('a look built across products', () => {
     firstVisit();
     forgetLook();
     // Whole-look jobs go to the test server's fake of the contract (web-test-runner.config.mjs) until the sandbox takes several garments.
-    document.cookie = 'fitting-room-test-looks=1; path=/';
+    testFake('looks', true);
   });
   afterEach(() => {
     element?.close();
     container?.remove();
     title?.remove();
     forgetLook();
-    document.cookie = 'fitting-room-test-looks=; path=/; max-age=0';
+    testFake('looks', false);
   });
 
   it('keeps each result in the look, tries the whole look in one job in slot order, and adds it to the cart in one event', async () => {
@@ -236,14 +242,14 @@ describe('try on a model', () => {
   beforeEach(() => {
     firstVisit();
     forgetLook();
-    document.cookie = 'fitting-room-test-models=1; path=/';
-    document.cookie = 'fitting-room-test-looks=1; path=/';
+    testFake('models', true);
+    testFake('looks', true);
   });
   afterEach(() => {
     element?.close();
     container?.remove();
-    document.cookie = 'fitting-room-test-models=; path=/; max-age=0';
-    document.cookie = 'fitting-room-test-looks=; path=/; max-age=0';
+    testFake('models', false);
+    testFake('looks', false);
   });
 
   it('opens the gallery from the consent step, by keyboard focus, and runs with modelId, no photo and no consent', async () => {

@@ -54,7 +54,10 @@ describe('preparePhoto', () => {
     const [red, green, blue] = await colourAt(prepared.blob, 20, 20);
     expect(Math.min(red, green, blue), 'the transparent corner').to.be.above(240);
     expect(await colourAt(prepared.blob, 300, 400)).to.satisfy(([r, , b]: number[]) => b > 200 && r < 60);
-    expect(prepared.checks.some((check) => check.code === 'dark'), 'not judged too dark').to.equal(false);
+    expect(
+      prepared.checks.some((check) => check.code === 'dark'),
+      'not judged too dark',
+    ).to.equal(false);
   });
 
   it('keeps a tall photo whole and never upscales a small one', async () => {

@@ -197,7 +197,15 @@ export abstract class EmulatorServer<B extends Behaviour = Behaviour> implements
     const now = Date.now();
     const fail = this.behaviour.failNextJob;
     this.behaviour.failNextJob = false;
-    const job: Job = { id, createdAt: now, completeAt: now + this.behaviour.jobMs, fail: fail === true ? '' : fail || undefined, garments: init.garments ?? [], person: init.person, meta: init.meta ?? {} };
+    const job: Job = {
+      id,
+      createdAt: now,
+      completeAt: now + this.behaviour.jobMs,
+      fail: fail === true ? '' : fail || undefined,
+      garments: init.garments ?? [],
+      person: init.person,
+      meta: init.meta ?? {},
+    };
     this.jobs.set(id, job);
     return job;
   }
@@ -306,7 +314,8 @@ export abstract class EmulatorServer<B extends Behaviour = Behaviour> implements
         headers: request.headers,
         body,
         closed: closed.signal,
-        request: () => new Request(url, { method, headers: request.headers as Record<string, string>, body: method === 'GET' || method === 'HEAD' ? undefined : new Uint8Array(body) }),
+        request: () =>
+          new Request(url, { method, headers: request.headers as Record<string, string>, body: method === 'GET' || method === 'HEAD' ? undefined : new Uint8Array(body) }),
         json: () => {
           try {
             return JSON.parse(body.toString('utf8')) as unknown;
@@ -330,7 +339,11 @@ export abstract class EmulatorServer<B extends Behaviour = Behaviour> implements
         if (b.slow) await delay(b.slow, closed.signal).catch(() => undefined);
         if (b.rateLimit > 0) {
           b.rateLimit--;
-          return this.#write(response, { status: 429, headers: { 'retry-after': String(b.retryAfterS) }, json: this.errorBody(429, 'RATE_LIMITED', 'Rate limit exceeded; try again shortly.') });
+          return this.#write(response, {
+            status: 429,
+            headers: { 'retry-after': String(b.retryAfterS) },
+            json: this.errorBody(429, 'RATE_LIMITED', 'Rate limit exceeded; try again shortly.'),
+          });
         }
         if (b.outage || b.serverErrors > 0) {
           if (!b.outage) b.serverErrors--;
@@ -355,7 +368,13 @@ export abstract class EmulatorServer<B extends Behaviour = Behaviour> implements
         if (response.destroyed) return;
         if ('drop' in frame) return void response.destroy();
         if ('comment' in frame) response.write(`: ${frame.comment}\n\n`);
-        else response.write(`${frame.id ? `id: ${frame.id}\n` : ''}${frame.event ? `event: ${frame.event}\n` : ''}${frame.data.split('\n').map((line) => `data: ${line}\n`).join('')}\n`);
+        else
+          response.write(
+            `${frame.id ? `id: ${frame.id}\n` : ''}${frame.event ? `event: ${frame.event}\n` : ''}${frame.data
+              .split('\n')
+              .map((line) => `data: ${line}\n`)
+              .join('')}\n`,
+          );
       }
       response.end();
       return;
@@ -428,12 +447,17 @@ export async function renderResult(person: Uint8Array | undefined, garments: Uin
   try {
     base = await sharp(person).resize(width, height, { fit: 'cover' }).png().toBuffer();
   } catch {
-    base = await sharp({ create: { width, height, channels: 3, background: '#d8cfc4' } }).png().toBuffer();
+    base = await sharp({ create: { width, height, channels: 3, background: '#d8cfc4' } })
+      .png()
+      .toBuffer();
   }
   const layers: { input: Buffer; top: number; left: number }[] = [];
   for (const [index, garment] of garments.entries()) {
     try {
-      const input = await sharp(garment).resize(Math.round(width * 0.5), Math.round(height * 0.35), { fit: 'inside' }).png().toBuffer();
+      const input = await sharp(garment)
+        .resize(Math.round(width * 0.5), Math.round(height * 0.35), { fit: 'inside' })
+        .png()
+        .toBuffer();
       layers.push({ input, top: Math.round(height * (0.25 + index * 0.1)), left: Math.round(width * 0.25) });
     } catch {
       // An unreadable garment leaves the photo as it is.
@@ -484,11 +508,29 @@ export function captureLogger(): { log: Logger; lines: string[] } {
 /** A shopper photo and garment product shots, as the proxy would hand them over (prepared, no publicUrl). */
 export async function testImages(): Promise<{ person: PreparedImage; garment: PreparedImage; garment2: PreparedImage }> {
   const person = await sharp({ create: { width: 300, height: 400, channels: 3, background: '#c9b8a6' } })
-    .composite([{ input: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="300" height="400"><circle cx="150" cy="70" r="40" fill="#8a6a52"/><rect x="90" y="120" width="120" height="200" fill="#5a4636"/></svg>') }])
+    .composite([
+      {
+        input: Buffer.from(
+          '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="400"><circle cx="150" cy="70" r="40" fill="#8a6a52"/><rect x="90" y="120" width="120" height="200" fill="#5a4636"/></svg>',
+        ),
+      },
+    ])
     .jpeg()
     .toBuffer();
-  const shirt = await sharp(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200"><rect width="200" height="200" fill="#fff"/><path d="M60 30 L140 30 L180 65 L160 85 L145 75 L145 180 L55 180 L55 75 L40 85 L20 65 Z" fill="#1f2a44"/></svg>')).png().toBuffer();
-  const trousers = await sharp(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200"><rect width="200" height="200" fill="#fff"/><path d="M60 20 L140 20 L150 190 L110 190 L100 80 L90 190 L50 190 Z" fill="#6b4f2a"/></svg>')).png().toBuffer();
+  const shirt = await sharp(
+    Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200"><rect width="200" height="200" fill="#fff"/><path d="M60 30 L140 30 L180 65 L160 85 L145 75 L145 180 L55 180 L55 75 L40 85 L20 65 Z" fill="#1f2a44"/></svg>',
+    ),
+  )
+    .png()
+    .toBuffer();
+  const trousers = await sharp(
+    Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200"><rect width="200" height="200" fill="#fff"/><path d="M60 20 L140 20 L150 190 L110 190 L100 80 L90 190 L50 190 Z" fill="#6b4f2a"/></svg>',
+    ),
+  )
+    .png()
+    .toBuffer();
   return {
     person: { bytes: new Uint8Array(person), contentType: 'image/jpeg' },
     garment: { bytes: new Uint8Array(shirt), contentType: 'image/png' },
@@ -576,7 +618,8 @@ export class Probe {
   /** The one terminal update, which must be the last (recorded). */
   terminal(updates: ProviderUpdate[]): ProviderUpdate {
     const terminals = updates.filter((update) => update.status === 'succeeded' || update.status === 'failed');
-    if (terminals.length !== 1 || terminals[0] !== updates.at(-1)) throw new Error(`expected exactly one terminal update, last: ${JSON.stringify(updates.map((update) => update.status))}`);
+    if (terminals.length !== 1 || terminals[0] !== updates.at(-1))
+      throw new Error(`expected exactly one terminal update, last: ${JSON.stringify(updates.map((update) => update.status))}`);
     const last = updates.at(-1)!;
     if (last.status === 'failed') this.seen.push(last.error.message ?? '', last.error.detail ?? '');
     return last;

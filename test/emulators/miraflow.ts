@@ -77,8 +77,10 @@ export class MiraflowEmulator extends EmulatorServer {
   /** The presigned PUT: the signature, the content type and the size must match the initialization. */
   private put(context: Context): Reply {
     const media = this.media.get(context.params[0]!);
-    if (!media || !this.signatureValid(context.url)) return { status: 403, text: '<Error><Code>SignatureDoesNotMatch</Code></Error>', headers: { 'content-type': 'application/xml' } };
-    if (context.headers['content-type'] !== media.contentType || context.body.byteLength !== media.fileSize) return { status: 400, text: '<Error><Code>BadDigest</Code></Error>', headers: { 'content-type': 'application/xml' } };
+    if (!media || !this.signatureValid(context.url))
+      return { status: 403, text: '<Error><Code>SignatureDoesNotMatch</Code></Error>', headers: { 'content-type': 'application/xml' } };
+    if (context.headers['content-type'] !== media.contentType || context.body.byteLength !== media.fileSize)
+      return { status: 400, text: '<Error><Code>BadDigest</Code></Error>', headers: { 'content-type': 'application/xml' } };
     media.bytes = new Uint8Array(context.body);
     return { status: 200, text: '' };
   }
@@ -122,7 +124,16 @@ export class MiraflowEmulator extends EmulatorServer {
     if (phase.phase === 'running') return { json: { result: 'success', status: 'started', progress: Math.round(phase.progress * 100) } };
     if (phase.phase === 'failed') return { json: { result: 'success', status: 'failed', reason: phase.reason || 'Generation failed' } };
     const mediaId = `${job.id}m`;
-    return { json: { id: job.id, name: job.meta.name, prompt: job.meta.prompt, createdAt: new Date(job.createdAt).toISOString(), downloadUrl: this.signedUrl(`/s3/media/${mediaId}.png`), mediaId } };
+    return {
+      json: {
+        id: job.id,
+        name: job.meta.name,
+        prompt: job.meta.prompt,
+        createdAt: new Date(job.createdAt).toISOString(),
+        downloadUrl: this.signedUrl(`/s3/media/${mediaId}.png`),
+        mediaId,
+      },
+    };
   }
 
   private async download(context: Context): Promise<Reply> {

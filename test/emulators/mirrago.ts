@@ -76,7 +76,8 @@ export class MirragoEmulator extends EmulatorServer<MirragoBehaviour> {
     if (denied) return denied;
     const body = context.json() as Record<string, unknown> | undefined;
     const missing = ['model_image_url', 'garment_image_url'].filter((field) => typeof body?.[field] !== 'string' || !/^https?:\/\//.test(body[field] as string));
-    if (!body || missing.length) return { status: 422, json: { detail: missing.map((field) => ({ loc: ['body', field], msg: 'field required (an http(s) URL)', type: 'value_error' })) } };
+    if (!body || missing.length)
+      return { status: 422, json: { detail: missing.map((field) => ({ loc: ['body', field], msg: 'field required (an http(s) URL)', type: 'value_error' })) } };
     if (this.behaviour.outOfCredits) return { status: 402, json: { detail: 'Insufficient credits' } };
     const id = newId();
     const job = this.createJob(id, { meta: { body } });
@@ -111,7 +112,9 @@ export class MirragoEmulator extends EmulatorServer<MirragoBehaviour> {
     if (phase.phase === 'succeeded') return { json: { job_id: job.id, status: 'completed', result_image_url: this.signedUrl(`/cdn/results/${job.id}.jpg`) } };
     if (phase.phase === 'failed') {
       const reason = phase.reason || 'Processing error message';
-      return { json: this.behaviour.failureShape === 'error' ? { job_id: job.id, status: 'failed', error: reason } : { job_id: job.id, status: 'failed', error_msg: { error: reason } } };
+      return {
+        json: this.behaviour.failureShape === 'error' ? { job_id: job.id, status: 'failed', error: reason } : { job_id: job.id, status: 'failed', error_msg: { error: reason } },
+      };
     }
     return { json: processing(this.signedUrl(`/clothes/${job.id}.jpeg`), job, phase.phase === 'queued' ? 'queued' : 'pending') };
   }

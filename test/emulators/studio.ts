@@ -69,7 +69,8 @@ export class StudioEmulator extends EmulatorServer {
     if (!(file instanceof File)) return this.error(422, 'VALIDATION_ERROR', 'Request body or parameters failed validation.');
     const bytes = new Uint8Array(await file.arrayBuffer());
     const format = await imageFormat(bytes);
-    if (!format || !['jpeg', 'png', 'webp'].includes(format) || bytes.byteLength > 25 * 1024 * 1024) return this.error(422, 'VALIDATION_ERROR', 'The input image must be jpeg/png/webp, ≤25 MB.');
+    if (!format || !['jpeg', 'png', 'webp'].includes(format) || bytes.byteLength > 25 * 1024 * 1024)
+      return this.error(422, 'VALIDATION_ERROR', 'The input image must be jpeg/png/webp, ≤25 MB.');
     const key = `uploads/${ulid()}/${file.name || 'image'}`;
     this.uploads.set(key, bytes);
     return { json: { upload_key: key, image_url: this.signedUrl(`/s3/${key}`) } };

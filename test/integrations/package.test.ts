@@ -45,7 +45,17 @@ export { open, view, config, createProxy };
       writeFileSync(
         join(dir, 'tsconfig.json'),
         JSON.stringify({
-          compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, lib: ['ES2023', 'DOM', 'DOM.Iterable'], types: ['node'], typeRoots: [join(root, 'node_modules/@types')] },
+          compilerOptions: {
+            target: 'ES2022',
+            module: 'NodeNext',
+            moduleResolution: 'NodeNext',
+            strict: true,
+            noEmit: true,
+            skipLibCheck: true,
+            lib: ['ES2023', 'DOM', 'DOM.Iterable'],
+            types: ['node'],
+            typeRoots: [join(root, 'node_modules/@types')],
+          },
           files: ['consumer.ts'],
         }),
       );
@@ -57,21 +67,39 @@ export { open, view, config, createProxy };
 
   it('ships a custom elements manifest read from the class’s JSDoc', () => {
     const manifest = JSON.parse(readFileSync(join(root, pkg.customElements), 'utf8'));
-    const declaration = manifest.modules.flatMap((module: { declarations?: unknown[] }) => module.declarations ?? []).find((item: { tagName?: string }) => item.tagName === 'fitting-room');
+    const declaration = manifest.modules
+      .flatMap((module: { declarations?: unknown[] }) => module.declarations ?? [])
+      .find((item: { tagName?: string }) => item.tagName === 'fitting-room');
     expect(manifest.modules.map((module: { path: string }) => module.path)).toEqual(['dist/widget/fitting-room.js']);
     expect(declaration.customElement).toBe(true);
     const names = (list: { name: string }[] = []) => list.map((item) => item.name);
-    expect(names(declaration.attributes)).toEqual(expect.arrayContaining(['endpoint', 'garment', 'category', 'product-id', 'variant-id', 'label', 'locale', 'privacy-url', 'discover']));
-    expect(names(declaration.events)).toEqual(expect.arrayContaining(['fitting-room:open', 'fitting-room:close', 'fitting-room:result', 'fitting-room:error', 'fitting-room:add-to-cart']));
+    expect(names(declaration.attributes)).toEqual(
+      expect.arrayContaining(['endpoint', 'garment', 'category', 'product-id', 'variant-id', 'label', 'locale', 'privacy-url', 'discover']),
+    );
+    expect(names(declaration.events)).toEqual(
+      expect.arrayContaining(['fitting-room:open', 'fitting-room:close', 'fitting-room:result', 'fitting-room:error', 'fitting-room:add-to-cart']),
+    );
     expect(names(declaration.cssParts)).toContain('button');
     expect(names(declaration.cssProperties)).toEqual(expect.arrayContaining(['--fitting-room-width', '--fitting-room-height', '--fitting-room-accent', '--fitting-room-display']));
-    expect(names(declaration.members).some((name) => name.startsWith('#')), 'no private members').toBe(false);
+    expect(
+      names(declaration.members).some((name) => name.startsWith('#')),
+      'no private members',
+    ).toBe(false);
   });
 
   it('packs the built widget, proxy, types and manifest; no sources, tests or source maps', () => {
     const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
     const files: string[] = packed.files.map((file: { path: string }) => file.path);
-    for (const needed of ['package.json', 'README.md', 'dist/widget/fitting-room.js', 'dist/server/index.js', 'dist/server/cli.js', 'dist/types/fitting-room.d.ts', 'dist/types/server/index.d.ts', 'dist/custom-elements.json']) {
+    for (const needed of [
+      'package.json',
+      'README.md',
+      'dist/widget/fitting-room.js',
+      'dist/server/index.js',
+      'dist/server/cli.js',
+      'dist/types/fitting-room.d.ts',
+      'dist/types/server/index.d.ts',
+      'dist/custom-elements.json',
+    ]) {
       expect(files, needed).toContain(needed);
     }
     expect(files.filter((file) => /\.map$|^src\/|^test\/|^demo\/|^node_modules\//.test(file))).toEqual([]);

@@ -42,7 +42,8 @@ describe('Shopify theme check', () => {
     const run = await themeCheck.themeCheckRun(EXTENSION, CONFIG, () => {});
     expect(run.config.context).toBe('app');
     const enabled = run.config.checks.map((check) => check.meta.code);
-    for (const code of ['AssetSizeJavaScript', 'AssetSizeAppBlockJavaScript', 'AssetSizeAppBlockCSS', 'MissingAsset', 'ValidSchema', 'AppBlockValidTags']) expect(enabled).toContain(code);
+    for (const code of ['AssetSizeJavaScript', 'AssetSizeAppBlockJavaScript', 'AssetSizeAppBlockCSS', 'MissingAsset', 'ValidSchema', 'AppBlockValidTags'])
+      expect(enabled).toContain(code);
     expect(run.offenses.map((offense) => `${offense.check}: ${offense.message}`)).toEqual([]);
   });
 
@@ -52,6 +53,9 @@ describe('Shopify theme check', () => {
     // Random bytes do not compress: 12 KB of them stay 12 KB gzipped.
     writeFileSync(join(copy, 'assets/fitting-room.js'), `/* ${randomBytes(12_000).toString('base64')} */`);
     const offenses = await offensesOf(copy);
-    expect(offenses.some((offense) => offense.startsWith('AssetSizeJavaScript') && offense.includes('snippets/fitting-room-element.liquid')), JSON.stringify(offenses)).toBe(true);
+    expect(
+      offenses.some((offense) => offense.startsWith('AssetSizeJavaScript') && offense.includes('snippets/fitting-room-element.liquid')),
+      JSON.stringify(offenses),
+    ).toBe(true);
   });
 });

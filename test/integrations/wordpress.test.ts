@@ -145,7 +145,13 @@ describe.skipIf(!hasPhp)('WordPress plugin (php)', () => {
   });
 
   it('renders the holdout setting (a percentage) as the share, with the experiment name and the analytics attribute', () => {
-    expect(attributes(out.with_holdout)).toEqual({ endpoint: '/fitting-room', holdout: '0.1', experiment: 'spring "sale"', garment: '/wp-content/uploads/tee.png', analytics: 'ga4' });
+    expect(attributes(out.with_holdout)).toEqual({
+      endpoint: '/fitting-room',
+      holdout: '0.1',
+      experiment: 'spring "sale"',
+      garment: '/wp-content/uploads/tee.png',
+      analytics: 'ga4',
+    });
   });
 });
 
@@ -182,7 +188,16 @@ describe('WordPress block editor (editor.js, run against the wp.* globals it use
     const blockJson = JSON.parse(readFileSync(new URL('../../src/integrations/wordpress/fitting-room/block/block.json', import.meta.url), 'utf8'));
     const attributes = Object.fromEntries(Object.keys(blockJson.attributes).map((key) => [key, `value of ${key}`]));
     const { controls, changes } = sidebar(attributes);
-    expect(controls.map((control) => control.label)).toEqual(['Garment image URL', 'Category', 'Button text', 'Product id', 'Variant id', 'Privacy notice URL', 'Language', 'Proxy endpoint']);
+    expect(controls.map((control) => control.label)).toEqual([
+      'Garment image URL',
+      'Category',
+      'Button text',
+      'Product id',
+      'Variant id',
+      'Privacy notice URL',
+      'Language',
+      'Proxy endpoint',
+    ]);
     for (const control of controls) control.onChange('new');
     // Every block attribute has its control, bound to it.
     expect(changes.flatMap((change) => Object.keys(change)).sort()).toEqual(Object.keys(blockJson.attributes).sort());
@@ -192,4 +207,3 @@ describe('WordPress block editor (editor.js, run against the wp.* globals it use
     });
   });
 });
-

@@ -42,7 +42,11 @@ describe('analytics on Redis', () => {
   });
 
   const send = async (proxy: TestProxy, events: unknown[], token?: string) => {
-    const response = await fetch(`${proxy.url}/events`, { method: 'POST', headers: { origin: SHOP_ORIGIN, 'content-type': 'text/plain' }, body: JSON.stringify({ v: 1, token, events }) });
+    const response = await fetch(`${proxy.url}/events`, {
+      method: 'POST',
+      headers: { origin: SHOP_ORIGIN, 'content-type': 'text/plain' },
+      body: JSON.stringify({ v: 1, token, events }),
+    });
     expect(response.status).toBe(204);
   };
   const summary = async (proxy: TestProxy) =>
@@ -86,7 +90,18 @@ describe('analytics on Redis', () => {
   it('keeps every counter with an expiry of the retention after its day, and nothing of a shopper', async () => {
     const shopper = await ContractClient.open(b);
     // A careless page sends more than the contract asks: none of it may be kept.
-    const careless = { name: 'order', arm: 'treatment', experiment: 'x1', productId: 'tee', value: 25, currency: 'EUR', triedOn: true, email: EMAIL, address: '1 Main Street', photo: 'data:image/jpeg;base64,/9j/4AAQ' };
+    const careless = {
+      name: 'order',
+      arm: 'treatment',
+      experiment: 'x1',
+      productId: 'tee',
+      value: 25,
+      currency: 'EUR',
+      triedOn: true,
+      email: EMAIL,
+      address: '1 Main Street',
+      photo: 'data:image/jpeg;base64,/9j/4AAQ',
+    };
     await send(b, [careless, { name: 'open', arm: 'treatment', experiment: 'x1', productId: 'tee', note: 'Jane in the red coat' }], shopper.token);
 
     const keys = await client.keys('*');
@@ -101,7 +116,16 @@ describe('analytics on Redis', () => {
     const personal = [/@/, /main street/i, /jane/i, /base64|\/9j\//, /\b\d{1,3}(\.\d{1,3}){3}\b/, new RegExp(sessionId), /eyJ/];
     for (const key of keys) {
       const type = await client.type(key);
-      const values = type === 'hash' ? Object.entries(await client.hGetAll(key)).flat() : type === 'string' ? [(await client.get(key)) ?? ''] : type === 'list' ? await client.lRange(key, 0, -1) : type === 'set' ? await client.sMembers(key) : [];
+      const values =
+        type === 'hash'
+          ? Object.entries(await client.hGetAll(key)).flat()
+          : type === 'string'
+            ? [(await client.get(key)) ?? '']
+            : type === 'list'
+              ? await client.lRange(key, 0, -1)
+              : type === 'set'
+                ? await client.sMembers(key)
+                : [];
       const stored = [key, ...values].join('\n');
       // No shopper's words, address, email or photo anywhere in Redis.
       for (const pattern of personal.slice(0, 4)) expect(stored, key).not.toMatch(pattern);

@@ -13,9 +13,28 @@ import init, { WasmReader } from '@contentauth/c2pa-wasm';
 export function makeTestCertificate(): { dir: string; certPath: string; keyPem: string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'fitting-room-c2pa-'));
   const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  writeFileSync(join(dir, 'leaf.cnf'), '[leaf]\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=emailProtection\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n');
+  writeFileSync(
+    join(dir, 'leaf.cnf'),
+    '[leaf]\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=emailProtection\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n',
+  );
   run('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'ca.key');
-  run('req', '-x509', '-new', '-key', 'ca.key', '-subj', '/CN=Fitting Room Test CA/O=Test', '-days', '2', '-out', 'ca.pem', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+  run(
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    'ca.key',
+    '-subj',
+    '/CN=Fitting Room Test CA/O=Test',
+    '-days',
+    '2',
+    '-out',
+    'ca.pem',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  );
   run('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'leaf.key');
   run('req', '-new', '-key', 'leaf.key', '-subj', '/CN=Fitting Room Test Signer/O=Test', '-out', 'leaf.csr');
   run('x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'leaf.cnf', '-extensions', 'leaf', '-out', 'leaf.pem');

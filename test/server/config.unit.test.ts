@@ -73,14 +73,19 @@ describe('readConfig', () => {
 
   it('generates a secret in development only', () => {
     expect(readConfig({ ...MINIMAL, FITTING_ROOM_SECRET: undefined }, { dev: true }).secret).toMatch(/^[0-9a-f]{64}$/);
-    expect(configError(() => readConfig({ ...MINIMAL, FITTING_ROOM_SECRET: 'short' }))).toBe('FITTING_ROOM_SECRET must be set to at least 32 characters (e.g. `openssl rand -hex 32`).');
+    expect(configError(() => readConfig({ ...MINIMAL, FITTING_ROOM_SECRET: 'short' }))).toBe(
+      'FITTING_ROOM_SECRET must be set to at least 32 characters (e.g. `openssl rand -hex 32`).',
+    );
   });
 
   it('names the variable and the expected form in every validation error', () => {
     const cases: [Env, string][] = [
       [{ FITTING_ROOM_ALLOWED_ORIGINS: '' }, 'FITTING_ROOM_ALLOWED_ORIGINS must list the shop origins, e.g. https://shop.example.'],
       [{ FITTING_ROOM_ALLOWED_ORIGINS: 'shop.example' }, 'FITTING_ROOM_ALLOWED_ORIGINS: "shop.example" is not a URL.'],
-      [{ FITTING_ROOM_ALLOWED_ORIGINS: 'https://shop.example/products' }, 'FITTING_ROOM_ALLOWED_ORIGINS: "https://shop.example/products" is not a bare origin like https://shop.example.'],
+      [
+        { FITTING_ROOM_ALLOWED_ORIGINS: 'https://shop.example/products' },
+        'FITTING_ROOM_ALLOWED_ORIGINS: "https://shop.example/products" is not a bare origin like https://shop.example.',
+      ],
       [{ FITTING_ROOM_PUBLIC_URL: 'proxy.example' }, 'FITTING_ROOM_PUBLIC_URL: "proxy.example" is not a URL.'],
       [{ FITTING_ROOM_TOKEN_TTL_S: '3600' }, 'FITTING_ROOM_TOKEN_TTL_S must be at most 900 (15 minutes).'],
       [{ FITTING_ROOM_TOKEN_TTL_S: '-1' }, 'FITTING_ROOM_TOKEN_TTL_S must be a non-negative number, got "-1".'],
@@ -88,7 +93,10 @@ describe('readConfig', () => {
       [{ FITTING_ROOM_DAILY_JOB_LIMIT: 'lots' }, 'FITTING_ROOM_DAILY_JOB_LIMIT must be a non-negative number, got "lots".'],
       [{ S3_ENDPOINT: 'https://minio.example' }, 'S3_ENDPOINT is set but S3_BUCKET is not; set S3_BUCKET to store photos in the bucket, or unset S3_ENDPOINT.'],
       [{ S3_BUCKET: 'photos', S3_ACCESS_KEY_ID: 'id' }, 'S3_BUCKET is set: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set too.'],
-      [{ S3_BUCKET: 'photos', S3_ACCESS_KEY_ID: 'id', S3_SECRET_ACCESS_KEY: 'key', S3_ENDPOINT: 'ftp://minio.example' }, 'S3_ENDPOINT must be an http(s) URL, got "ftp://minio.example".'],
+      [
+        { S3_BUCKET: 'photos', S3_ACCESS_KEY_ID: 'id', S3_SECRET_ACCESS_KEY: 'key', S3_ENDPOINT: 'ftp://minio.example' },
+        'S3_ENDPOINT must be an http(s) URL, got "ftp://minio.example".',
+      ],
       [{ S3_BUCKET: 'photos', S3_ACCESS_KEY_ID: 'id', S3_SECRET_ACCESS_KEY: 'key', S3_PREFIX: 'a b' }, 'S3_PREFIX may hold letters, digits and . _ - / only, got "a b".'],
       [{ S3_BUCKET: 'photos', S3_ACCESS_KEY_ID: 'id', S3_SECRET_ACCESS_KEY: 'key', S3_FORCE_PATH_STYLE: 'maybe' }, 'S3_FORCE_PATH_STYLE must be true or false, got "maybe".'],
     ];
@@ -96,7 +104,13 @@ describe('readConfig', () => {
   });
 
   it('reads rate limits as a count or a count per seconds, 0 turning one off', () => {
-    const { limits } = readConfig({ ...MINIMAL, FITTING_ROOM_JOBS_PER_SESSION: '5', FITTING_ROOM_JOBS_PER_IP: '30/60', FITTING_ROOM_JOBS_PER_ORIGIN: '0', FITTING_ROOM_SESSIONS_PER_IP: ' 10/3600 ' });
+    const { limits } = readConfig({
+      ...MINIMAL,
+      FITTING_ROOM_JOBS_PER_SESSION: '5',
+      FITTING_ROOM_JOBS_PER_IP: '30/60',
+      FITTING_ROOM_JOBS_PER_ORIGIN: '0',
+      FITTING_ROOM_SESSIONS_PER_IP: ' 10/3600 ',
+    });
     expect(limits).toEqual({
       jobsPerSession: { name: 'jobs-per-session', max: 5, windowSeconds: 600 },
       jobsPerIp: { name: 'jobs-per-ip', max: 30, windowSeconds: 60 },
@@ -106,25 +120,49 @@ describe('readConfig', () => {
       adminLoginsPerIp: { name: 'admin-logins-per-ip', max: 10, windowSeconds: 600 },
     });
     for (const wrong of ['20 per 600', '20/', '-5', '1.5']) {
-      expect(configError(() => readConfig({ ...MINIMAL, FITTING_ROOM_JOBS_PER_IP: wrong }))).toBe(`Rate limit for jobs-per-ip must look like 20 or 20/600 (count per seconds), got "${wrong}".`);
+      expect(configError(() => readConfig({ ...MINIMAL, FITTING_ROOM_JOBS_PER_IP: wrong }))).toBe(
+        `Rate limit for jobs-per-ip must look like 20 or 20/600 (count per seconds), got "${wrong}".`,
+      );
     }
   });
 
   it('reads the dashboard token (long enough, or off) and the analytics retention', () => {
     expect(readConfig(MINIMAL)).toMatchObject({ adminToken: undefined, analyticsRetentionDays: 90 });
-    expect(readConfig({ ...MINIMAL, FITTING_ROOM_ADMIN_TOKEN: 'a'.repeat(32), FITTING_ROOM_ANALYTICS_RETENTION_DAYS: '400' })).toMatchObject({ adminToken: 'a'.repeat(32), analyticsRetentionDays: 400 });
+    expect(readConfig({ ...MINIMAL, FITTING_ROOM_ADMIN_TOKEN: 'a'.repeat(32), FITTING_ROOM_ANALYTICS_RETENTION_DAYS: '400' })).toMatchObject({
+      adminToken: 'a'.repeat(32),
+      analyticsRetentionDays: 400,
+    });
     expect(configError(() => readConfig({ ...MINIMAL, FITTING_ROOM_ADMIN_TOKEN: 'short' }))).toMatch(/^FITTING_ROOM_ADMIN_TOKEN must be at least 32 characters/);
     expect(secretsOf(readConfig({ ...MINIMAL, FITTING_ROOM_ADMIN_TOKEN: 'b'.repeat(32) }))).toContain('b'.repeat(32));
   });
 
   it('reads an S3 bucket with its defaults: path style for a custom endpoint, a shared prefix', () => {
     const s3 = { S3_BUCKET: 'photos', S3_ACCESS_KEY_ID: 'id', S3_SECRET_ACCESS_KEY: 'key' };
-    expect(readConfig({ ...MINIMAL, ...s3 }).s3).toEqual({ bucket: 'photos', endpoint: undefined, region: 'us-east-1', accessKeyId: 'id', secretAccessKey: 'key', forcePathStyle: false, prefix: 'fitting-room/' });
-    expect(readConfig({ ...MINIMAL, ...s3, S3_ENDPOINT: 'http://127.0.0.1:9000/', S3_PREFIX: '/shop' }).s3).toMatchObject({ endpoint: 'http://127.0.0.1:9000', forcePathStyle: true, prefix: 'shop/' });
+    expect(readConfig({ ...MINIMAL, ...s3 }).s3).toEqual({
+      bucket: 'photos',
+      endpoint: undefined,
+      region: 'us-east-1',
+      accessKeyId: 'id',
+      secretAccessKey: 'key',
+      forcePathStyle: false,
+      prefix: 'fitting-room/',
+    });
+    expect(readConfig({ ...MINIMAL, ...s3, S3_ENDPOINT: 'http://127.0.0.1:9000/', S3_PREFIX: '/shop' }).s3).toMatchObject({
+      endpoint: 'http://127.0.0.1:9000',
+      forcePathStyle: true,
+      prefix: 'shop/',
+    });
   });
 
   it('knows which values must never be logged, whatever provider they belong to', () => {
-    const config = readConfig({ ...MINIMAL, TRYONAPI_API_KEY: 'tk', AURAX_KEY_ID: 'kid', STUDIO_API_TOKEN: 'st', MIRRAGO_CLIENT_SECRET: 'ms', TRYONAPI_BASE_URL: 'https://api.example' });
+    const config = readConfig({
+      ...MINIMAL,
+      TRYONAPI_API_KEY: 'tk',
+      AURAX_KEY_ID: 'kid',
+      STUDIO_API_TOKEN: 'st',
+      MIRRAGO_CLIENT_SECRET: 'ms',
+      TRYONAPI_BASE_URL: 'https://api.example',
+    });
     expect(new Set(secretsOf(config))).toEqual(new Set([SECRET, 'kid', 'ms', 'st', 'tk']));
   });
 });
@@ -147,15 +185,39 @@ describe('provider settings', () => {
 
   it('names the missing or malformed variable and the provider in a ConfigError', () => {
     const cases: [() => unknown, string][] = [
-      [() => mirrago.readSettings({ MIRRAGO_CLIENT_SECRET: 's', FITTING_ROOM_PUBLIC_URL: 'https://p.example' }), "MIRRAGO_CLIENT_ID is required for the Mirrago provider. Set it in the proxy's environment."],
-      [() => mirrago.readSettings({ MIRRAGO_CLIENT_ID: 'i', MIRRAGO_CLIENT_SECRET: 's' }), 'Mirrago needs FITTING_ROOM_PUBLIC_URL: it only accepts images by URL, so the proxy must be reachable from the internet at that address to serve the photo and garment to Mirrago.'],
-      [() => tryonapi.readSettings({ TRYONAPI_API_KEY: 'k' }), 'TRYONAPI_BASE_URL is required for the TryonAPI provider: TryonAPI’s documentation names no API host (its examples use https://your-domain.com); set it to the host your TryonAPI dashboard gives.'],
-      [() => tryonapi.readSettings({ TRYONAPI_BASE_URL: 'https://t.example', TRYONAPI_API_KEY: '  ' }), "TRYONAPI_API_KEY is required for the TryonAPI provider. Set it in the proxy's environment."],
-      [() => tryonapi.readSettings({ TRYONAPI_BASE_URL: 'api.example', TRYONAPI_API_KEY: 'k' }), 'TRYONAPI_BASE_URL must be a URL like https://api.example.com, got "api.example".'],
+      [
+        () => mirrago.readSettings({ MIRRAGO_CLIENT_SECRET: 's', FITTING_ROOM_PUBLIC_URL: 'https://p.example' }),
+        "MIRRAGO_CLIENT_ID is required for the Mirrago provider. Set it in the proxy's environment.",
+      ],
+      [
+        () => mirrago.readSettings({ MIRRAGO_CLIENT_ID: 'i', MIRRAGO_CLIENT_SECRET: 's' }),
+        'Mirrago needs FITTING_ROOM_PUBLIC_URL: it only accepts images by URL, so the proxy must be reachable from the internet at that address to serve the photo and garment to Mirrago.',
+      ],
+      [
+        () => tryonapi.readSettings({ TRYONAPI_API_KEY: 'k' }),
+        'TRYONAPI_BASE_URL is required for the TryonAPI provider: TryonAPI’s documentation names no API host (its examples use https://your-domain.com); set it to the host your TryonAPI dashboard gives.',
+      ],
+      [
+        () => tryonapi.readSettings({ TRYONAPI_BASE_URL: 'https://t.example', TRYONAPI_API_KEY: '  ' }),
+        "TRYONAPI_API_KEY is required for the TryonAPI provider. Set it in the proxy's environment.",
+      ],
+      [
+        () => tryonapi.readSettings({ TRYONAPI_BASE_URL: 'api.example', TRYONAPI_API_KEY: 'k' }),
+        'TRYONAPI_BASE_URL must be a URL like https://api.example.com, got "api.example".',
+      ],
       [() => tryonapi.readSettings({ TRYONAPI_BASE_URL: 'ftp://api.example', TRYONAPI_API_KEY: 'k' }), 'TRYONAPI_BASE_URL must be an http(s) URL.'],
-      [() => tryonapi.readSettings({ TRYONAPI_BASE_URL: 'https://api.example?key=1', TRYONAPI_API_KEY: 'k' }), "TRYONAPI_BASE_URL must not carry credentials or a query string; use the provider's key variables."],
-      [() => studio.readSettings({ STUDIO_BASE_URL: 'https://s.example', STUDIO_API_TOKEN: 't', STUDIO_USER_CATEGORY: 'women & men' }), 'STUDIO_USER_CATEGORY must be one of Studio’s user categories, e.g. FEMALE.'],
-      [() => aurax.readSettings({ AURAX_BASE_URL: 'https://a.example', AURAX_API_KEY: 'k', AURAX_KEY_ID: 'i', AURAX_GARMENT_STRENGTH: '5' }), 'AURAX_GARMENT_STRENGTH must be 1, 2 or 3.'],
+      [
+        () => tryonapi.readSettings({ TRYONAPI_BASE_URL: 'https://api.example?key=1', TRYONAPI_API_KEY: 'k' }),
+        "TRYONAPI_BASE_URL must not carry credentials or a query string; use the provider's key variables.",
+      ],
+      [
+        () => studio.readSettings({ STUDIO_BASE_URL: 'https://s.example', STUDIO_API_TOKEN: 't', STUDIO_USER_CATEGORY: 'women & men' }),
+        'STUDIO_USER_CATEGORY must be one of Studio’s user categories, e.g. FEMALE.',
+      ],
+      [
+        () => aurax.readSettings({ AURAX_BASE_URL: 'https://a.example', AURAX_API_KEY: 'k', AURAX_KEY_ID: 'i', AURAX_GARMENT_STRENGTH: '5' }),
+        'AURAX_GARMENT_STRENGTH must be 1, 2 or 3.',
+      ],
       [() => sandbox.readSettings({ FITTING_ROOM_SANDBOX_DURATION_MS: 'slow' }), 'FITTING_ROOM_SANDBOX_DURATION_MS must be a non-negative number, got "slow".'],
     ];
     expect(cases.map(([read]) => configError(read))).toEqual(cases.map(([, message]) => message));
@@ -175,7 +237,11 @@ describe('provider settings', () => {
       ['TRYONAPI_BASE_URL', true],
       ['TRYONAPI_API_KEY', true],
     ]);
-    expect(PROVIDER_CATALOG.find((entry) => entry.name === 'mirrago')!.settings[0]).toMatchObject({ variable: 'MIRRAGO_BASE_URL', required: false, default: 'https://api.mirrago.com' });
+    expect(PROVIDER_CATALOG.find((entry) => entry.name === 'mirrago')!.settings[0]).toMatchObject({
+      variable: 'MIRRAGO_BASE_URL',
+      required: false,
+      default: 'https://api.mirrago.com',
+    });
     for (const entry of PROVIDER_CATALOG) for (const setting of entry.settings) expect(setting.description, setting.variable).toMatch(/\S/);
   });
 });
@@ -184,7 +250,15 @@ describe('routing (several providers)', () => {
   it('keeps FITTING_ROOM_PROVIDER as a list of one, and routes every category to the list by default', () => {
     const config = readConfig({ ...MINIMAL, FITTING_ROOM_PROVIDER: 'Studio' });
     expect(config.provider).toBe('studio');
-    expect(config.routing).toMatchObject({ providers: ['studio'], routes: { '*': ['studio'] }, breakerFailures: 5, breakerCooldownMs: 30_000, creditsPauseMs: 300_000, sessionDailyLimit: 0, browserDailyLimit: 0 });
+    expect(config.routing).toMatchObject({
+      providers: ['studio'],
+      routes: { '*': ['studio'] },
+      breakerFailures: 5,
+      breakerCooldownMs: 30_000,
+      creditsPauseMs: 300_000,
+      sessionDailyLimit: 0,
+      browserDailyLimit: 0,
+    });
   });
 
   it('reads ordered providers, routes per category, caps and breaker settings', () => {
@@ -211,7 +285,9 @@ describe('routing (several providers)', () => {
   });
 
   it('refuses both provider variables at once, a provider named twice, and caps of providers not in the list', () => {
-    expect(configError(() => readConfig({ ...MINIMAL, FITTING_ROOM_PROVIDER: 'studio', FITTING_ROOM_PROVIDERS: 'studio,aurax' }))).toContain('FITTING_ROOM_PROVIDER and FITTING_ROOM_PROVIDERS are both set');
+    expect(configError(() => readConfig({ ...MINIMAL, FITTING_ROOM_PROVIDER: 'studio', FITTING_ROOM_PROVIDERS: 'studio,aurax' }))).toContain(
+      'FITTING_ROOM_PROVIDER and FITTING_ROOM_PROVIDERS are both set',
+    );
     expect(configError(() => readConfig({ ...MINIMAL, FITTING_ROOM_PROVIDERS: 'studio,studio' }))).toContain('names a provider twice');
     expect(configError(() => readConfig({ ...MINIMAL, FITTING_ROOM_ADMIN_TOKEN: 'short' }))).toMatch(/^FITTING_ROOM_ADMIN_TOKEN must be at least 32 characters/);
     expect(configError(() => readConfig({ ...MINIMAL, FITTING_ROOM_PROVIDERS: 'studio', FITTING_ROOM_PROVIDER_DAILY_LIMITS: 'aurax:5,studio:x' })).split('\n')).toEqual([

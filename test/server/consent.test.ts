@@ -72,7 +72,9 @@ describe('consent records', () => {
     expect(csv.headers.get('cache-control')).toBe('no-store');
     const lines = (await csv.text()).trimEnd().split('\r\n');
     expect(lines[0]).toBe('at,origin,version,textHash,locale,session,client');
-    expect(lines.slice(1)).toEqual(json.records.map((record) => [record.at, record.origin, record.version, record.textHash, record.locale, record.session, record.client].join(',')));
+    expect(lines.slice(1)).toEqual(
+      json.records.map((record) => [record.at, record.origin, record.version, record.textHash, record.locale, record.session, record.client].join(',')),
+    );
 
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     expect((await exportJson(proxy, `?since=${tomorrow}`)).count).toBe(0);

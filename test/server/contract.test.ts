@@ -43,7 +43,10 @@ describe('sessions', () => {
 
   it('answers CORS preflights for the shop only', async () => {
     const preflight = (origin: string) =>
-      fetch(`${proxy.url}/jobs`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,idempotency-key' } });
+      fetch(`${proxy.url}/jobs`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,idempotency-key' },
+      });
     expect((await preflight(SHOP_ORIGIN)).headers.get('access-control-allow-origin')).toBe(SHOP_ORIGIN);
     expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
   });
@@ -144,12 +147,16 @@ describe('a try-on job', () => {
   it('is invisible to another session: every route answers 404', async () => {
     const created = (await (await createJob()).json()) as JobCreated;
     const stranger = (await proxy.session()).token;
-    for (const [path, method] of [[`jobs/${created.id}`, 'GET'], [`jobs/${created.id}/events`, 'GET'], [`results/${created.id}`, 'GET'], [`jobs/${created.id}`, 'DELETE']] as const) {
+    for (const [path, method] of [
+      [`jobs/${created.id}`, 'GET'],
+      [`jobs/${created.id}/events`, 'GET'],
+      [`results/${created.id}`, 'GET'],
+      [`jobs/${created.id}`, 'DELETE'],
+    ] as const) {
       await expectError(await call(path, { method, token: stranger }), 404, 'JOB_NOT_FOUND');
     }
     expect((await call(`jobs/${created.id}`)).status).toBe(200);
   });
-
 });
 
 describe('stored bytes', () => {
@@ -197,7 +204,11 @@ describe('bad uploads', () => {
   });
 
   it('a 60 MP PNG: 413 IMAGE_TOO_MANY_PIXELS, refused from its header', async () => {
-    const png = bytesOf(await sharp({ create: { width: 8000, height: 7500, channels: 3, background: '#888' } }).png({ compressionLevel: 9 }).toBuffer());
+    const png = bytesOf(
+      await sharp({ create: { width: 8000, height: 7500, channels: 3, background: '#888' } })
+        .png({ compressionLevel: 9 })
+        .toBuffer(),
+    );
     expect(png.byteLength).toBeLessThan(10 * 1024 * 1024);
     await expectError(await upload(png, 'image/png'), 413, 'IMAGE_TOO_MANY_PIXELS');
   });

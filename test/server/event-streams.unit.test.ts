@@ -81,7 +81,10 @@ describe('JobEventStreams', () => {
     const { jobs, publish } = feed();
     for (const progress of [0.1, 0.2, 0.3]) publish('running', progress);
     const sink = recorder();
-    new JobEventStreams(jobs, silentLogger, timing).open(request((history) => resumePoint('1', history, running)), sink);
+    new JobEventStreams(jobs, silentLogger, timing).open(
+      request((history) => resumePoint('1', history, running)),
+      sink,
+    );
     await settle();
     expect(sink.text.match(/^id: \d+$/gm)).toEqual(['id: 2', 'id: 3']);
   });

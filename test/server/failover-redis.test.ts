@@ -19,7 +19,9 @@ const dirs: string[] = [];
 
 beforeAll(async () => {
   redis = await startRedis();
-  [primary, secondary] = await Promise.all([startEmulator('tryonapi', { jobMs: 300 }), startEmulator('studio', { jobMs: 300 })]).then((started) => started.map(({ emulator }) => emulator as EmulatorServer));
+  [primary, secondary] = await Promise.all([startEmulator('tryonapi', { jobMs: 300 }), startEmulator('studio', { jobMs: 300 })]).then((started) =>
+    started.map(({ emulator }) => emulator as EmulatorServer),
+  );
 });
 afterAll(async () => {
   await Promise.all([primary?.close(), secondary?.close()]);
@@ -33,7 +35,16 @@ let databases = 0;
 async function pair(env: Record<string, string>): Promise<[TestProxy, TestProxy]> {
   const dataDir = await mkdtemp(join(tmpdir(), 'fitting-room-failover-'));
   dirs.push(dataDir);
-  const shared = { ...primary.env(), ...secondary.env(), REDIS_URL: `${redis.url}/${++databases}`, FITTING_ROOM_DATA_DIR: dataDir, FITTING_ROOM_POLL_MS: '50', FITTING_ROOM_JOBS_PER_SESSION: '0', FITTING_ROOM_JOBS_PER_IP: '0', ...env };
+  const shared = {
+    ...primary.env(),
+    ...secondary.env(),
+    REDIS_URL: `${redis.url}/${++databases}`,
+    FITTING_ROOM_DATA_DIR: dataDir,
+    FITTING_ROOM_POLL_MS: '50',
+    FITTING_ROOM_JOBS_PER_SESSION: '0',
+    FITTING_ROOM_JOBS_PER_IP: '0',
+    ...env,
+  };
   return Promise.all([startProxy(shared), startProxy(shared)]) as Promise<[TestProxy, TestProxy]>;
 }
 

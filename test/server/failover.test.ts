@@ -135,12 +135,21 @@ describe('failover inside one job', () => {
 
 describe('a primary that refuses connections', () => {
   it('moves the job on, with the reason unreachable', async () => {
-    const refusing = await startProxy({ ...primary.env(), ...secondary.env(), TRYONAPI_BASE_URL: await closedPortUrl(), FITTING_ROOM_PROVIDERS: 'tryonapi,studio', FITTING_ROOM_POLL_MS: '50' });
+    const refusing = await startProxy({
+      ...primary.env(),
+      ...secondary.env(),
+      TRYONAPI_BASE_URL: await closedPortUrl(),
+      FITTING_ROOM_PROVIDERS: 'tryonapi,studio',
+      FITTING_ROOM_POLL_MS: '50',
+    });
     try {
       const contract = await ContractClient.open(refusing);
       const created = (await (await contract.createJob()).json()) as JobCreated;
       expect((await contract.events(created.id)).at(-1)!.view.status).toBe('succeeded');
-      expect(await refusing.proxy.proxy.jobs.get(sessionOf(contract), created.id)).toMatchObject({ provider: 'studio', failovers: [{ from: 'tryonapi', to: 'studio', reason: 'unreachable' }] });
+      expect(await refusing.proxy.proxy.jobs.get(sessionOf(contract), created.id)).toMatchObject({
+        provider: 'studio',
+        failovers: [{ from: 'tryonapi', to: 'studio', reason: 'unreachable' }],
+      });
       expect(secondary.jobs.size).toBe(1);
     } finally {
       await refusing.close();

@@ -120,7 +120,8 @@ describe('where a stream resumes', () => {
   it('resumes a running job after a plain id up to its last, and from the current state otherwise', () => {
     expect(resumePoint('1', running, view('running', 0.6))).toEqual({ after: 1, replay: running.slice(1) });
     expect(resumePoint('3', running, view('running', 0.6))).toEqual({ after: 3, replay: [] });
-    for (const header of [undefined, '4', '999', '-1', '1.5', 'x', '9'.repeat(10)]) expect(resumePoint(header, running, view('running', 0.6))).toEqual({ after: 2, replay: running.slice(2) });
+    for (const header of [undefined, '4', '999', '-1', '1.5', 'x', '9'.repeat(10)])
+      expect(resumePoint(header, running, view('running', 0.6))).toEqual({ after: 2, replay: running.slice(2) });
   });
 
   it("ends a finished job's stream with its final event, even when the history lost it", () => {

@@ -46,10 +46,19 @@ let photoCount = 0;
 export async function phoneJpeg(width = 1200, height = 900, seed = ++photoCount): Promise<Uint8Array<ArrayBuffer>> {
   const shade = (seed * 37) % 200;
   const jpeg = await sharp({ create: { width, height, channels: 3, background: { r: 201, g: 184, b: shade } } })
-    .composite([{ input: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect x="${width * 0.1}" y="${height * 0.3}" width="${width * 0.6}" height="${height * 0.4}" fill="#345"/></svg>`) }])
+    .composite([
+      {
+        input: Buffer.from(
+          `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect x="${width * 0.1}" y="${height * 0.3}" width="${width * 0.6}" height="${height * 0.4}" fill="#345"/></svg>`,
+        ),
+      },
+    ])
     .jpeg({ quality: 85 })
     .withMetadata({ orientation: 6 })
-    .withExif({ IFD0: { Make: 'PhoneCo', Model: 'Phone 15' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '48/1 51/1 2400/100', GPSLongitudeRef: 'E', GPSLongitude: '2/1 21/1 700/100' } })
+    .withExif({
+      IFD0: { Make: 'PhoneCo', Model: 'Phone 15' },
+      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '48/1 51/1 2400/100', GPSLongitudeRef: 'E', GPSLongitude: '2/1 21/1 700/100' },
+    })
     .toBuffer();
   return bytesOf(jpeg);
 }

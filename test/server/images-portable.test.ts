@@ -17,9 +17,13 @@ async function tagged(format: Format, options: { orientation?: number; lossless?
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="240"><rect width="320" height="240" fill="#c8a070"/><circle cx="120" cy="110" r="70" fill="#2a3f66"/><rect x="200" y="40" width="80" height="160" fill="#e0e0d0"/></svg>`;
   // sharp takes the orientation from withMetadata, not from an Orientation tag given to withExif.
   let image = sharp(Buffer.from(svg)).withMetadata(options.orientation ? { orientation: options.orientation } : {});
-  image = format === 'jpeg' ? image.jpeg({ quality: 85, progressive: options.progressive }) : format === 'png' ? image.png() : image.webp({ quality: 80, lossless: options.lossless });
+  image =
+    format === 'jpeg' ? image.jpeg({ quality: 85, progressive: options.progressive }) : format === 'png' ? image.png() : image.webp({ quality: 80, lossless: options.lossless });
   return image
-    .withExif({ IFD0: { Make: 'PhoneCo', Model: 'Phone 15' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '48/1 51/1 2400/100', GPSLongitudeRef: 'E', GPSLongitude: '2/1 21/1 700/100' } })
+    .withExif({
+      IFD0: { Make: 'PhoneCo', Model: 'Phone 15' },
+      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '48/1 51/1 2400/100', GPSLongitudeRef: 'E', GPSLongitude: '2/1 21/1 700/100' },
+    })
     .withXmp(XMP)
     .withIccProfile('p3')
     .toBuffer();
@@ -87,7 +91,13 @@ describe('cleanImagePortable strips metadata without decoding', () => {
 
       expect(clean).toMatchObject({ contentType: `image/${format}`, width: 320, height: 240 });
       const after = await sharp(clean.bytes).metadata();
-      expect({ format: after.format, width: after.width, height: after.height, exif: after.exif, xmp: after.xmp }).toEqual({ format, width: 320, height: 240, exif: undefined, xmp: undefined });
+      expect({ format: after.format, width: after.width, height: after.height, exif: after.exif, xmp: after.xmp }).toEqual({
+        format,
+        width: 320,
+        height: 240,
+        exif: undefined,
+        xmp: undefined,
+      });
       expect(after.icc).toBeDefined(); // kept: without a conversion to sRGB the colours depend on it
       for (const text of TELLTALES) expect(contains(clean.bytes, text), text).toBe(false);
       expect(clean.bytes.length).toBeLessThan(input.length);
@@ -100,7 +110,10 @@ describe('cleanImagePortable strips metadata without decoding', () => {
   it('JPEG: keeps JFIF, ICC and tables, drops APP1, COM and everything after EOI', async () => {
     const input = await tagged('jpeg');
     const comment = Buffer.concat([Buffer.from([0xff, 0xfe, 0x00, 0x10]), Buffer.from('secret-comment', 'latin1')]);
-    const trailer = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#f00' } }).jpeg().withExif({ IFD0: { Make: 'PhoneCo' } }).toBuffer();
+    const trailer = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#f00' } })
+      .jpeg()
+      .withExif({ IFD0: { Make: 'PhoneCo' } })
+      .toBuffer();
     const withExtras = Buffer.concat([input.subarray(0, 2), comment, input.subarray(2), trailer]);
 
     const clean = await cleanImagePortable(new Uint8Array(withExtras), LIMITS, 'garment');
@@ -164,7 +177,9 @@ describe('cleanImagePortable strips metadata without decoding', () => {
   });
 
   it('passes an image without metadata through unchanged in content', async () => {
-    const plain = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#08f' } }).webp({ lossless: true }).toBuffer();
+    const plain = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#08f' } })
+      .webp({ lossless: true })
+      .toBuffer();
     const clean = await cleanImagePortable(new Uint8Array(plain), LIMITS, 'result');
     expect(Buffer.from(clean.bytes).equals(plain)).toBe(true);
   });
@@ -172,13 +187,21 @@ describe('cleanImagePortable strips metadata without decoding', () => {
 
 describe('cleanImagePortable refuses what it cannot vouch for', () => {
   it('refuses a pixel bomb from its header alone', async () => {
-    const png = Buffer.from(await sharp({ create: { width: 10, height: 10, channels: 3, background: '#fff' } }).png().toBuffer());
+    const png = Buffer.from(
+      await sharp({ create: { width: 10, height: 10, channels: 3, background: '#fff' } })
+        .png()
+        .toBuffer(),
+    );
     const bomb = Buffer.concat([png.subarray(0, 8), pngChunk('IHDR', Buffer.concat([Buffer.from([0, 0, 0xc3, 0x50, 0, 0, 0xc3, 0x50]), png.subarray(24, 29)])), png.subarray(33)]);
     const error = await failure(cleanImagePortable(new Uint8Array(bomb), LIMITS, 'person'));
     expect([error.code, error.status]).toEqual(['IMAGE_TOO_MANY_PIXELS', 413]);
     expect(error.message).toMatch(/2500 megapixels/);
 
-    const jpeg = Buffer.from(await sharp({ create: { width: 16, height: 16, channels: 3, background: '#fff' } }).jpeg().toBuffer());
+    const jpeg = Buffer.from(
+      await sharp({ create: { width: 16, height: 16, channels: 3, background: '#fff' } })
+        .jpeg()
+        .toBuffer(),
+    );
     const sof = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
     jpeg.writeUInt16BE(60_000, sof + 5);
     jpeg.writeUInt16BE(60_000, sof + 7);

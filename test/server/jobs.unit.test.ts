@@ -199,7 +199,10 @@ describe('failover after the upstream job was lost sight of', () => {
     const first = scriptedProvider('first');
     const second = scriptedProvider('second');
     const state = new MemoryState();
-    const pool = new ProviderPool([first.provider, second.provider], readRouting({ FITTING_ROOM_PROVIDERS: 'first,second' }), state, silentLogger, { instance: 'unit', probeLeaseMs: 60_000 });
+    const pool = new ProviderPool([first.provider, second.provider], readRouting({ FITTING_ROOM_PROVIDERS: 'first,second' }), state, silentLogger, {
+      instance: 'unit',
+      probeLeaseMs: 60_000,
+    });
     const jobs = new JobService({
       providers: pool,
       store: new MemoryStore(),
@@ -256,7 +259,10 @@ describe('shutdown drain', () => {
     const shared = { upstream: scriptedProvider(), store: new MemoryStore(), state: new MemoryState() };
     const instance = () => {
       const lines: string[] = [];
-      return { ...setup({}, shared, createLogger({ level: 'debug', write: (line) => lines.push(line) })), adopted: () => lines.filter((line) => line.includes('"event":"run.adopted"')).length };
+      return {
+        ...setup({}, shared, createLogger({ level: 'debug', write: (line) => lines.push(line) })),
+        adopted: () => lines.filter((line) => line.includes('"event":"run.adopted"')).length,
+      };
     };
     const [a, b, c] = [instance(), instance(), instance()];
     const job = await start(a.jobs, 'session-a');

@@ -17,7 +17,14 @@ let dataDir: string;
 beforeAll(async () => {
   [redis, tryonapi] = await Promise.all([startRedis(), startTryonApi({ jobMs: 200 })]);
   dataDir = await mkdtemp(join(tmpdir(), 'fitting-room-looks-'));
-  const shared = { FITTING_ROOM_PROVIDER: 'tryonapi', ...tryonapi.env(), REDIS_URL: `${redis.url}/9`, FITTING_ROOM_DATA_DIR: dataDir, FITTING_ROOM_POLL_MS: '50', FITTING_ROOM_JOBS_PER_SESSION: '0' };
+  const shared = {
+    FITTING_ROOM_PROVIDER: 'tryonapi',
+    ...tryonapi.env(),
+    REDIS_URL: `${redis.url}/9`,
+    FITTING_ROOM_DATA_DIR: dataDir,
+    FITTING_ROOM_POLL_MS: '50',
+    FITTING_ROOM_JOBS_PER_SESSION: '0',
+  };
   instances = await Promise.all([startProxy(shared), startProxy(shared)]);
 });
 afterAll(async () => {
@@ -26,7 +33,17 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-const garment = async (colour: string) => new Blob([bytesOf(await sharp({ create: { width: 300, height: 300, channels: 3, background: colour } }).png().toBuffer())], { type: 'image/png' });
+const garment = async (colour: string) =>
+  new Blob(
+    [
+      bytesOf(
+        await sharp({ create: { width: 300, height: 300, channels: 3, background: colour } })
+          .png()
+          .toBuffer(),
+      ),
+    ],
+    { type: 'image/png' },
+  );
 
 describe('a chained look across instances on Redis', () => {
   it('is followed on the other instance step by step, and repeated there from the cache', async () => {

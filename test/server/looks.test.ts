@@ -13,7 +13,9 @@ import { bytesOf, ContractClient, phoneJpeg, startProxy, type TestProxy } from '
 
 /** A product shot of its own size and colour, so each garment can be told apart upstream. */
 async function garment(width: number, height: number, colour: string): Promise<Blob> {
-  const png = await sharp({ create: { width, height, channels: 3, background: colour } }).png().toBuffer();
+  const png = await sharp({ create: { width, height, channels: 3, background: colour } })
+    .png()
+    .toBuffer();
   return new Blob([bytesOf(png)], { type: 'image/png' });
 }
 
@@ -201,7 +203,9 @@ describe('the sandbox: a whole look in one job, each garment on its body region'
 
   it('puts the top on the torso, the trousers on the legs and the shoes at the feet', async () => {
     const client = await ContractClient.open(proxy);
-    const plainPhoto = await sharp({ create: { width: 600, height: 800, channels: 3, background: '#ffffff' } }).jpeg().toBuffer();
+    const plainPhoto = await sharp({ create: { width: 600, height: 800, channels: 3, background: '#ffffff' } })
+      .jpeg()
+      .toBuffer();
     const items = [
       { garment: await garment(300, 300, '#ff0000'), category: 'top' },
       { garment: await garment(200, 400, '#0000ff'), category: 'bottom' },

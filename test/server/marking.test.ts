@@ -105,7 +105,9 @@ describe('the visible mark reads on light and on dark photos', () => {
     ['white', '#ffffff'],
     ['black', '#000000'],
   ])('on %s: white text on a darker pill', async (_name, background) => {
-    const plain = await sharp({ create: { width: 800, height: 600, channels: 3, background } }).png().toBuffer();
+    const plain = await sharp({ create: { width: 800, height: 600, channels: 3, background } })
+      .png()
+      .toBuffer();
     const marked = await cleanImage(new Uint8Array(plain), { maxBytes: 1e7, maxPixels: 1e7 }, 'result', { overlay: visibleMark('AI try-on · Shop') });
     const box = markBox(800, 600, 'AI try-on · Shop');
     const pixels = await sharp(marked.bytes).extract({ left: box.left, top: box.top, width: box.width, height: box.height }).greyscale().raw().toBuffer();
@@ -217,10 +219,34 @@ describe("a provider's own marks are recorded, and ours applied", () => {
 
 describe('the portable XMP writer (edge runtimes, no decode)', () => {
   it.each([
-    ['jpeg', () => sharp({ create: { width: 40, height: 30, channels: 3, background: '#468' } }).jpeg().toBuffer()],
-    ['png', () => sharp({ create: { width: 40, height: 30, channels: 4, background: '#4688' } }).png().toBuffer()],
-    ['webp (lossy, simple)', () => sharp({ create: { width: 40, height: 30, channels: 3, background: '#468' } }).webp().toBuffer()],
-    ['webp (lossless with alpha, simple)', () => sharp({ create: { width: 40, height: 30, channels: 4, background: '#4688' } }).webp({ lossless: true }).toBuffer()],
+    [
+      'jpeg',
+      () =>
+        sharp({ create: { width: 40, height: 30, channels: 3, background: '#468' } })
+          .jpeg()
+          .toBuffer(),
+    ],
+    [
+      'png',
+      () =>
+        sharp({ create: { width: 40, height: 30, channels: 4, background: '#4688' } })
+          .png()
+          .toBuffer(),
+    ],
+    [
+      'webp (lossy, simple)',
+      () =>
+        sharp({ create: { width: 40, height: 30, channels: 3, background: '#468' } })
+          .webp()
+          .toBuffer(),
+    ],
+    [
+      'webp (lossless with alpha, simple)',
+      () =>
+        sharp({ create: { width: 40, height: 30, channels: 4, background: '#4688' } })
+          .webp({ lossless: true })
+          .toBuffer(),
+    ],
   ] as const)('%s: readers find the XMP and the image still decodes the same', async (name, make) => {
     const original = await make();
     const format = name.split(' ')[0] as 'jpeg' | 'png' | 'webp';
@@ -237,7 +263,7 @@ describe('the portable XMP writer (edge runtimes, no decode)', () => {
 describe('settings and what a provider file says', () => {
   const base = { FITTING_ROOM_SECRET: 'test-secret-that-is-long-enough-0123456789', FITTING_ROOM_ALLOWED_ORIGINS: 'https://boutique.example,https://other.example' };
 
-  it('reads the shop name (the first origin\'s host by default), the visible mark switch, and the C2PA pair', () => {
+  it("reads the shop name (the first origin's host by default), the visible mark switch, and the C2PA pair", () => {
     expect(readConfig(base).marking).toEqual({ shopName: 'boutique.example', visibleMark: true, c2pa: undefined });
     expect(readConfig({ ...base, FITTING_ROOM_SHOP_NAME: ' Boutique ', FITTING_ROOM_VISIBLE_MARK: 'off' }).marking).toMatchObject({ shopName: 'Boutique', visibleMark: false });
     expect(() => readConfig({ ...base, FITTING_ROOM_VISIBLE_MARK: 'maybe' })).toThrow(/FITTING_ROOM_VISIBLE_MARK/);
@@ -264,7 +290,11 @@ describe('settings and what a provider file says', () => {
   it('finds C2PA and IPTC marks in PNG too, and none in a plain file', async () => {
     const certificate = makeTestCertificate();
     try {
-      const plain = new Uint8Array(await sharp({ create: { width: 32, height: 32, channels: 3, background: '#864' } }).png().toBuffer());
+      const plain = new Uint8Array(
+        await sharp({ create: { width: 32, height: 32, channels: 3, background: '#864' } })
+          .png()
+          .toBuffer(),
+      );
       expect(providerMarks(plain)).toEqual([]);
       expect(providerMarks(embedXmp(plain, 'png', xmpPacket('Provider')))).toEqual(['iptc']);
       const signed = await createC2paSigner(certificate.certPath, certificate.keyPem)({ bytes: plain, contentType: 'image/png' }, 'Provider');

@@ -19,7 +19,10 @@ let folder: string;
 /** A generated figure (no real person), with EXIF the proxy must strip. */
 async function figure(skin: string): Promise<Buffer> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="300" height="600"><rect width="300" height="600" fill="#eee"/><circle cx="150" cy="90" r="50" fill="${skin}"/><rect x="90" y="150" width="120" height="420" fill="${skin}"/></svg>`;
-  return sharp(Buffer.from(svg)).jpeg().withExif({ IFD0: { Artist: 'Studio photographer' } }).toBuffer();
+  return sharp(Buffer.from(svg))
+    .jpeg()
+    .withExif({ IFD0: { Artist: 'Studio photographer' } })
+    .toBuffer();
 }
 
 beforeAll(async () => {

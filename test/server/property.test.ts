@@ -30,7 +30,11 @@ let garmentFile: Blob;
 let sent = 0;
 
 beforeAll(async () => {
-  const tee = bytesOf(await sharp({ create: { width: 48, height: 48, channels: 3, background: '#1f2a44' } }).png().toBuffer());
+  const tee = bytesOf(
+    await sharp({ create: { width: 48, height: 48, channels: 3, background: '#1f2a44' } })
+      .png()
+      .toBuffer(),
+  );
   garmentFile = new Blob([tee], { type: 'image/png' });
   // An allowed garment host that answers the image on every path, and redirects wherever it is told.
   garmentHost = await listen((request) => {
@@ -51,7 +55,9 @@ beforeAll(async () => {
     FITTING_ROOM_STREAMS_PER_IP: '0',
   });
   client = await ContractClient.open(proxy);
-  const created = (await (await client.createJob({ person: new Blob([await phoneJpeg(300, 400)], { type: 'image/jpeg' }), garment: `${garmentBase}/tee.png` })).json()) as JobCreated;
+  const created = (await (
+    await client.createJob({ person: new Blob([await phoneJpeg(300, 400)], { type: 'image/jpeg' }), garment: `${garmentBase}/tee.png` })
+  ).json()) as JobCreated;
   finishedJob = created.id;
   personRef = created.personRef!;
   expect((await client.events(finishedJob)).at(-1)!.view.status).toBe('succeeded');
@@ -122,15 +128,22 @@ const anyText = fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), headerVa
  * slashes). Kept under the garment host's own header limit: a URL it refuses is a garment
  * host that fails, which the contract answers with 502 GARMENT_FETCH_FAILED, not an input.
  */
-const pathSegment = fc.oneof(
-  // Lone surrogates become U+FFFD first, as a browser would send them.
-  anyText.map((text) => encodeURIComponent(Buffer.from(text).toString())),
-  fc.string({ unit: fc.constantFrom(...'abcXYZ019-._~%/?#&=+:@!$\'()*,;'.split(''), '%00', '%2F', '%zz', '..'), maxLength: 60 }),
-).filter((segment) => segment.length < 4_000);
+const pathSegment = fc
+  .oneof(
+    // Lone surrogates become U+FFFD first, as a browser would send them.
+    anyText.map((text) => encodeURIComponent(Buffer.from(text).toString())),
+    fc.string({ unit: fc.constantFrom(..."abcXYZ019-._~%/?#&=+:@!$'()*,;".split(''), '%00', '%2F', '%zz', '..'), maxLength: 60 }),
+  )
+  .filter((segment) => segment.length < 4_000);
 
 describe('never 5xx, never a hang', () => {
   it('job ids on every route that takes one', async () => {
-    const routes = [['GET', 'jobs/:id'], ['DELETE', 'jobs/:id'], ['GET', 'jobs/:id/events'], ['GET', 'results/:id']] as const;
+    const routes = [
+      ['GET', 'jobs/:id'],
+      ['DELETE', 'jobs/:id'],
+      ['GET', 'jobs/:id/events'],
+      ['GET', 'results/:id'],
+    ] as const;
     await holds(fc.tuple(fc.constantFrom(...routes), pathSegment), async ([[method, route], id]) => {
       const response = await send(route.replace(':id', id), { method, headers: { accept: 'text/event-stream' } });
       await expectWellFormed(response, { method, route, id });
@@ -161,7 +174,11 @@ describe('never 5xx, never a hang', () => {
   });
 
   it('Origin on sessions, jobs and preflights', async () => {
-    const origin = fc.oneof(headerValue, fc.webUrl().map((url) => new URL(url).origin), fc.constantFrom('null', `${SHOP_ORIGIN}.evil.test`, SHOP_ORIGIN.toUpperCase(), `${SHOP_ORIGIN}/`));
+    const origin = fc.oneof(
+      headerValue,
+      fc.webUrl().map((url) => new URL(url).origin),
+      fc.constantFrom('null', `${SHOP_ORIGIN}.evil.test`, SHOP_ORIGIN.toUpperCase(), `${SHOP_ORIGIN}/`),
+    );
     await holds(fc.tuple(fc.constantFrom('POST', 'GET', 'OPTIONS'), origin), async ([method, value]) => {
       const path = method === 'POST' ? 'session' : `jobs/${finishedJob}`;
       const headers = { origin: value, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,idempotency-key' };
@@ -191,7 +208,9 @@ describe('never 5xx, never a hang', () => {
       for (const [name, field] of fields) body.append(name, field as string | Blob);
       return { body: body as BodyInit, type: undefined as string | undefined };
     });
-    const raw = fc.tuple(anyText, fc.constantFrom('multipart/form-data; boundary=x', 'multipart/form-data', 'application/json', 'text/plain', 'multipart/form-data; boundary=')).map(([body, type]) => ({ body: body as BodyInit, type }));
+    const raw = fc
+      .tuple(anyText, fc.constantFrom('multipart/form-data; boundary=x', 'multipart/form-data', 'application/json', 'text/plain', 'multipart/form-data; boundary='))
+      .map(([body, type]) => ({ body: body as BodyInit, type }));
     await holds(fc.oneof(form, raw), async ({ body, type }) => {
       await expectWellFormed(await send('jobs', { method: 'POST', body, headers: type ? { 'content-type': type } : {} }), { body: typeof body === 'string' ? body : 'form', type });
     });
@@ -203,7 +222,9 @@ describe('never 5xx, never a hang', () => {
       anyText.filter((text) => text.length < 4_000),
       fc.webUrl({ withQueryParameters: true, withFragments: true }),
       pathSegment.map((path) => `http://${host}/${path}`),
-      fc.tuple(fc.constantFrom('ftp', 'file', 'javascript', 'data', 'HTTP', 'http'), fc.constantFrom('://', ':', ':///', '://user:pass@'), pathSegment).map(([scheme, separator, rest]) => `${scheme}${separator}${host}/${rest}`),
+      fc
+        .tuple(fc.constantFrom('ftp', 'file', 'javascript', 'data', 'HTTP', 'http'), fc.constantFrom('://', ':', ':///', '://user:pass@'), pathSegment)
+        .map(([scheme, separator, rest]) => `${scheme}${separator}${host}/${rest}`),
     );
     await holds(url, async (garment) => {
       const form = new FormData();
@@ -215,7 +236,13 @@ describe('never 5xx, never a hang', () => {
 
   it('redirect Locations from an allowed garment host', async () => {
     const host = new URL(garmentBase).host;
-    const location = fc.oneof(headerValue.filter((value) => value.length < 4_000), fc.webUrl(), pathSegment.map((path) => `/${path}`), pathSegment.map((path) => `http://${host}/${path}`), fc.constantFrom('http://425.510.425.510/', 'http://[::1', '//[', 'http://a:99999/'));
+    const location = fc.oneof(
+      headerValue.filter((value) => value.length < 4_000),
+      fc.webUrl(),
+      pathSegment.map((path) => `/${path}`),
+      pathSegment.map((path) => `http://${host}/${path}`),
+      fc.constantFrom('http://425.510.425.510/', 'http://[::1', '//[', 'http://a:99999/'),
+    );
     await holds(location, async (to) => {
       const garment = `${garmentBase}/redirect?to=${encodeURIComponent(to)}`;
       const form = new FormData();

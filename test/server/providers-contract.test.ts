@@ -77,7 +77,9 @@ describe.each(EMULATED_PROVIDERS)('%s through the contract', (name) => {
   });
 
   it('never logs or returns a credential', () => {
-    const secrets = Object.entries(emulator.env()).filter(([key]) => /KEY|SECRET|TOKEN|CLIENT_ID/.test(key)).map(([, value]) => value);
+    const secrets = Object.entries(emulator.env())
+      .filter(([key]) => /KEY|SECRET|TOKEN|CLIENT_ID/.test(key))
+      .map(([, value]) => value);
     expect(secrets.length).toBeGreaterThan(0);
     for (const secret of secrets) expect(proxy.logs.join('\n')).not.toContain(secret);
   });
@@ -85,7 +87,12 @@ describe.each(EMULATED_PROVIDERS)('%s through the contract', (name) => {
 
 describe('provider unreachable (connection refused)', () => {
   it('ends the job as a provider outage', async () => {
-    const proxy = await startProxy({ FITTING_ROOM_PROVIDER: 'tryonapi', TRYONAPI_BASE_URL: await closedPortUrl(), TRYONAPI_API_KEY: 'key-for-a-closed-port', FITTING_ROOM_POLL_MS: '50' });
+    const proxy = await startProxy({
+      FITTING_ROOM_PROVIDER: 'tryonapi',
+      TRYONAPI_BASE_URL: await closedPortUrl(),
+      TRYONAPI_API_KEY: 'key-for-a-closed-port',
+      FITTING_ROOM_POLL_MS: '50',
+    });
     try {
       const client = await ContractClient.open(proxy);
       const final = await finalView(client, await client.createJob());

@@ -14,9 +14,7 @@ const NAMES = ['authorization', 'origin', 'x-forwarded-for', 'idempotency-key'];
 let echo: { url: string; server: Parameters<typeof closeServer>[0] };
 
 beforeAll(async () => {
-  const app = new Hono().get('/echo', (c) =>
-    c.json(Object.fromEntries(NAMES.map((name) => [name, { read: requestHeader(c, name) ?? null, web: c.req.header(name) ?? null }]))),
-  );
+  const app = new Hono().get('/echo', (c) => c.json(Object.fromEntries(NAMES.map((name) => [name, { read: requestHeader(c, name) ?? null, web: c.req.header(name) ?? null }]))));
   echo = await listen(app.fetch);
 });
 afterAll(() => closeServer(echo.server));
@@ -72,7 +70,9 @@ describe('the proxy, with headers read from Node', () => {
     const { hostname, port } = new URL(proxy.url);
     const answer = await new Promise<string>((resolve, reject) => {
       const socket = connect(Number(port), hostname, () =>
-        socket.write(`GET /jobs/anything HTTP/1.1\r\nHost: x\r\nConnection: close\r\nOrigin: ${SHOP_ORIGIN}\r\nAuthorization: Bearer ${client.token}\r\nAuthorization: Bearer other\r\n\r\n`),
+        socket.write(
+          `GET /jobs/anything HTTP/1.1\r\nHost: x\r\nConnection: close\r\nOrigin: ${SHOP_ORIGIN}\r\nAuthorization: Bearer ${client.token}\r\nAuthorization: Bearer other\r\n\r\n`,
+        ),
       );
       let text = '';
       socket.setEncoding('latin1');

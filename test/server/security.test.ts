@@ -78,7 +78,24 @@ describe('SSRF: garment URLs', () => {
   }
 
   it('classifies addresses the way the guard needs', () => {
-    const blocked = ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fe80::1', 'fc00::1', '::ffff:10.0.0.1', '64:ff9b::a00:1', '2002:a00:1::', 'ff02::1', '224.0.0.1'];
+    const blocked = [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      '::',
+      'fe80::1',
+      'fc00::1',
+      '::ffff:10.0.0.1',
+      '64:ff9b::a00:1',
+      '2002:a00:1::',
+      'ff02::1',
+      '224.0.0.1',
+    ];
     const open = ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8'];
     expect(blocked.filter(isPublicAddress)).toEqual([]);
     expect(open.filter((address) => !isPublicAddress(address))).toEqual([]);
@@ -94,11 +111,26 @@ describe('token forgeries', () => {
     ['alg HS512 header on an HS256 signature', () => `${b64({ alg: 'HS512', typ: 'JWT' })}.${token.split('.')[1]}.${token.split('.')[2]}`, 401, 'TOKEN_INVALID'],
     ['alg RS256 (key confusion)', () => `${b64({ alg: 'RS256', typ: 'JWT' })}.${token.split('.')[1]}.${token.split('.')[2]}`, 401, 'TOKEN_INVALID'],
     ['extra header field (kid injection)', () => `${b64({ alg: 'HS256', typ: 'JWT', kid: '../../dev/null' })}.${token.split('.')[1]}.${token.split('.')[2]}`, 401, 'TOKEN_INVALID'],
-    ['session id swapped in the payload', () => `${token.split('.')[0]}.${b64({ ...claimsOf(token), sid: 'AAAAAAAAAAAAAAAAAAAAAA' })}.${token.split('.')[2]}`, 401, 'TOKEN_INVALID'],
-    ['lifetime extended in the payload', () => `${token.split('.')[0]}.${b64({ ...claimsOf(token), exp: claimsOf(token).exp + 86_400 })}.${token.split('.')[2]}`, 401, 'TOKEN_INVALID'],
+    [
+      'session id swapped in the payload',
+      () => `${token.split('.')[0]}.${b64({ ...claimsOf(token), sid: 'AAAAAAAAAAAAAAAAAAAAAA' })}.${token.split('.')[2]}`,
+      401,
+      'TOKEN_INVALID',
+    ],
+    [
+      'lifetime extended in the payload',
+      () => `${token.split('.')[0]}.${b64({ ...claimsOf(token), exp: claimsOf(token).exp + 86_400 })}.${token.split('.')[2]}`,
+      401,
+      'TOKEN_INVALID',
+    ],
     ['signed with another secret', async () => (await new SessionSigner('not-the-proxy-secret-but-long-enough-0000', 600, 3600).issue(SHOP_ORIGIN)).token, 401, 'TOKEN_INVALID'],
     ['validly signed, lifetime beyond the configured bound', async () => (await new SessionSigner(SECRET, 86_400, 86_400).issue(SHOP_ORIGIN)).token, 401, 'TOKEN_INVALID'],
-    ['validly signed, issued in the future', async () => (await new SessionSigner(SECRET, 600, 3600).issue(SHOP_ORIGIN, undefined, Date.now() + 3_600_000)).token, 401, 'TOKEN_INVALID'],
+    [
+      'validly signed, issued in the future',
+      async () => (await new SessionSigner(SECRET, 600, 3600).issue(SHOP_ORIGIN, undefined, Date.now() + 3_600_000)).token,
+      401,
+      'TOKEN_INVALID',
+    ],
     ['expired', async () => (await new SessionSigner(SECRET, 600, 3600).issue(SHOP_ORIGIN, undefined, Date.now() - 700_000)).token, 401, 'TOKEN_EXPIRED'],
     ['not base64', () => 'eyJ!!!.@@@.###', 401, 'TOKEN_INVALID'],
     ['two segments', () => token.split('.').slice(0, 2).join('.'), 401, 'TOKEN_INVALID'],
@@ -146,7 +178,8 @@ function rawRequest(raw: string | Buffer): Promise<number> {
 }
 
 describe('oversized and malformed bodies', () => {
-  const jobHead = (extra: string) => `POST /jobs HTTP/1.1\r\nHost: proxy\r\nOrigin: ${SHOP_ORIGIN}\r\nAuthorization: Bearer ${client.token}\r\nContent-Type: multipart/form-data; boundary=x\r\n${extra}\r\n`;
+  const jobHead = (extra: string) =>
+    `POST /jobs HTTP/1.1\r\nHost: proxy\r\nOrigin: ${SHOP_ORIGIN}\r\nAuthorization: Bearer ${client.token}\r\nContent-Type: multipart/form-data; boundary=x\r\n${extra}\r\n`;
 
   it('a declared Content-Length over the limit is refused before the body is read', async () => {
     expect(await rawRequest(jobHead('Content-Length: 104857600\r\n'))).toBe(413);
@@ -164,14 +197,23 @@ describe('oversized and malformed bodies', () => {
 
   const uploads: [string, () => Promise<Blob>, number, string][] = [
     ['a PDF named .jpg', async () => new Blob(['%PDF-1.7\n1 0 obj'], { type: 'image/jpeg' }), 415, 'UNSUPPORTED_IMAGE_TYPE'],
-    ['an SVG with a script', async () => new Blob(['<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'], { type: 'image/svg+xml' }), 415, 'UNSUPPORTED_IMAGE_TYPE'],
+    [
+      'an SVG with a script',
+      async () => new Blob(['<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'], { type: 'image/svg+xml' }),
+      415,
+      'UNSUPPORTED_IMAGE_TYPE',
+    ],
     ['an HTML page', async () => new Blob(['<!doctype html><script>alert(1)</script>'], { type: 'image/png' }), 415, 'UNSUPPORTED_IMAGE_TYPE'],
     ['a 0-byte file', async () => new Blob([]), 400, 'EMPTY_IMAGE'],
     ['JPEG magic bytes and garbage', async () => new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, ...Array(2000).fill(7)])]), 422, 'IMAGE_UNREADABLE'],
     [
       'a decompression bomb: a PNG header claiming 100 000 × 100 000',
       async () => {
-        const png = bytesOf(await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } }).png().toBuffer());
+        const png = bytesOf(
+          await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } })
+            .png()
+            .toBuffer(),
+        );
         new DataView(png.buffer).setUint32(16, 100_000);
         new DataView(png.buffer).setUint32(20, 100_000);
         return new Blob([png]);
@@ -189,12 +231,22 @@ describe('oversized and malformed bodies', () => {
 
   const forms: [string, () => Promise<BodyInit>, number, string][] = [
     ['JSON instead of multipart', async () => JSON.stringify({ garment: 'x' }), 400, 'BAD_REQUEST'],
-    ['a truncated multipart body', async () => new Blob(['--x\r\nContent-Disposition: form-data; name="category"\r\n\r\ntop'], { type: 'multipart/form-data; boundary=x' }), 400, 'BAD_REQUEST'],
+    [
+      'a truncated multipart body',
+      async () => new Blob(['--x\r\nContent-Disposition: form-data; name="category"\r\n\r\ntop'], { type: 'multipart/form-data; boundary=x' }),
+      400,
+      'BAD_REQUEST',
+    ],
     ['the photo field sent as text', async () => form({ person: 'AAAA', garment: 'https://shop.example/tee.png' }), 400, 'BAD_REQUEST'],
     ['two photos', async () => form({ person: [await photoFile(), await photoFile()], garment: 'https://shop.example/tee.png' }), 400, 'BAD_REQUEST'],
     ['more garments than the provider takes', async () => form({ person: await photoFile(), garment: Array(10).fill('https://shop.example/tee.png') }), 400, 'BAD_REQUEST'],
     ['a 10 000-character product id', async () => form({ person: await photoFile(), garment: 'https://shop.example/tee.png', productId: 'x'.repeat(10_000) }), 400, 'BAD_REQUEST'],
-    ['a category with an injection', async () => form({ person: await photoFile(), garment: 'https://shop.example/tee.png', category: "top'; DROP TABLE jobs;--" }), 400, 'INVALID_CATEGORY'],
+    [
+      'a category with an injection',
+      async () => form({ person: await photoFile(), garment: 'https://shop.example/tee.png', category: "top'; DROP TABLE jobs;--" }),
+      400,
+      'INVALID_CATEGORY',
+    ],
     ['no photo and no reference', async () => form({ garment: 'https://shop.example/tee.png' }), 400, 'PERSON_MISSING'],
     ['no garment', async () => form({ person: await photoFile() }), 400, 'GARMENT_MISSING'],
   ];
@@ -208,11 +260,16 @@ describe('oversized and malformed bodies', () => {
 });
 
 describe('cross-session access', () => {
-  it("an id signed for another session answers 404 on every route", async () => {
+  it('an id signed for another session answers 404 on every route', async () => {
     const owner = await ContractClient.open(proxy);
     const stranger = await ContractClient.open(proxy);
     const ownerId = await mintJobIdFor(owner);
-    for (const [path, method] of [[`jobs/${ownerId}`, 'GET'], [`jobs/${ownerId}/events`, 'GET'], [`results/${ownerId}`, 'GET'], [`jobs/${ownerId}`, 'DELETE']] as const) {
+    for (const [path, method] of [
+      [`jobs/${ownerId}`, 'GET'],
+      [`jobs/${ownerId}/events`, 'GET'],
+      [`results/${ownerId}`, 'GET'],
+      [`jobs/${ownerId}`, 'DELETE'],
+    ] as const) {
       await expectError(await stranger.call(path, { method }), 404, 'JOB_NOT_FOUND');
     }
   });

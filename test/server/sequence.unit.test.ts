@@ -6,16 +6,20 @@ import { ContractClient, SHOP_ORIGIN, startProxy, type TestProxy } from './harne
 /** Middleware run as one Hono layer (middleware/sequence.ts) must behave as the same middleware used one by one. */
 describe('sequence', () => {
   const trace: string[] = [];
-  const mark = (name: string): MiddlewareHandler => (c, next) => {
-    trace.push(name);
-    c.header(`x-${name}`, '1');
-    return next();
-  };
-  const around = (name: string): MiddlewareHandler => async (c, next) => {
-    trace.push(`${name} before`);
-    await next();
-    trace.push(`${name} after: ${c.res.status}`);
-  };
+  const mark =
+    (name: string): MiddlewareHandler =>
+    (c, next) => {
+      trace.push(name);
+      c.header(`x-${name}`, '1');
+      return next();
+    };
+  const around =
+    (name: string): MiddlewareHandler =>
+    async (c, next) => {
+      trace.push(`${name} before`);
+      await next();
+      trace.push(`${name} after: ${c.res.status}`);
+    };
   const answer: MiddlewareHandler = async (c, next) => (c.req.query('answer') ? c.text('answered here', 203) : next());
   const refuse: MiddlewareHandler = (c, next) => {
     if (c.req.query('refuse')) throw new Error('refused');
@@ -28,7 +32,10 @@ describe('sequence', () => {
       .use(...layers)
       .get('/thing', (c) => c.text('the route'))
       .onError((error, c) => c.text(`error: ${error.message}`, 418));
-  const apps = { 'one by one': app([mark('a'), around('inner'), answer, refuse, mark('b')]), 'as a sequence': app([sequence(mark('a'), around('inner'), answer, refuse, mark('b'))]) };
+  const apps = {
+    'one by one': app([mark('a'), around('inner'), answer, refuse, mark('b')]),
+    'as a sequence': app([sequence(mark('a'), around('inner'), answer, refuse, mark('b'))]),
+  };
 
   for (const [name, subject] of Object.entries(apps)) {
     it(`runs every layer in order, then the route (${name})`, async () => {

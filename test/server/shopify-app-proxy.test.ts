@@ -66,7 +66,10 @@ describe('verifyAppProxySignature', () => {
     expect(await verifyAppProxySignature(without('timestamp'), DOC_SECRET, docNow)).toEqual({ ok: false, reason: 'timestamp-missing' });
     expect(await verifyAppProxySignature(docUrl(DOC_QUERY.replace(/signature=\w+/, 'signature=abc')), DOC_SECRET, docNow)).toEqual({ ok: false, reason: 'signature-malformed' });
     expect(await verifyAppProxySignature(docUrl(DOC_QUERY.replace(/signature=\w{2}/, 'signature=zz')), DOC_SECRET, docNow)).toEqual({ ok: false, reason: 'signature-malformed' });
-    expect(await verifyAppProxySignature(docUrl(DOC_QUERY.replace('timestamp=1317327555', 'timestamp=1e9')), DOC_SECRET, docNow)).toEqual({ ok: false, reason: 'timestamp-invalid' });
+    expect(await verifyAppProxySignature(docUrl(DOC_QUERY.replace('timestamp=1317327555', 'timestamp=1e9')), DOC_SECRET, docNow)).toEqual({
+      ok: false,
+      reason: 'timestamp-invalid',
+    });
   });
 
   it('accepts the signature in upper-case hex', async () => {
@@ -167,7 +170,12 @@ describe('the proxy in App Proxy mode (SHOPIFY_APP_PROXY_SECRET)', () => {
       const unsigned = await post();
       expect(unsigned.status).toBe(403);
       expect(((await unsigned.json()) as { error: { code: string } }).error.code).toBe('ORIGIN_NOT_ALLOWED');
-      const params = new URLSearchParams({ shop: 'demo.myshopify.com', logged_in_customer_id: '', path_prefix: '/apps/fitting-room', timestamp: String(Math.floor(Date.now() / 1000)) });
+      const params = new URLSearchParams({
+        shop: 'demo.myshopify.com',
+        logged_in_customer_id: '',
+        path_prefix: '/apps/fitting-room',
+        timestamp: String(Math.floor(Date.now() / 1000)),
+      });
       params.append('signature', await signAppProxyParams(params, SECRET));
       expect((await post(`?${params}`)).status).toBe(200);
       expect(proxy.logs.some((line) => line.includes('app_proxy.rejected'))).toBe(true);

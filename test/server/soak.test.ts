@@ -53,7 +53,10 @@ describe('soak, short form', () => {
     expect(report.lost, JSON.stringify(report)).toBe(0);
     expect(report.doubleSuccesses, JSON.stringify(report)).toBe(0);
     expect(report.unmatched).toBe(0);
-    expect(Object.values(report.failovers).reduce((sum, n) => sum + n, 0), JSON.stringify(report)).toBeGreaterThan(0);
+    expect(
+      Object.values(report.failovers).reduce((sum, n) => sum + n, 0),
+      JSON.stringify(report),
+    ).toBeGreaterThan(0);
     expect(report.byStatus.succeeded).toBeGreaterThan(report.jobs / 2);
   });
 });

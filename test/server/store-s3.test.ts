@@ -147,7 +147,13 @@ describe('S3Store request shape', () => {
   /** Captures the one signed request a call makes, answering 200 without a network. */
   async function firstRequest(settings: Parameters<typeof readConfig>[0]) {
     const requests: Request[] = [];
-    const config = readConfig({ FITTING_ROOM_SECRET: 'x'.repeat(32), FITTING_ROOM_ALLOWED_ORIGINS: 'https://shop.example', S3_ACCESS_KEY_ID: 'AKIDEXAMPLE', S3_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI', ...settings });
+    const config = readConfig({
+      FITTING_ROOM_SECRET: 'x'.repeat(32),
+      FITTING_ROOM_ALLOWED_ORIGINS: 'https://shop.example',
+      S3_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      S3_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI',
+      ...settings,
+    });
     const store = new S3Store(config.s3!, {
       fetch: async (input, init) => {
         requests.push(new Request(input, init));
@@ -162,7 +168,9 @@ describe('S3Store request shape', () => {
     const request = await firstRequest({ S3_BUCKET: 'shop-photos', S3_REGION: 'eu-west-1' });
     expect(request.method).toBe('DELETE');
     expect(request.url).toBe('https://shop-photos.s3.eu-west-1.amazonaws.com/fitting-room/blobs/photo-aaaaaaaa');
-    expect(request.headers.get('authorization')).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/s3\/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$/);
+    expect(request.headers.get('authorization')).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/s3\/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$/,
+    );
   });
 
   it('uses path style for a custom endpoint unless told otherwise, and the prefix as given', async () => {

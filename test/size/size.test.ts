@@ -105,12 +105,24 @@ describe('bundle size', () => {
     console.info(`a default try-on (English, file picker, result) loads ${total} B gzip: ${JSON.stringify(sizes, null, 1)}`);
     // The GA4 / Shopify sinks load only on pages that have those tools.
     for (const lazy of [/^camera-view-/, /^review-view-/, /^(de|fr|es|ja|ar)-/, /^hint-/, /^photo-store-/, /^prepare-photo-/, /^tools-/]) {
-      expect(files.some((file) => lazy.test(file)), String(lazy)).toBe(false);
+      expect(
+        files.some((file) => lazy.test(file)),
+        String(lazy),
+      ).toBe(false);
     }
     // The bundler's runtime (CommonJS interop for the HEIC decoder, namespace objects) is no part of a try-on.
-    expect(files.some((file) => /^rolldown-runtime-/.test(file)), 'the bundler runtime').toBe(false);
-    expect(files.some((file) => /^photo\.worker-/.test(file)), 'the photo worker is counted').toBe(true);
-    expect(files.some((file) => /^result-view-/.test(file)), 'the result view is counted').toBe(true);
+    expect(
+      files.some((file) => /^rolldown-runtime-/.test(file)),
+      'the bundler runtime',
+    ).toBe(false);
+    expect(
+      files.some((file) => /^photo\.worker-/.test(file)),
+      'the photo worker is counted',
+    ).toBe(true);
+    expect(
+      files.some((file) => /^result-view-/.test(file)),
+      'the result view is counted',
+    ).toBe(true);
     expect(total).toBeLessThanOrEqual(TRY_ON_BUDGET);
   });
 
@@ -120,10 +132,19 @@ describe('bundle size', () => {
     // The entry must still define the element (a wrong `sideEffects` would tree-shake it away).
     expect(loader).toMatch(/customElements\.define\(\s*[`'"]fitting-room[`'"]/);
     const lazy = [...loader.matchAll(/import\(\s*["'`]([^"'`]+)["'`]\s*\)/g)].map((match) => match[1]);
-    expect(lazy.some((path) => /^\.\/fitting-room-dialog-[\w-]+\.js$/.test(path)), JSON.stringify(lazy)).toBe(true);
-    expect(lazy.some((path) => /^\.\/discover-[\w-]+\.js$/.test(path)), JSON.stringify(lazy)).toBe(true);
+    expect(
+      lazy.some((path) => /^\.\/fitting-room-dialog-[\w-]+\.js$/.test(path)),
+      JSON.stringify(lazy),
+    ).toBe(true);
+    expect(
+      lazy.some((path) => /^\.\/discover-[\w-]+\.js$/.test(path)),
+      JSON.stringify(lazy),
+    ).toBe(true);
     // Analytics before intent is the beacon only: no analytics chunk is imported by the loader.
-    expect(lazy.filter((path) => /tools|funnel|analytics/.test(path)), JSON.stringify(lazy)).toEqual([]);
+    expect(
+      lazy.filter((path) => /tools|funnel|analytics/.test(path)),
+      JSON.stringify(lazy),
+    ).toEqual([]);
     // Flat next to the loader (Shopify app extension assets cannot have folders), nothing from elsewhere.
     for (const path of lazy) expect(path).toMatch(/^\.\/[\w-]+\.js$/);
   });

@@ -45,7 +45,9 @@ export async function startBalancer(routing: Routing = 'round-robin'): Promise<B
 
   const forward = (incoming: IncomingMessage, outgoing: ServerResponse, body: Buffer, attempt: number) => {
     if (!backends.length || attempt >= backends.length + 1) {
-      outgoing.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'PROVIDER_UNAVAILABLE', message: 'No instance is available.', retryable: true } }));
+      outgoing
+        .writeHead(502, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { code: 'PROVIDER_UNAVAILABLE', message: 'No instance is available.', retryable: true } }));
       return;
     }
     const target = new URL(backends[pick(incoming, attempt)]!);

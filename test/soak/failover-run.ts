@@ -10,6 +10,13 @@ import { runFailoverSoak } from './failover-soak.js';
 
 const { values } = parseArgs({ options: { jobs: { type: 'string' }, seed: { type: 'string' }, 'fault-every-ms': { type: 'string' } } });
 const jobs = Number(values.jobs ?? 300);
-const report = await runFailoverSoak({ jobs, rampMs: jobs * 50, jobMs: 800, faultEveryMs: Number(values['fault-every-ms'] ?? 1_000), followTimeoutMs: 40_000, seed: Number(values.seed ?? 7) });
+const report = await runFailoverSoak({
+  jobs,
+  rampMs: jobs * 50,
+  jobMs: 800,
+  faultEveryMs: Number(values['fault-every-ms'] ?? 1_000),
+  followTimeoutMs: 40_000,
+  seed: Number(values.seed ?? 7),
+});
 console.log(JSON.stringify(report, null, 1));
 process.exit(report.lost === 0 && report.doubleSuccesses === 0 && report.unmatched === 0 ? 0 : 1);

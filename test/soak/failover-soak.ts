@@ -27,7 +27,19 @@ const PROVIDERS = ['tryonapi', 'studio', 'aurax'] as const;
 type Name = (typeof PROVIDERS)[number];
 
 /** Short adapter timing: a fault costs a second, not a minute. */
-const TIMING: TimingOverrides = { requestTimeoutMs: 3_000, transferTimeoutMs: 5_000, pollMs: 50, pollMaxMs: 200, watchTimeoutMs: 20_000, streamIdleMs: 2_000, retries: 1, backoffMs: 50, backoffMaxMs: 200, maxRetryAfterMs: 500, maxPollFailures: 3 };
+const TIMING: TimingOverrides = {
+  requestTimeoutMs: 3_000,
+  transferTimeoutMs: 5_000,
+  pollMs: 50,
+  pollMaxMs: 200,
+  watchTimeoutMs: 20_000,
+  streamIdleMs: 2_000,
+  retries: 1,
+  backoffMs: 50,
+  backoffMaxMs: 200,
+  maxRetryAfterMs: 500,
+  maxPollFailures: 3,
+};
 
 export interface FailoverSoakOptions {
   /** Shoppers, started evenly over `rampMs`. */
@@ -101,7 +113,13 @@ export async function runFailoverSoak(options: FailoverSoakOptions): Promise<Fai
   const random = prng(options.seed);
   const emulators = new Map<Name, EmulatorServer>();
   for (const name of PROVIDERS) emulators.set(name, (await startEmulator(name, { jobMs: options.jobMs })).emulator as EmulatorServer);
-  const garment = await sharp(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="300" height="300"><rect width="300" height="300" fill="#fff"/><rect x="80" y="60" width="140" height="200" fill="#1f2a44"/></svg>')).png().toBuffer();
+  const garment = await sharp(
+    Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="300"><rect width="300" height="300" fill="#fff"/><rect x="80" y="60" width="140" height="200" fill="#1f2a44"/></svg>',
+    ),
+  )
+    .png()
+    .toBuffer();
   const garmentHost: Server = createServer((_request, response) => response.writeHead(200, { 'content-type': 'image/png' }).end(garment));
   await new Promise<void>((resolve) => garmentHost.listen(0, '127.0.0.1', resolve));
   const garmentUrl = `http://127.0.0.1:${(garmentHost.address() as AddressInfo).port}/tee.png`;
@@ -129,7 +147,9 @@ export async function runFailoverSoak(options: FailoverSoakOptions): Promise<Fai
     ...[...emulators.values()].map((emulator) => emulator.env()),
   );
   const config = readConfig(env, { dev: true });
-  const providers = PROVIDERS.map((name) => DOCUMENTED_PROVIDERS.find((definition) => definition.name === name)!.fromEnv(config.env, { log: log.child({ provider: name }), fetch, timing: TIMING }));
+  const providers = PROVIDERS.map((name) =>
+    DOCUMENTED_PROVIDERS.find((definition) => definition.name === name)!.fromEnv(config.env, { log: log.child({ provider: name }), fetch, timing: TIMING }),
+  );
   const node = await createNodeProxy(config, { log, providers });
   const server = serve({ fetch: node.app.fetch, port, hostname: '127.0.0.1' });
   const base = `http://127.0.0.1:${port}`;
@@ -173,7 +193,9 @@ export async function runFailoverSoak(options: FailoverSoakOptions): Promise<Fai
 
   // Let every upstream job the emulators accepted run to its end before reading their records.
   await sleep(options.jobMs + 200);
-  const submitted = lines.map((line) => JSON.parse(line) as { event: string; run?: string; provider?: Name; upstreamId?: string; from?: string; to?: string; reason?: string }).filter((record) => record.event === 'run.submitted' || record.event === 'run.failover');
+  const submitted = lines
+    .map((line) => JSON.parse(line) as { event: string; run?: string; provider?: Name; upstreamId?: string; from?: string; to?: string; reason?: string })
+    .filter((record) => record.event === 'run.submitted' || record.event === 'run.failover');
   const upstream: FailoverSoakReport['upstream'] = Object.fromEntries(PROVIDERS.map((name) => [name, { started: emulators.get(name)!.jobs.size, succeeded: 0 }]));
   const successesPerRun: Record<string, number> = {};
   const failovers: Record<string, number> = {};

@@ -13,7 +13,9 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { FULL_SOAK, runSoak, type SoakReport } from './soak.js';
 
-const { values } = parseArgs({ options: { jobs: { type: 'string' }, 'restart-jobs': { type: 'string' }, 'fault-rate': { type: 'string' }, seed: { type: 'string' }, routing: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { jobs: { type: 'string' }, 'restart-jobs': { type: 'string' }, 'fault-rate': { type: 'string' }, seed: { type: 'string' }, routing: { type: 'string' } },
+});
 const options = {
   ...FULL_SOAK,
   ...(values.jobs ? { jobs: Number(values.jobs) } : {}),
@@ -25,7 +27,10 @@ const options = {
 
 const report: SoakReport = await runSoak(options);
 const date = new Date().toISOString();
-writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify({ date, machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version }, ...report }, null, 1)}\n`);
+writeFileSync(
+  new URL('./results.json', import.meta.url),
+  `${JSON.stringify({ date, machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version }, ...report }, null, 1)}\n`,
+);
 
 const f = report.faultRun;
 const m = report.memory;
@@ -36,17 +41,28 @@ const checks: [string, boolean][] = [
     `restart, ${r.routing} routing: every job ended (${r.terminal}/${r.created}; ${r.createdBeforeRestart} created before the restart, ${r.resolvedAfterRestart} of them ended after it, ${r.lostBeforeRestart} lost)`,
     r.lost === 0 && r.created === r.shoppers,
   ]),
-  [`no crash (${report.crashes.length} uncaught), no 500 INTERNAL from a proxy (${report.internalErrors}), healthy at the end`, report.crashes.length === 0 && report.internalErrors === 0 && report.healthy],
+  [
+    `no crash (${report.crashes.length} uncaught), no 500 INTERNAL from a proxy (${report.internalErrors}), healthy at the end`,
+    report.crashes.length === 0 && report.internalErrors === 0 && report.healthy,
+  ],
   m.gc
-    ? [`memory and handles back to the baseline (heap ${((m.heapDeltaBytes ?? 0) / 2 ** 20).toFixed(2)} MB over it, extra handles ${JSON.stringify(m.extraResources)})`, m.returned === true]
+    ? [
+        `memory and handles back to the baseline (heap ${((m.heapDeltaBytes ?? 0) / 2 ** 20).toFixed(2)} MB over it, extra handles ${JSON.stringify(m.extraResources)})`,
+        m.returned === true,
+      ]
     : ['memory and handles: skipped (run with node --expose-gc)', true],
 ];
 const print = (line = '') => process.stdout.write(`${line}\n`);
 print();
 print(`Fitting Room soak, ${date} — ${cpus()[0]?.model}, ${cpus().length} cores, Node ${process.version}: ${report.seconds} s`);
-print(`fault run: ${f.shoppers} try-ons in ${f.seconds} s — ${JSON.stringify(f.byStatus)}; failures by code ${JSON.stringify(f.failuresByCode)}; p50 ${f.p50Ms} ms, p95 ${f.p95Ms} ms, max ${f.maxMs} ms`);
+print(
+  `fault run: ${f.shoppers} try-ons in ${f.seconds} s — ${JSON.stringify(f.byStatus)}; failures by code ${JSON.stringify(f.failuresByCode)}; p50 ${f.p50Ms} ms, p95 ${f.p95Ms} ms, max ${f.maxMs} ms`,
+);
 print(`faults: ${report.faults.planned} injected — ${JSON.stringify(report.faults.injected)}`);
-for (const r of report.restarts) print(`restart, ${r.routing} routing: ${r.shoppers} try-ons in ${r.seconds} s, A closed at ${r.restartAtMs} ms — ${JSON.stringify(r.byStatus)}; ${r.adoptions} runs adopted; requests per instance ${JSON.stringify(Object.values(r.sentPerInstance))}`);
+for (const r of report.restarts)
+  print(
+    `restart, ${r.routing} routing: ${r.shoppers} try-ons in ${r.seconds} s, A closed at ${r.restartAtMs} ms — ${JSON.stringify(r.byStatus)}; ${r.adoptions} runs adopted; requests per instance ${JSON.stringify(Object.values(r.sentPerInstance))}`,
+  );
 print(`proxy warnings/errors by event: ${JSON.stringify(report.proxyLog)}`);
 print(`why runs failed: ${JSON.stringify(report.runFailures)}`);
 for (const [name, ok] of checks) print(`  ${ok ? 'ok  ' : 'FAIL'}  ${name}`);

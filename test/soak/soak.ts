@@ -260,7 +260,8 @@ function trickle(bytes: Uint8Array, ms: number, pieces = 10): ReadableStream<Uin
   });
 }
 
-const listen = (server: Server, port = 0) => new Promise<string>((resolve) => server.listen(port, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+const listen = (server: Server, port = 0) =>
+  new Promise<string>((resolve) => server.listen(port, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
 const closeServer = (server: Server) =>
   new Promise<void>((resolve) => {
     server.closeAllConnections();
@@ -331,7 +332,14 @@ interface Instance {
   internalErrors: { count: number };
 }
 
-async function startInstance(name: string, env: Record<string, string>, definition: ProviderDefinition, upstreamFetch: typeof fetch, logLine: (line: string) => void, level: 'info' | 'warn' = 'warn'): Promise<Instance> {
+async function startInstance(
+  name: string,
+  env: Record<string, string>,
+  definition: ProviderDefinition,
+  upstreamFetch: typeof fetch,
+  logLine: (line: string) => void,
+  level: 'info' | 'warn' = 'warn',
+): Promise<Instance> {
   const server = createServer();
   const url = await listen(server);
   const log = createLogger({ level, secrets: [SECRET], write: logLine });
@@ -346,9 +354,12 @@ async function startInstance(name: string, env: Record<string, string>, definiti
       drops.pending--;
       // Cut the shopper's event stream a moment after it opened (unless it has ended: then its
       // socket may already carry another request).
-      setTimeout(() => {
-        if (!response.writableEnded) response.destroy();
-      }, 150 + Math.random() * 600).unref();
+      setTimeout(
+        () => {
+          if (!response.writableEnded) response.destroy();
+        },
+        150 + Math.random() * 600,
+      ).unref();
     }
     response.on('finish', () => {
       if (response.statusCode === 500) internalErrors.count++;
@@ -391,7 +402,14 @@ function uninstallShopperFetch() {
   if (--fetchInstalled === 0) globalThis.fetch = originalFetch;
 }
 
-async function shop(endpoint: string, provider: string, person: Buffer, garmentUrl: string, options: { followTimeoutMs: number; slowUpload?: boolean }, onCreated?: (outcome: ShopperOutcome) => void): Promise<ShopperOutcome> {
+async function shop(
+  endpoint: string,
+  provider: string,
+  person: Buffer,
+  garmentUrl: string,
+  options: { followTimeoutMs: number; slowUpload?: boolean },
+  onCreated?: (outcome: ShopperOutcome) => void,
+): Promise<ShopperOutcome> {
   const started = Date.now();
   const outcome: ShopperOutcome = { provider, created: false, updates: 0, ms: 0, slowUpload: options.slowUpload };
   const context: ShopperContext = {};
@@ -403,7 +421,13 @@ async function shop(endpoint: string, provider: string, person: Buffer, garmentU
       const upload = options.slowUpload ? trickle(new Uint8Array(body), 1_500) : new Uint8Array(body);
       const response = await originalFetch(new URL('jobs', endpoint), {
         method: 'POST',
-        headers: { origin: SHOP_ORIGIN, authorization: `Bearer ${context.token}`, 'content-type': type, 'idempotency-key': crypto.randomUUID(), ...(options.slowUpload ? {} : { 'content-length': String(body.length) }) },
+        headers: {
+          origin: SHOP_ORIGIN,
+          authorization: `Bearer ${context.token}`,
+          'content-type': type,
+          'idempotency-key': crypto.randomUUID(),
+          ...(options.slowUpload ? {} : { 'content-length': String(body.length) }),
+        },
         body: upload,
         ...(options.slowUpload ? { duplex: 'half' } : {}),
       } as RequestInit);
@@ -495,14 +519,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       const record = JSON.parse(line) as { event: string; provider?: string; providerCode?: string; detail?: string; code?: string };
       count(proxyLog, record.event);
       // Why runs failed, in a few words: the provider's code, or the start of the detail.
-      if (record.event === 'run.failed') count(runFailures, `${record.provider}: ${record.code} ${record.providerCode ?? ''} ${(record.detail ?? '').replace(/[0-9a-f]{8,}/g, '…').slice(0, 80)}`.trim());
+      if (record.event === 'run.failed')
+        count(runFailures, `${record.provider}: ${record.code} ${record.providerCode ?? ''} ${(record.detail ?? '').replace(/[0-9a-f]{8,}/g, '…').slice(0, 80)}`.trim());
     } catch {
       count(proxyLog, 'unparsed');
     }
   };
   const limits = { FITTING_ROOM_JOBS_PER_SESSION: '100000', FITTING_ROOM_JOBS_PER_IP: '100000', FITTING_ROOM_JOBS_PER_ORIGIN: '100000', FITTING_ROOM_SESSIONS_PER_IP: '100000' };
   const dataDir = await mkdtemp(join(tmpdir(), 'fitting-room-soak-'));
-  const garment = await sharp(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400"><rect width="400" height="400" fill="#fff"/><path d="M120 60 L280 60 L360 130 L320 170 L290 150 L290 360 L110 360 L110 150 L80 170 L40 130 Z" fill="#1f2a44"/></svg>'))
+  const garment = await sharp(
+    Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400"><rect width="400" height="400" fill="#fff"/><path d="M120 60 L280 60 L360 130 L320 170 L290 150 L290 360 L110 360 L110 150 L80 170 L40 130 Z" fill="#1f2a44"/></svg>',
+    ),
+  )
     .png()
     .toBuffer();
   const garmentHost = createServer((request, response) => {
@@ -539,7 +568,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         const faults: UpstreamFaults = { slowBodies: 0 };
         upstreamFaults.set(name, faults);
         const instanceDir = join(dataDir, name);
-        instances.set(name, await startInstance(name, { ...baseEnv, ...env, FITTING_ROOM_DATA_DIR: instanceDir }, findProvider(DOCUMENTED_PROVIDERS, name), faultyFetch(faults, fetch, 1_200), logLine));
+        instances.set(
+          name,
+          await startInstance(
+            name,
+            { ...baseEnv, ...env, FITTING_ROOM_DATA_DIR: instanceDir },
+            findProvider(DOCUMENTED_PROVIDERS, name),
+            faultyFetch(faults, fetch, 1_200),
+            logLine,
+          ),
+        );
       }
       const endpoint = (name: EmulatedProvider) => `${instances.get(name)!.url}/`;
 
@@ -657,7 +695,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       const runStarted = Date.now();
       const outcomes = await round(options.jobs, planned, 1, true);
       report.faultRun = { ...tally(outcomes), seconds: Math.round((Date.now() - runStarted) / 100) / 10 };
-      log(`fault run: ${report.faultRun.terminal}/${report.faultRun.created} jobs ended (${JSON.stringify(report.faultRun.byStatus)}), ${report.faultRun.lost} lost, in ${report.faultRun.seconds} s`);
+      log(
+        `fault run: ${report.faultRun.terminal}/${report.faultRun.created} jobs ended (${JSON.stringify(report.faultRun.byStatus)}), ${report.faultRun.lost} lost, in ${report.faultRun.seconds} s`,
+      );
 
       // Back to calm (settle resets every behaviour), nothing in flight; then the heap and handles.
       await settle();
@@ -665,7 +705,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       if (report.memory.gc && report.memory.baseline) {
         // Stragglers (timers of retries that were cut short) get a few seconds to end.
         let after = snapshot();
-        const extra = (snap: ResourceSnapshot) => Object.fromEntries(Object.entries(snap.resources).flatMap(([type, n]) => (n > (report.memory.baseline!.resources[type] ?? 0) ? [[type, n - (report.memory.baseline!.resources[type] ?? 0)]] : [])));
+        const extra = (snap: ResourceSnapshot) =>
+          Object.fromEntries(
+            Object.entries(snap.resources).flatMap(([type, n]) =>
+              n > (report.memory.baseline!.resources[type] ?? 0) ? [[type, n - (report.memory.baseline!.resources[type] ?? 0)]] : [],
+            ),
+          );
         for (let wait = 0; wait < 10 && Object.keys(extra(after)).length; wait++) {
           await sleep(500);
           after = snapshot();
@@ -776,7 +821,9 @@ async function restartRun(
     const result = tally(outcomes);
     const before = outcomes.filter((outcome) => outcome.created && outcome.beforeRestart);
     const resolvedAfter = before.filter((outcome) => outcome.final && (outcome.endedAt ?? 0) > restartAt);
-    log(`restart (${routing}): ${result.terminal}/${result.created} ended (${JSON.stringify(result.byStatus)}); ${before.length} created before the restart, ${before.filter((outcome) => !outcome.final).length} of them lost; ${adoptions} runs adopted`);
+    log(
+      `restart (${routing}): ${result.terminal}/${result.created} ended (${JSON.stringify(result.byStatus)}); ${before.length} created before the restart, ${before.filter((outcome) => !outcome.final).length} of them lost; ${adoptions} runs adopted`,
+    );
     return {
       ...result,
       routing,

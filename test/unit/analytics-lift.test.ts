@@ -30,7 +30,10 @@ describe('the lift interval', () => {
     ];
     for (const [a, m, b, n, lower, upper] of cases) {
       const interval = differenceInterval(a, m, b, n);
-      expect([interval.lower, interval.upper].map((x) => x.toFixed(4)), `${a}/${m} − ${b}/${n}`).toEqual([lower.toFixed(4), upper.toFixed(4)]);
+      expect(
+        [interval.lower, interval.upper].map((x) => x.toFixed(4)),
+        `${a}/${m} − ${b}/${n}`,
+      ).toEqual([lower.toFixed(4), upper.toFixed(4)]);
     }
   });
 

@@ -8,8 +8,20 @@ describe('the summary of stored counters', () => {
   it('computes the lift of the current experiment only: a re-assigned holdout is never pooled with the old one', () => {
     const summary = summarize([
       // The old experiment: the holdout converted far better (it would drag a pooled lift down).
-      { day: '2026-11-01', aggregates: day({ 'treatment\texposure\tp1\told': 1000, 'treatment\tadd_to_cart\tp1\told': 50, 'holdout\texposure\tp1\told': 1000, 'holdout\tadd_to_cart\tp1\told': 200 }) },
-      { day: '2026-11-02', aggregates: day({ 'treatment\texposure\tp1\tnew': 900, 'treatment\tadd_to_cart\tp1\tnew': 90, 'holdout\texposure\tp1\tnew': 100, 'holdout\tadd_to_cart\tp1\tnew': 5, 'treatment\texposure\tp1\told': 10 }) },
+      {
+        day: '2026-11-01',
+        aggregates: day({ 'treatment\texposure\tp1\told': 1000, 'treatment\tadd_to_cart\tp1\told': 50, 'holdout\texposure\tp1\told': 1000, 'holdout\tadd_to_cart\tp1\told': 200 }),
+      },
+      {
+        day: '2026-11-02',
+        aggregates: day({
+          'treatment\texposure\tp1\tnew': 900,
+          'treatment\tadd_to_cart\tp1\tnew': 90,
+          'holdout\texposure\tp1\tnew': 100,
+          'holdout\tadd_to_cart\tp1\tnew': 5,
+          'treatment\texposure\tp1\told': 10,
+        }),
+      },
     ]);
     expect(summary.lift.experiment).toBe('new');
     expect(summary.lift.addToCart).toMatchObject({ enough: false, treatment: { exposures: 900, conversions: 90 }, holdout: { exposures: 100, conversions: 5 } });
@@ -23,12 +35,26 @@ describe('the summary of stored counters', () => {
 
   it('adds days up: try-ons per day, credits, attributed orders and their value per currency', () => {
     const summary = summarize([
-      { day: '2026-11-01', aggregates: day({ 'treatment\tsubmit\tp1\te': 3, 'treatment\tresult\tp1\te': 2, 'treatment\terror\tp1\te': 1 }, { usage: { upstream: 2, cached: 1 }, errors: { TRYON_FAILED: 1 } }) },
+      {
+        day: '2026-11-01',
+        aggregates: day(
+          { 'treatment\tsubmit\tp1\te': 3, 'treatment\tresult\tp1\te': 2, 'treatment\terror\tp1\te': 1 },
+          { usage: { upstream: 2, cached: 1 }, errors: { TRYON_FAILED: 1 } },
+        ),
+      },
       {
         day: '2026-11-02',
         aggregates: day(
           { 'treatment\tsubmit\tp2\te': 4 },
-          { usage: { upstream: 1 }, commerce: { 'tried\ttreatment\torder': 2, 'value\ttreatment\torder\tall\tEUR': 12_345, 'value\ttreatment\torder\ttried\tEUR': 2_000, 'value\tholdout\torder\tall\tUSD': 999 } },
+          {
+            usage: { upstream: 1 },
+            commerce: {
+              'tried\ttreatment\torder': 2,
+              'value\ttreatment\torder\tall\tEUR': 12_345,
+              'value\ttreatment\torder\ttried\tEUR': 2_000,
+              'value\tholdout\torder\tall\tUSD': 999,
+            },
+          },
         ),
       },
     ]);

@@ -12,7 +12,15 @@ import { describe, expect, it } from 'vitest';
  */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const GUIDE = 'src/server/README.md';
-const DOCS = ['README.md', GUIDE, 'src/ARCHITECTURE.md', 'src/server/providers/ARCHITECTURE-providers.md', 'src/integrations/shopify/README.md', 'src/integrations/wordpress/README.md', 'src/components/README.md'];
+const DOCS = [
+  'README.md',
+  GUIDE,
+  'src/ARCHITECTURE.md',
+  'src/server/providers/ARCHITECTURE-providers.md',
+  'src/integrations/shopify/README.md',
+  'src/integrations/wordpress/README.md',
+  'src/components/README.md',
+];
 
 /** Names of our own variables: a quoted literal like these is a variable wherever it appears (settings tables, error messages, lists). */
 const OWN_VARIABLE = /^(?:(?:FITTING_ROOM|MIRRAGO|TRYONAPI|STUDIO|MIRAFLOW|AURAX|S3|REDIS|SHOPIFY)_[A-Z0-9_]+|PORT|HOST|NODE_ENV|REDIS_URL)$/;
@@ -60,7 +68,15 @@ function variablesDocumented(): Set<string> {
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens. */
 function anchorsOf(markdown: string): Set<string> {
   const headings = [...withoutCode(markdown).matchAll(/^#{1,6}\s+(.+)$/gm)].map((match) => match[1]!.replace(/`/g, ''));
-  return new Set(headings.map((heading) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-')));
+  return new Set(
+    headings.map((heading) =>
+      heading
+        .trim()
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N} _-]/gu, '')
+        .replace(/ /g, '-'),
+    ),
+  );
 }
 
 function withoutCode(markdown: string): string {
@@ -77,7 +93,8 @@ describe('the operator’s guide lists every environment variable', () => {
   const documented = variablesDocumented();
 
   it('finds the variables the proxy reads (the scan itself works)', () => {
-    for (const name of ['FITTING_ROOM_SECRET', 'FITTING_ROOM_ALLOWED_ORIGINS', 'S3_BUCKET', 'REDIS_URL', 'PORT', 'MIRRAGO_CLIENT_ID', 'AURAX_KEY_ID']) expect(read.has(name), name).toBe(true);
+    for (const name of ['FITTING_ROOM_SECRET', 'FITTING_ROOM_ALLOWED_ORIGINS', 'S3_BUCKET', 'REDIS_URL', 'PORT', 'MIRRAGO_CLIENT_ID', 'AURAX_KEY_ID'])
+      expect(read.has(name), name).toBe(true);
     expect(read.size).toBeGreaterThanOrEqual(40);
   });
 

@@ -71,7 +71,12 @@ describe('the try-on flow’s transitions', () => {
       fc.constant<FlowAction>({ type: 'closed' }),
       fc.boolean().map<FlowAction>((advice) => ({ type: 'photo-prepared', checks: advice ? [{ code: 'small', blocking: true }] : [] })),
       fc.double({ min: 0, max: 1, noNaN: true }).map<FlowAction>((progress) => ({ type: 'upload-progress', progress })),
-      fc.record({ status: fc.constantFrom('queued', 'running', 'succeeded', 'failed', 'canceled' as const), progress: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }) }).map<FlowAction>((view) => ({ type: 'job-update', view })),
+      fc
+        .record({
+          status: fc.constantFrom('queued', 'running', 'succeeded', 'failed', 'canceled' as const),
+          progress: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
+        })
+        .map<FlowAction>((view) => ({ type: 'job-update', view })),
     );
     fc.assert(
       fc.property(fc.constantFrom<FlowState>({ step: 'consent' }, { step: 'photo' }), fc.array(action, { maxLength: 30 }), (start, actions) => {

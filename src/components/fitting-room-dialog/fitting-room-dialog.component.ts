@@ -92,7 +92,19 @@ export class FittingRoomDialog extends LitElement implements ViewHost {
   constructor() {
     super();
     const { flow } = this;
-    new StoreController(this, flow.$state, flow.$photo, flow.$saved, flow.$remember, flow.$retention, this.#language, this.#opened, this.#consentChecked, this.#announcement, this.#views);
+    new StoreController(
+      this,
+      flow.$state,
+      flow.$photo,
+      flow.$saved,
+      flow.$remember,
+      flow.$retention,
+      this.#language,
+      this.#opened,
+      this.#consentChecked,
+      this.#announcement,
+      this.#views,
+    );
   }
 
   get t(): Strings {

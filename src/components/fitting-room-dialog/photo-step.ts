@@ -28,8 +28,9 @@ export class PhotoStep implements View {
     const noticeKey = notice === 'deleted' ? 'deleted' : notice === 'camera-denied' ? 'cameraDenied' : 'cameraMissing';
     return html`
       ${notice ? html`<p class="notice" part="notice" role="status">${t[noticeKey]}</p>` : nothing}
-      ${saved
-        ? html`<div class="saved">
+      ${
+        saved
+          ? html`<div class="saved">
             <img src=${saved.url} alt=${t.savedHeading} />
             <div>
               <p><strong>${t.savedHeading}</strong></p>
@@ -37,13 +38,15 @@ export class PhotoStep implements View {
               <button class="link" part="secondary-button" @click=${() => flow.deletePhoto()}>${t.deletePhoto}</button>
             </div>
           </div>`
-        : nothing}
+          : nothing
+      }
       <div class="drop ${dragging ? 'over' : ''}" @dragover=${this.#onDragOver} @dragleave=${() => this.#dragging.set(false)} @drop=${this.#onDrop}>
         <p><strong>${t.photoHeading}</strong></p>
         <p class="muted">${t.photoTips}</p>
         <div class="sources">
-          ${camera
-            ? html`<button
+          ${
+            camera
+              ? html`<button
                 class=${saved ? '' : 'primary'}
                 part=${saved ? 'secondary-button camera-button' : 'primary-button camera-button'}
                 ?data-autofocus=${!saved && notice !== 'camera-denied' && notice !== 'camera-missing'}
@@ -51,7 +54,8 @@ export class PhotoStep implements View {
               >
                 ${CAMERA_ICON}${t.useCamera}
               </button>`
-            : nothing}
+              : nothing
+          }
           <label class="button ${camera || saved ? '' : 'primary'}" part="secondary-button file-button">
             <!-- accept="image/*", not a list of types: iOS hands the page a JPEG whatever accept says,
                  macOS Safari converts HEIC to the first listed type unless HEIC is allowed (so with image/* it
@@ -64,12 +68,14 @@ export class PhotoStep implements View {
         </div>
         <p class="muted drop-hint" aria-hidden="true">${dragging ? t.dropActive : t.dropHint}</p>
       </div>
-      ${saved
-        ? nothing
-        : html`<label class="check">
+      ${
+        saved
+          ? nothing
+          : html`<label class="check">
             <input type="checkbox" part="checkbox" .checked=${flow.$remember.get()} @change=${(event: Event) => flow.$remember.set((event.target as HTMLInputElement).checked)} />
             <span>${t.remember}<br /><span class="muted">${t.rememberHint}</span></span>
-          </label>`}
+          </label>`
+      }
       ${this.host.retentionNote('retentionNote')}
     `;
   }

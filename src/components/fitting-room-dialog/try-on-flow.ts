@@ -220,10 +220,7 @@ export class TryOnFlow {
     if (saved) URL.revokeObjectURL(saved.url);
     this.$saved.set(undefined);
     this.$remember.set(false);
-    await Promise.all([
-      ...jobs.map((id) => this.#client?.deleteJob(id)),
-      import('../../photo/photo-store.js').then((store) => store.deleteSavedPhoto()).catch(() => undefined),
-    ]);
+    await Promise.all([...jobs.map((id) => this.#client?.deleteJob(id)), import('../../photo/photo-store.js').then((store) => store.deleteSavedPhoto()).catch(() => undefined)]);
     this.#apply({ type: 'back-to-photo', notice: 'deleted' });
   }
 
@@ -256,7 +253,9 @@ export class TryOnFlow {
     const client = this.client;
     const person = model ? { modelId: model.id } : this.#personRef ? { personRef: this.#personRef } : { person: photo.blob };
     // A look's job carries its first item's ids, as a single garment's carries the product's.
-    const garments = this.look ?? [{ garment: variant?.garment ?? product.garment, category: product.category, productId: product.productId, variantId: variant?.id ?? product.variantId }];
+    const garments = this.look ?? [
+      { garment: variant?.garment ?? product.garment, category: product.category, productId: product.productId, variantId: variant?.id ?? product.variantId },
+    ];
     this.#apply({ type: 'upload-progress', progress: 0 });
     let created: JobCreated;
     try {

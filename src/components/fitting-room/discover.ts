@@ -165,7 +165,10 @@ function ldVariant(product: Json | undefined, variantId: string | undefined): Js
   const candidates = ([] as Json[]).concat(product.hasVariant ?? [], product.offers ?? []);
   return candidates.find(
     (variant) =>
-      variant && (str(variant.sku) === variantId || str(variant.productID) === variantId || [variant['@id'], variant.url].some((url) => typeof url === 'string' && url.includes(`variant=${variantId}`))),
+      variant &&
+      (str(variant.sku) === variantId ||
+        str(variant.productID) === variantId ||
+        [variant['@id'], variant.url].some((url) => typeof url === 'string' && url.includes(`variant=${variantId}`))),
   );
 }
 
@@ -236,12 +239,7 @@ export async function discover(element: Element, variantId?: string | null): Pro
   // by property (no `change`, no standard event) leaves it differing from what the element was told.
   const told = variantId ?? str(url.searchParams.get('variant'));
   const moved = told && str(form?.value) && form!.value !== told ? form!.value : undefined;
-  const variant =
-    moved ??
-    told ??
-    str(form?.value) ??
-    str(wooVariation?.value) ??
-    str(analytics?.selectedVariantId);
+  const variant = moved ?? told ?? str(form?.value) ?? str(wooVariation?.value) ?? str(analytics?.selectedVariantId);
 
   const byId = (list: ShopifyVariant[] | undefined) => list?.find((item) => str(item.id) === variant);
   let image = variantImage(byId(shopify.variants));
@@ -272,7 +270,11 @@ export async function discover(element: Element, variantId?: string | null): Pro
   }
 
   const ldCategory = typeof ld?.category === 'string' ? ld.category : str(ld?.category?.name);
-  const wooCategories = document.querySelector('.product[class*="product_cat-"]')?.className.match(/product_cat-[\w-]+/g)?.join(' ').replace(/product_cat-|-/g, ' ');
+  const wooCategories = document
+    .querySelector('.product[class*="product_cat-"]')
+    ?.className.match(/product_cat-[\w-]+/g)
+    ?.join(' ')
+    .replace(/product_cat-|-/g, ' ');
   const category = [product?.product_type ?? product?.type, analytics?.product?.type, ldCategory, wooCategories, product?.title, ld?.name, pageMeta('og:title')]
     .map(inferCategory)
     .find(Boolean);

@@ -128,10 +128,9 @@ function hookGlobals() {
   const $ = (window as unknown as { jQuery?: JQueryLike }).jQuery;
   if (!jquery && typeof $ === 'function') {
     jquery = true;
-    $(document)
-      .on('found_variation', (event, variation) =>
-        send({ source: event.target as Element, garment: variation?.image?.full_src || variation?.image?.src, variantId: str(variation?.variation_id) }),
-      );
+    $(document).on('found_variation', (event, variation) =>
+      send({ source: event.target as Element, garment: variation?.image?.full_src || variation?.image?.src, variantId: str(variation?.variation_id) }),
+    );
     $(document).on('reset_image', (event) => send({ source: event.target as Element, reset: true }));
   }
 }

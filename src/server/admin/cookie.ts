@@ -14,7 +14,10 @@ export class AdminCookieSigner {
   readonly #key: Promise<CryptoKey>;
 
   constructor(adminToken: string, secret: string) {
-    this.#key = crypto.subtle.importKey('raw', new TextEncoder().encode(`fitting-room admin cookie\n${adminToken}\n${secret}`), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    this.#key = crypto.subtle.importKey('raw', new TextEncoder().encode(`fitting-room admin cookie\n${adminToken}\n${secret}`), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+      'verify',
+    ]);
   }
 
   async issue(now = Date.now()): Promise<string> {

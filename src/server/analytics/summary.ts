@@ -98,7 +98,10 @@ export function summarize(days: { day: string; aggregates: DayAggregates }[]): A
     perDay.push(today);
   }
 
-  const newestFirst = [...experiments].sort(([, a], [, b]) => b.to.localeCompare(a.to) || b.from.localeCompare(a.from) || b.arms.treatment.exposure + b.arms.holdout.exposure - a.arms.treatment.exposure - a.arms.holdout.exposure);
+  const newestFirst = [...experiments].sort(
+    ([, a], [, b]) =>
+      b.to.localeCompare(a.to) || b.from.localeCompare(a.from) || b.arms.treatment.exposure + b.arms.holdout.exposure - a.arms.treatment.exposure - a.arms.holdout.exposure,
+  );
   const [currentId, current] = newestFirst[0] ?? [null, { arms: { treatment: zeroCounts(), holdout: zeroCounts() } }];
   const conversions = (name: 'add_to_cart' | 'order') => (arm: Arm) => ({ exposures: current.arms[arm].exposure, conversions: current.arms[arm][name] });
   const addToCart = conversions('add_to_cart');
@@ -119,7 +122,12 @@ export function summarize(days: { day: string; aggregates: DayAggregates }[]): A
     credits,
     attribution: { ...attribution, orderValue: [...values].map(([currency, value]) => ({ currency, all: round2(value.all), afterTryOn: round2(value.afterTryOn) })) },
     lift: { experiment: currentId, addToCart: liftOf(addToCart('treatment'), addToCart('holdout')), order: liftOf(order('treatment'), order('holdout')) },
-    experiments: newestFirst.map(([experiment, { from, to, arms: counts }]) => ({ experiment, from, to, exposures: { treatment: counts.treatment.exposure, holdout: counts.holdout.exposure } })),
+    experiments: newestFirst.map(([experiment, { from, to, arms: counts }]) => ({
+      experiment,
+      from,
+      to,
+      exposures: { treatment: counts.treatment.exposure, holdout: counts.holdout.exposure },
+    })),
     topProducts: [...products]
       .map(([productId, counts]) => ({ productId, ...counts }))
       .sort((a, b) => b.submit - a.submit || b.open - a.open || b.exposure - a.exposure)

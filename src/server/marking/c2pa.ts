@@ -51,7 +51,8 @@ export function createC2paSigner(certificate: string, privateKey: string): C2paS
   const curve = CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''];
   if (!curve) throw new ConfigError('FITTING_ROOM_C2PA_KEY must be an EC key on P-256, P-384 or P-521 (ES256/384/512), as C2PA signing certificates are.');
   // A key that is not the certificate's would sign manifests every reader rejects: refuse it at start.
-  if (!new NodeCertificate(chain[0]!).checkPrivateKey(key)) throw new ConfigError('FITTING_ROOM_C2PA_KEY is not the private key of the first certificate in FITTING_ROOM_C2PA_CERT.');
+  if (!new NodeCertificate(chain[0]!).checkPrivateKey(key))
+    throw new ConfigError('FITTING_ROOM_C2PA_KEY is not the private key of the first certificate in FITTING_ROOM_C2PA_CERT.');
   const [leaf, ...intermediates] = chain.map((text) => new X509Certificate(text));
   const signer = {
     algorithm: curve.algorithm,

@@ -56,7 +56,19 @@ const FORMATS: Record<string, UploadFormat> = { 'image/jpeg': 'jpeg', 'image/png
  * provider's own file said about itself is recorded first (log line and metric), since
  * stripping removes it; our marks are applied whatever it said.
  */
-export function createResultMarker({ settings, tools, provider, log, metrics }: { settings: MarkingSettings; tools: MarkingTools; provider: string; log: Logger; metrics: Metrics }): ResultMarker {
+export function createResultMarker({
+  settings,
+  tools,
+  provider,
+  log,
+  metrics,
+}: {
+  settings: MarkingSettings;
+  tools: MarkingTools;
+  provider: string;
+  log: Logger;
+  metrics: Metrics;
+}): ResultMarker {
   const sign = settings.c2pa ? tools.sign : undefined;
   const overlay = settings.visibleMark && tools.draws ? visibleMark(`AI try-on · ${settings.shopName}`) : undefined;
   const packet = xmpPacket(settings.shopName);

@@ -28,7 +28,8 @@ export const PRIVACY_TEXT: Record<string, PrivacyText> = {
   en: {
     name: 'English',
     title: 'Privacy notice: virtual try-on at {shop}',
-    intro: '{shop} offers a virtual try-on: you add a photo of yourself, and an AI system creates an altered image of you wearing the product. This notice says what happens to your photo.',
+    intro:
+      '{shop} offers a virtual try-on: you add a photo of yourself, and an AI system creates an altered image of you wearing the product. This notice says what happens to your photo.',
     whatHeading: 'What is processed',
     what: 'The photo you take or choose, the product’s image, and the image made from them (the result), which is labelled “{aiLabel}”. Your photo is prepared on your device before it is sent: it is resized, and location and camera data are removed.',
     whoHeading: 'Who processes it',
@@ -47,7 +48,8 @@ export const PRIVACY_TEXT: Record<string, PrivacyText> = {
   de: {
     name: 'Deutsch',
     title: 'Datenschutzhinweis: virtuelle Anprobe bei {shop}',
-    intro: '{shop} bietet eine virtuelle Anprobe an: Du fügst ein Foto von dir hinzu, und ein KI-System erstellt ein verändertes Bild von dir mit dem Produkt. Dieser Hinweis erklärt, was mit deinem Foto geschieht.',
+    intro:
+      '{shop} bietet eine virtuelle Anprobe an: Du fügst ein Foto von dir hinzu, und ein KI-System erstellt ein verändertes Bild von dir mit dem Produkt. Dieser Hinweis erklärt, was mit deinem Foto geschieht.',
     whatHeading: 'Was verarbeitet wird',
     what: 'Das Foto, das du aufnimmst oder auswählst, das Bild des Produkts und das daraus erstellte Bild (das Ergebnis), das als „{aiLabel}“ gekennzeichnet ist. Dein Foto wird vor dem Senden auf deinem Gerät vorbereitet: verkleinert, Standort- und Kameradaten entfernt.',
     whoHeading: 'Wer es verarbeitet',
@@ -66,7 +68,8 @@ export const PRIVACY_TEXT: Record<string, PrivacyText> = {
   fr: {
     name: 'Français',
     title: 'Avis de confidentialité : essayage virtuel chez {shop}',
-    intro: '{shop} propose un essayage virtuel : vous ajoutez une photo de vous, et un système d’IA crée une image modifiée de vous portant le produit. Cet avis explique ce qu’il advient de votre photo.',
+    intro:
+      '{shop} propose un essayage virtuel : vous ajoutez une photo de vous, et un système d’IA crée une image modifiée de vous portant le produit. Cet avis explique ce qu’il advient de votre photo.',
     whatHeading: 'Ce qui est traité',
     what: 'La photo que vous prenez ou choisissez, l’image du produit et l’image créée à partir d’elles (le résultat), marquée « {aiLabel} ». Votre photo est préparée sur votre appareil avant l’envoi : redimensionnée, sans données de localisation ni d’appareil photo.',
     whoHeading: 'Qui la traite',
@@ -104,7 +107,8 @@ export const PRIVACY_TEXT: Record<string, PrivacyText> = {
   ja: {
     name: '日本語',
     title: 'プライバシーに関するお知らせ:{shop} のバーチャル試着',
-    intro: '{shop} はバーチャル試着を提供しています。あなたが自分の写真を追加すると、AIシステムが商品を身に着けたあなたの加工画像を作成します。このお知らせでは、写真がどう扱われるかを説明します。',
+    intro:
+      '{shop} はバーチャル試着を提供しています。あなたが自分の写真を追加すると、AIシステムが商品を身に着けたあなたの加工画像を作成します。このお知らせでは、写真がどう扱われるかを説明します。',
     whatHeading: '処理されるもの',
     what: 'あなたが撮影または選択した写真、商品の画像、それらから作成された画像(結果)です。結果には「{aiLabel}」と表示されます。写真は送信前にお使いの端末で準備され、縮小されて位置情報とカメラ情報が削除されます。',
     whoHeading: '処理する者',

@@ -18,7 +18,12 @@ const entryOf = (definition: ProviderDefinition): ProviderEntry => ({
   label: definition.label,
   summary: definition.summary,
   edge: EDGE_PROVIDERS.includes(definition),
-  settings: Object.values(definition.settings).map(({ variable, required, default: fallback, description }) => ({ variable, required, ...(fallback ? { default: fallback } : {}), description })),
+  settings: Object.values(definition.settings).map(({ variable, required, default: fallback, description }) => ({
+    variable,
+    required,
+    ...(fallback ? { default: fallback } : {}),
+    description,
+  })),
 });
 
 /** Every provider and its environment settings, for the README's provider table (and a test that keeps them in step). */

@@ -73,7 +73,11 @@ export function baseUrl(variable: string, description: string, { fallback, whyRe
 }
 
 /** An optional value read by `parse` (undefined when the value is not acceptable: then `expected` is the error). */
-export function optional<T>(variable: string, description: string, { fallback, shownDefault, parse, expected }: { fallback: T; shownDefault?: string; parse: (value: string) => T | undefined; expected: string }): Setting<T> {
+export function optional<T>(
+  variable: string,
+  description: string,
+  { fallback, shownDefault, parse, expected }: { fallback: T; shownDefault?: string; parse: (value: string) => T | undefined; expected: string },
+): Setting<T> {
   return {
     variable,
     required: false,

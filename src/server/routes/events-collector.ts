@@ -31,13 +31,18 @@ const BODY_TYPES = /^(text\/plain|application\/json)\s*(;|$)/i;
  */
 export function collectorRoutes({ aggregates, signer, limiter, limit, allowedOrigins, provider }: CollectorRouteOptions) {
   // Stops reading a body past the limit, whether or not it announced its length.
-  const sizeLimit = bodyLimit({ maxSize: MAX_BATCH_BYTES, onError: (c) => errorResponse(c, new ApiError('BAD_REQUEST', `Invalid event batch: larger than ${MAX_BATCH_BYTES} bytes.`, { retryable: false })) });
+  const sizeLimit = bodyLimit({
+    maxSize: MAX_BATCH_BYTES,
+    onError: (c) => errorResponse(c, new ApiError('BAD_REQUEST', `Invalid event batch: larger than ${MAX_BATCH_BYTES} bytes.`, { retryable: false })),
+  });
   /** Who may send, and how often: checked before the body is read. */
   const admit: MiddlewareHandler<RequestContextEnv> = async (c, next) => {
     // Browsers send Origin with every POST, sendBeacon's included: a batch without one is not from a shop's page.
     const origin = c.req.header('origin');
     if (!origin || !allowedOrigins.includes(origin)) {
-      throw new ApiError('ORIGIN_NOT_ALLOWED', origin ? `Analytics are not enabled for ${origin}.` : 'Events are only taken from pages of an allowed origin.', { retryable: false });
+      throw new ApiError('ORIGIN_NOT_ALLOWED', origin ? `Analytics are not enabled for ${origin}.` : 'Events are only taken from pages of an allowed origin.', {
+        retryable: false,
+      });
     }
     await limiter.take(limit, c.get('client'));
     if (!BODY_TYPES.test(c.req.header('content-type') ?? '')) throw new ApiError('BAD_REQUEST', 'Send events as text/plain or application/json.', { retryable: false });

@@ -76,9 +76,24 @@ export function jobRoutes({ jobs, limiter, limits, provider, cleanImage, imageLi
         const bytes = typeof garment === 'string' ? await fetchGarment(garment, garmentPolicy, c.req.raw.signal) : new Uint8Array(await garment.arrayBuffer());
         garments.push(await cleanImage(bytes, imageLimits, 'garment'));
       }
-      const input = { personRef, modelId: fields.modelId, garments, category: fields.category, categories: fields.categories, productId: fields.productId, variantId: fields.variantId };
+      const input = {
+        personRef,
+        modelId: fields.modelId,
+        garments,
+        category: fields.category,
+        categories: fields.categories,
+        productId: fields.productId,
+        variantId: fields.variantId,
+      };
       const job = await jobs.create(session.sid, input, idempotencyKey ? { key: idempotencyKey, fingerprint } : undefined, c.get('client'));
-      log.info('job.created', { requestId: c.get('requestId'), job: job.id, provider: provider.name, category: fields.category, garments: garments.length, model: !!fields.modelId });
+      log.info('job.created', {
+        requestId: c.get('requestId'),
+        job: job.id,
+        provider: provider.name,
+        category: fields.category,
+        garments: garments.length,
+        model: !!fields.modelId,
+      });
       return respondJson(c, created(job), 202);
     })
     .get('/jobs/:id', async (c) => respondJsonText(c, viewJson(await jobs.get(c.get('session').sid, c.req.param('id')))))

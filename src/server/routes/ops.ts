@@ -42,8 +42,11 @@ export function opsRoutes({ pool, dailyJobLimit, state, metrics, metricsToken, s
       }
     })
     .get('/metrics', async (c) => {
-      if (metricsToken && !(await sameSecret(bearerToken(c.req.header('authorization')) ?? '', metricsToken))) throw new ApiError('TOKEN_INVALID', 'Metrics need the metrics token.', { retryable: false });
-      const shared = await Promise.all([pool.statuses(), shopRunsToday(state)]).then(([statuses, runs]) => renderProviderGauges(statuses, { runs, limit: dailyJobLimit })).catch(() => '');
+      if (metricsToken && !(await sameSecret(bearerToken(c.req.header('authorization')) ?? '', metricsToken)))
+        throw new ApiError('TOKEN_INVALID', 'Metrics need the metrics token.', { retryable: false });
+      const shared = await Promise.all([pool.statuses(), shopRunsToday(state)])
+        .then(([statuses, runs]) => renderProviderGauges(statuses, { runs, limit: dailyJobLimit }))
+        .catch(() => '');
       return respond(c, metrics.render() + shared, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
     })
     .get('/media/:token', async (c) => {

@@ -8,9 +8,7 @@ import { respond } from '../middleware/response-headers.js';
  * it into their own notice. No script; its one inline style is allowed by hash only.
  */
 export function privacyRoutes(facts: PrivacyFacts) {
-  const policy = styleHash().then(
-    (hash) => `default-src 'none'; style-src '${hash}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
-  );
+  const policy = styleHash().then((hash) => `default-src 'none'; style-src '${hash}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`);
   return new Hono().get('/privacy', async (c) => {
     const lang = pickLanguage(c.req.query('lang'), c.req.header('accept-language'));
     return respond(c, renderPrivacyPage(lang, facts), 200, {

@@ -37,7 +37,12 @@ export function troubleOf(failure: ProviderFailure): FailoverReason | undefined 
  * adopted after a restart), the upstream job may still succeed and cannot be canceled, or no
  * provider of the route is left. Feeds the provider's breaker either way.
  */
-export async function nextProvider(pool: ProviderPool, run: RunRecord, failure: ProviderFailure, { stopped, canResend }: { stopped: boolean; canResend: boolean }): Promise<string | undefined> {
+export async function nextProvider(
+  pool: ProviderPool,
+  run: RunRecord,
+  failure: ProviderFailure,
+  { stopped, canResend }: { stopped: boolean; canResend: boolean },
+): Promise<string | undefined> {
   const provider = pool.adapter(run.provider!);
   await pool.record(provider.name, failure);
   if (stopped || !canResend || !troubleOf(failure)) return undefined;
@@ -58,7 +63,10 @@ export async function nextProvider(pool: ProviderPool, run: RunRecord, failure: 
  * The status and progress the shopper sees for an update. After a move the next provider
  * starts again from zero: the bar continues from where it was, and never goes back to queued.
  */
-export function continuedProgress(run: Pick<RunRecord, 'status' | 'progress' | 'progressBase'>, update: { status: 'queued' | 'running'; progress?: number }): Pick<RunRecord, 'status' | 'progress'> {
+export function continuedProgress(
+  run: Pick<RunRecord, 'status' | 'progress' | 'progressBase'>,
+  update: { status: 'queued' | 'running'; progress?: number },
+): Pick<RunRecord, 'status' | 'progress'> {
   const base = run.progressBase ?? 0;
   const progress = update.progress === undefined ? run.progress : Math.max(run.progress ?? 0, base + (1 - base) * update.progress);
   return { status: run.status === 'running' ? 'running' : update.status, progress };

@@ -43,7 +43,11 @@ export class ProviderPool {
     { instance, probeLeaseMs }: { instance: string; probeLeaseMs: number },
   ) {
     this.#adapters = new Map(adapters.map((adapter) => [adapter.name, adapter]));
-    this.breakers = new CircuitBreakers(state, { failures: routing.breakerFailures, cooldownMs: routing.breakerCooldownMs, creditsPauseMs: routing.creditsPauseMs, probeLeaseMs }, instance);
+    this.breakers = new CircuitBreakers(
+      state,
+      { failures: routing.breakerFailures, cooldownMs: routing.breakerCooldownMs, creditsPauseMs: routing.creditsPauseMs, probeLeaseMs },
+      instance,
+    );
   }
 
   get names(): string[] {
@@ -109,7 +113,11 @@ export class ProviderPool {
     if (!trouble) return this.breakers.succeeded(name);
     if (trouble === 'credits') {
       const until = await this.breakers.pause(name);
-      this.log.error('provider.paused', { provider: name, until: new Date(until).toISOString(), action: `Top up the provider account, then reset it: POST /admin/providers/${name}/reset.` });
+      this.log.error('provider.paused', {
+        provider: name,
+        until: new Date(until).toISOString(),
+        action: `Top up the provider account, then reset it: POST /admin/providers/${name}/reset.`,
+      });
       return;
     }
     if (await this.breakers.failed(name)) this.log.warn('provider.breaker_open', { provider: name, code: failure.code, providerCode: failure.providerCode });

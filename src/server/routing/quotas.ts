@@ -62,7 +62,6 @@ export class DailyQuotas {
       }
     }
   }
-
 }
 
 /** Today's count of the shop-wide quota (counted while `FITTING_ROOM_DAILY_JOB_LIMIT` is set). */

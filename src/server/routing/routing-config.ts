@@ -40,7 +40,8 @@ export function readRouting(env: Env, known?: readonly string[]): RoutingConfig 
     if (known && !known.includes(name)) mistakes.push(`${variable}: "${name}" is not one of: ${known.join(', ')}.`);
   };
 
-  if (env.FITTING_ROOM_PROVIDERS && env.FITTING_ROOM_PROVIDER) mistakes.push('FITTING_ROOM_PROVIDER and FITTING_ROOM_PROVIDERS are both set; keep FITTING_ROOM_PROVIDERS (the list) only.');
+  if (env.FITTING_ROOM_PROVIDERS && env.FITTING_ROOM_PROVIDER)
+    mistakes.push('FITTING_ROOM_PROVIDER and FITTING_ROOM_PROVIDERS are both set; keep FITTING_ROOM_PROVIDERS (the list) only.');
   const providers = (env.FITTING_ROOM_PROVIDERS ? list(env.FITTING_ROOM_PROVIDERS) : [env.FITTING_ROOM_PROVIDER || 'sandbox']).map((name) => name.toLowerCase());
   const variable = env.FITTING_ROOM_PROVIDERS ? 'FITTING_ROOM_PROVIDERS' : 'FITTING_ROOM_PROVIDER';
   for (const name of providers) checkName(name, variable);

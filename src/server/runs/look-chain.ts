@@ -57,7 +57,8 @@ export async function runLook(host: LookHost, look: JobRecord, items: LookItem[]
     // Canceled: the look was deleted, and its steps with it.
     if (final.status !== 'succeeded') return;
     const image = final.resultKey ? await host.image(final.resultKey) : undefined;
-    if (!image) return host.update(look, { status: 'failed', error: { code: 'TRYON_FAILED', message: 'The try-on did not work this time.', retryable: true, item: index + 1 }, step });
+    if (!image)
+      return host.update(look, { status: 'failed', error: { code: 'TRYON_FAILED', message: 'The try-on did not work this time.', retryable: true, item: index + 1 }, step });
     if (++index === count) {
       return host.update(look, { status: 'succeeded', resultKey: final.resultKey, preview: final.preview, provider: final.provider, failovers: final.failovers });
     }

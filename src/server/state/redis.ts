@@ -32,7 +32,10 @@ export class RedisState implements SharedState {
     const options = { url, disableOfflineQueue: true, socket: { connectTimeout: 5_000, reconnectStrategy: (retries: number) => Math.min(retries * 200, 5_000) } };
     const client = createClient(options);
     const subscriber = createClient(options);
-    for (const [name, connection] of [['commands', client], ['pubsub', subscriber]] as const) {
+    for (const [name, connection] of [
+      ['commands', client],
+      ['pubsub', subscriber],
+    ] as const) {
       connection.on('error', (error: Error) => log.warn('redis.error', { connection: name, message: error.message }));
     }
     await Promise.all([client.connect(), subscriber.connect()]);

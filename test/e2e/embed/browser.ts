@@ -40,7 +40,21 @@ export function placement(page: Page, index = 0): Promise<Placement> {
     for (const [name, element] of parts) {
       if (!element) continue;
       const style = getComputedStyle(element);
-      for (const property of ['font-size', 'font-family', 'font-weight', 'line-height', 'letter-spacing', 'text-transform', 'color', 'background-color', 'border-radius', 'padding-top', 'padding-left', 'box-sizing', 'width']) {
+      for (const property of [
+        'font-size',
+        'font-family',
+        'font-weight',
+        'line-height',
+        'letter-spacing',
+        'text-transform',
+        'color',
+        'background-color',
+        'border-radius',
+        'padding-top',
+        'padding-left',
+        'box-sizing',
+        'width',
+      ]) {
         look[`${name} ${property}`] = style.getPropertyValue(property);
       }
     }
@@ -74,7 +88,9 @@ export async function watchErrors(page: Page): Promise<string[]> {
   await page.exposeFunction('__reportViolation', (text: string) => errors.push(text));
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (event) => {
-      (window as unknown as { __reportViolation(text: string): void }).__reportViolation(`csp: ${event.violatedDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`);
+      (window as unknown as { __reportViolation(text: string): void }).__reportViolation(
+        `csp: ${event.violatedDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`,
+      );
     });
   });
   return errors;
@@ -95,7 +111,10 @@ export async function openDialog(page: Page, widget: Locator): Promise<Locator> 
   await Promise.race([consent.waitFor({ timeout: 10_000 }), file.waitFor({ state: 'attached', timeout: 10_000 }), another.waitFor({ timeout: 10_000 })]).catch(() => {});
   if (await consent.isVisible()) {
     await consent.check();
-    await dialog.getByRole('button', { name: /continue|agree/i }).first().click();
+    await dialog
+      .getByRole('button', { name: /continue|agree/i })
+      .first()
+      .click();
   } else if (!(await file.count()) && (await another.isVisible())) {
     await another.click();
   }
@@ -131,7 +150,10 @@ export async function tryOn(page: Page, widget: Locator, photo: Buffer) {
 /** Closes the open dialog with Escape and waits until it is gone. */
 export async function closeDialog(page: Page) {
   await page.keyboard.press('Escape');
-  await page.getByRole('dialog').waitFor({ state: 'detached', timeout: 5_000 }).catch(async () => {
-    await page.getByRole('dialog').waitFor({ state: 'hidden', timeout: 5_000 });
-  });
+  await page
+    .getByRole('dialog')
+    .waitFor({ state: 'detached', timeout: 5_000 })
+    .catch(async () => {
+      await page.getByRole('dialog').waitFor({ state: 'hidden', timeout: 5_000 });
+    });
 }

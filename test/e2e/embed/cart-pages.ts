@@ -155,7 +155,9 @@ export function registerCartPages(host: Host): CartRequests {
       requests.shopify.push(body);
       const items = body.items.map((item) => ({ id: Number(item.id), quantity: Number(item.quantity ?? 1), key: `${item.id}:abc` }));
       shopifyCount += items.reduce((sum, item) => sum + item.quantity, 0);
-      const sections = Object.fromEntries((body.sections ?? []).map((id) => [id, id === 'cart-icon-bubble' ? section(id, `Cart <span class="cart-count-bubble">${shopifyCount}</span>`) : null]));
+      const sections = Object.fromEntries(
+        (body.sections ?? []).map((id) => [id, id === 'cart-icon-bubble' ? section(id, `Cart <span class="cart-count-bubble">${shopifyCount}</span>`) : null]),
+      );
       return Response.json({ items, sections });
     }
     const form = await request.formData();
@@ -172,18 +174,31 @@ export function registerCartPages(host: Host): CartRequests {
     shopifyCount += item.quantity;
     const key = `${item.id}:abc`;
     const sections = Object.fromEntries(
-      (body.sections ?? '').split(',').filter(Boolean).map((id) => [
-        id,
-        id === 'cart-icon-bubble'
-          ? section(id, `Cart <span class="cart-count-bubble">${shopifyCount}</span>`)
-          : section(id, `<div id="cart-notification-product-${key}"><p class="added">Linen Shirt – Red</p></div>`),
-      ]),
+      (body.sections ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((id) => [
+          id,
+          id === 'cart-icon-bubble'
+            ? section(id, `Cart <span class="cart-count-bubble">${shopifyCount}</span>`)
+            : section(id, `<div id="cart-notification-product-${key}"><p class="added">Linen Shirt – Red</p></div>`),
+        ]),
     );
     return Response.json({ id: item.id, key, quantity: item.quantity, title: 'Linen Shirt - Red', sections });
   });
   // Discovery asks Shopify's product endpoint for the variants' images, as on a real shop.
   host.page('/products/linen-shirt.js', {
-    html: JSON.stringify({ id: 9002, title: 'Linen Shirt', type: 'Shirts', featured_image: image, variants: [{ id: 4002, available: true, featured_image: { src: image } }, { id: 4003, available: false, featured_image: { src: image } }, { id: 4004, available: true, featured_image: { src: image } }] }),
+    html: JSON.stringify({
+      id: 9002,
+      title: 'Linen Shirt',
+      type: 'Shirts',
+      featured_image: image,
+      variants: [
+        { id: 4002, available: true, featured_image: { src: image } },
+        { id: 4003, available: false, featured_image: { src: image } },
+        { id: 4004, available: true, featured_image: { src: image } },
+      ],
+    }),
     type: 'application/json',
   });
   host.page('/cart.js', {

@@ -64,8 +64,7 @@ export const HOSTILE: Record<string, { what: string; style: string; body: string
   },
   sticky: {
     what: 'a sticky header at z-index 2147483647 covering the middle of the screen',
-    style:
-      'header { position: sticky; top: 0; height: 52vh; z-index: 2147483647; background: rgb(200 30 30 / 0.95); color: #fff; } .spacer { height: 2000px; }',
+    style: 'header { position: sticky; top: 0; height: 52vh; z-index: 2147483647; background: rgb(200 30 30 / 0.95); color: #fff; } .spacer { height: 2000px; }',
     body: `<header>SALE — everything must go</header>${product(element)}<div class="spacer"></div>`,
   },
   css: {

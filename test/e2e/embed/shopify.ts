@@ -53,7 +53,12 @@ export function fakeProduct(origin: string) {
  * extension's assets from its CDN (the widget then loads its chunks cross-origin).
  */
 function engine(cdn: string) {
-  const liquid = new Liquid({ partials: [`${EXTENSION}snippets`], extname: '.liquid', strictFilters: true, globals: { request: { locale: { iso_code: 'en' }, page_type: 'product' } } });
+  const liquid = new Liquid({
+    partials: [`${EXTENSION}snippets`],
+    extname: '.liquid',
+    strictFilters: true,
+    globals: { request: { locale: { iso_code: 'en' }, page_type: 'product' } },
+  });
   liquid.registerFilter('asset_url', (name: string) => `${cdn}${ASSETS_PATH}${name}`);
   // Shopify's image_url: a CDN URL of the image at the asked size (protocol-relative, as Shopify gives it).
   liquid.registerFilter('image_url', (image: { src?: string } | string | undefined, ...args: [string, unknown][]) => {

@@ -63,7 +63,13 @@ export function registerThemePages(host: Host) {
   host.image('/cdn/shop/files/coat-navy.png', 'tee-navy.png');
   host.image('/cdn/shop/files/coat-camel.png', 'dress-ochre.png');
 
-  const coat = { id: 7001, variants: [{ id: 7101, title: 'Navy', featured_media: { preview_image: { src: `${host.url}/cdn/shop/files/coat-navy.png` } } }, { id: 7102, title: 'Camel', featured_media: { preview_image: { src: `${host.url}/cdn/shop/files/coat-camel.png` } } }] };
+  const coat = {
+    id: 7001,
+    variants: [
+      { id: 7101, title: 'Navy', featured_media: { preview_image: { src: `${host.url}/cdn/shop/files/coat-navy.png` } } },
+      { id: 7102, title: 'Camel', featured_media: { preview_image: { src: `${host.url}/cdn/shop/files/coat-camel.png` } } },
+    ],
+  };
   host.page(
     '/horizon/products/wool-coat',
     page(
@@ -86,7 +92,9 @@ export function registerThemePages(host: Host) {
     { id: 8001, handle: 'wrap-dress-navy', name: 'Wrap Dress', colour: 'Navy', variant: 8101, image: image('tee-navy.png') },
     { id: 8002, handle: 'wrap-top-green', name: 'Wrap Top', colour: 'Green', variant: 8201, image: image('tee-green.png') },
   ];
-  const productInfo = (product: (typeof products)[number]) => `<product-info id="ProductInfo-main" data-section="main" data-product-id="${product.id}" data-url="/dawn/products/${product.handle}">
+  const productInfo = (
+    product: (typeof products)[number],
+  ) => `<product-info id="ProductInfo-main" data-section="main" data-product-id="${product.id}" data-url="/dawn/products/${product.handle}">
   <script type="application/ld+json">${JSON.stringify({ '@context': 'https://schema.org', '@type': 'ProductGroup', name: product.name, productGroupID: String(product.id) })}</script>
   <h1>${product.name}</h1>
   <fieldset><legend>Color</legend>${products.map((other) => `<label><input type="radio" name="Color" value="${other.colour}" data-product-url="/dawn/products/${other.handle}" ${other === product ? 'checked' : ''}> ${other.colour}</label>`).join('')}</fieldset>

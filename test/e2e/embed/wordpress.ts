@@ -95,7 +95,13 @@ ${head}
     ${out.browser_woocommerce}
   </div>
 </div></main>
-<script type="application/ld+json">${JSON.stringify({ '@context': 'https://schema.org/', '@graph': [{ '@type': 'BreadcrumbList', itemListElement: [] }, { '@type': 'Product', name: 'Everyday Tee', sku: 'tee-42', image: `${host.url}/wp-content/uploads/2025/01/item-7.png` }] })}</script>
+<script type="application/ld+json">${JSON.stringify({
+        '@context': 'https://schema.org/',
+        '@graph': [
+          { '@type': 'BreadcrumbList', itemListElement: [] },
+          { '@type': 'Product', name: 'Everyday Tee', sku: 'tee-42', image: `${host.url}/wp-content/uploads/2025/01/item-7.png` },
+        ],
+      })}</script>
 <script src="/wp-content/plugins/woocommerce/assets/js/frontend/add-to-cart-variation.min.js"></script>`,
       '<script src="/wp-includes/js/jquery/jquery.min.js" id="jquery-core-js"></script>',
     ),

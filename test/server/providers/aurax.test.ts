@@ -7,9 +7,13 @@ import { FAST, useAdapterFixture } from './fixture.js';
 import { API_KEY, KEY_ID, startAurax } from '../../emulators/aurax.js';
 import { closedPortUrl, collect, decode } from '../../emulators/harness.js';
 
-const fx = useAdapterFixture(() => startAurax(), (emulator) => emulator.secrets());
+const fx = useAdapterFixture(
+  () => startAurax(),
+  (emulator) => emulator.secrets(),
+);
 
-const adapter = (env: Record<string, string> = {}, options: TimingOverrides = {}) => provider.fromEnv({ ...fx.emulator.env(), ...env }, { log: fx.probe.log, fetch, timing: { ...FAST, ...options } });
+const adapter = (env: Record<string, string> = {}, options: TimingOverrides = {}) =>
+  provider.fromEnv({ ...fx.emulator.env(), ...env }, { log: fx.probe.log, fetch, timing: { ...FAST, ...options } });
 const request = (category: Category = 'top'): TryOnRequest => ({ person: fx.images.person, garments: [fx.images.garment], category });
 const signal = () => new AbortController().signal;
 
@@ -35,7 +39,12 @@ describe('AuraX adapter', () => {
     // Long enough that every intermediate status outlasts a poll interval, even on a busy machine.
     fx.emulator.behave({ jobMs: 600 });
     const { updates } = await run();
-    expect(fx.emulator.tasks[0]).toEqual({ personImage: fx.images.person.bytes.byteLength, garmentImage: fx.images.garment.bytes.byteLength, productType: 'GARMENT', garmentStrength: 2 });
+    expect(fx.emulator.tasks[0]).toEqual({
+      personImage: fx.images.person.bytes.byteLength,
+      garmentImage: fx.images.garment.bytes.byteLength,
+      productType: 'GARMENT',
+      garmentStrength: 2,
+    });
     expect(updates[0]).toEqual({ status: 'queued' });
     expect(updates.filter((update) => update.status === 'running' && update.progress! > 0).length).toBeGreaterThanOrEqual(2);
     const last = fx.probe.terminal(updates);
@@ -96,7 +105,10 @@ describe('AuraX adapter', () => {
   });
 
   it('reports outages without repeating the paid call', async () => {
-    expect(await fx.probe.error(adapter({ AURAX_BASE_URL: await closedPortUrl() }).submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', providerCode: 'NETWORK' });
+    expect(await fx.probe.error(adapter({ AURAX_BASE_URL: await closedPortUrl() }).submit(request(), signal()))).toMatchObject({
+      code: 'PROVIDER_UNAVAILABLE',
+      providerCode: 'NETWORK',
+    });
     fx.emulator.behave({ outage: true });
     expect(await fx.probe.error(adapter().submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_ERROR', providerCode: 'HTTP_500' });
     expect(fx.emulator.callsTo('/api/ai/vto')).toHaveLength(1);
@@ -113,7 +125,10 @@ describe('AuraX adapter', () => {
   });
 
   it('reports refused keys as unavailable and names both variables', async () => {
-    expect(await fx.probe.error(adapter({ AURAX_KEY_ID: 'aurax-key-id-wrong' }).submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', providerCode: 'HTTP_401' });
+    expect(await fx.probe.error(adapter({ AURAX_KEY_ID: 'aurax-key-id-wrong' }).submit(request(), signal()))).toMatchObject({
+      code: 'PROVIDER_UNAVAILABLE',
+      providerCode: 'HTTP_401',
+    });
     expect(fx.probe.logged('provider.auth_rejected')[0]).toMatch(/AURAX_API_KEY and AURAX_KEY_ID/);
   });
 

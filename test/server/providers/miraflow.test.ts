@@ -8,9 +8,13 @@ import { FAST, useAdapterFixture } from './fixture.js';
 import { closedPortUrl, collect, decode } from '../../emulators/harness.js';
 import { API_KEY, startMiraflow } from '../../emulators/miraflow.js';
 
-const fx = useAdapterFixture(() => startMiraflow(), (emulator) => emulator.secrets());
+const fx = useAdapterFixture(
+  () => startMiraflow(),
+  (emulator) => emulator.secrets(),
+);
 
-const adapter = (env: Record<string, string> = {}, options: TimingOverrides = {}) => provider.fromEnv({ ...fx.emulator.env(), ...env }, { log: fx.probe.log, fetch, timing: { ...FAST, ...options } });
+const adapter = (env: Record<string, string> = {}, options: TimingOverrides = {}) =>
+  provider.fromEnv({ ...fx.emulator.env(), ...env }, { log: fx.probe.log, fetch, timing: { ...FAST, ...options } });
 const request = (category: Category = 'top'): TryOnRequest => ({ person: fx.images.person, garments: [fx.images.garment], category });
 const signal = () => new AbortController().signal;
 
@@ -84,7 +88,10 @@ describe('Miraflow adapter', () => {
   });
 
   it('reports outages; retries a 500 on the safe upload steps', async () => {
-    expect(await fx.probe.error(adapter({ MIRAFLOW_BASE_URL: await closedPortUrl() }).submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', providerCode: 'NETWORK' });
+    expect(await fx.probe.error(adapter({ MIRAFLOW_BASE_URL: await closedPortUrl() }).submit(request(), signal()))).toMatchObject({
+      code: 'PROVIDER_UNAVAILABLE',
+      providerCode: 'NETWORK',
+    });
     fx.emulator.behave({ serverErrors: 1 });
     expect(fx.probe.terminal((await run()).updates).status).toBe('succeeded');
     fx.emulator.behave({ outage: true });
@@ -97,7 +104,11 @@ describe('Miraflow adapter', () => {
   });
 
   it('reports a refused key as unavailable and names the variable', async () => {
-    expect(await fx.probe.error(adapter({ MIRAFLOW_API_KEY: 'mf_live_wrong_000000' }).submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', providerCode: 'HTTP_401', retryable: false });
+    expect(await fx.probe.error(adapter({ MIRAFLOW_API_KEY: 'mf_live_wrong_000000' }).submit(request(), signal()))).toMatchObject({
+      code: 'PROVIDER_UNAVAILABLE',
+      providerCode: 'HTTP_401',
+      retryable: false,
+    });
     expect(fx.probe.logged('provider.auth_rejected')[0]).toContain('MIRAFLOW_API_KEY');
   });
 

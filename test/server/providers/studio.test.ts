@@ -7,9 +7,13 @@ import { FAST, useAdapterFixture } from './fixture.js';
 import { closedPortUrl, collect, decode } from '../../emulators/harness.js';
 import { startStudio } from '../../emulators/studio.js';
 
-const fx = useAdapterFixture(() => startStudio(), (emulator) => emulator.secrets());
+const fx = useAdapterFixture(
+  () => startStudio(),
+  (emulator) => emulator.secrets(),
+);
 
-const adapter = (env: Record<string, string> = {}, options: TimingOverrides = {}) => provider.fromEnv({ ...fx.emulator.env(), ...env }, { log: fx.probe.log, fetch, timing: { ...FAST, ...options } });
+const adapter = (env: Record<string, string> = {}, options: TimingOverrides = {}) =>
+  provider.fromEnv({ ...fx.emulator.env(), ...env }, { log: fx.probe.log, fetch, timing: { ...FAST, ...options } });
 const request = (category: Category = 'top', garments: PreparedImage[] = [fx.images.garment]): TryOnRequest => ({ person: fx.images.person, garments, category });
 const signal = () => new AbortController().signal;
 
@@ -34,7 +38,10 @@ describe('Studio adapter', () => {
     fx.emulator.behave({ jobMs: 600 });
     const { updates } = await run();
     expect(fx.emulator.callsTo('/v1/uploads', 'POST')).toHaveLength(2);
-    expect(fx.emulator.submissions[0]).toEqual({ user_image: expect.stringMatching(/^uploads\/\w{26}\/person\.jpg$/), items: [{ trial_image: expect.stringMatching(/^uploads\/\w{26}\/item-1\.png$/), trial_item_category: 'top' }] });
+    expect(fx.emulator.submissions[0]).toEqual({
+      user_image: expect.stringMatching(/^uploads\/\w{26}\/person\.jpg$/),
+      items: [{ trial_image: expect.stringMatching(/^uploads\/\w{26}\/item-1\.png$/), trial_item_category: 'top' }],
+    });
     expect(updates[0]).toMatchObject({ status: 'queued' });
     const progress = progressOf(updates);
     expect(progress.length).toBeGreaterThanOrEqual(2);
@@ -100,7 +107,10 @@ describe('Studio adapter', () => {
   });
 
   it('reports outages: a refused connection, persistent 500s; a single 500 on an upload is retried', async () => {
-    expect(await fx.probe.error(adapter({ STUDIO_BASE_URL: await closedPortUrl() }).submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', providerCode: 'NETWORK' });
+    expect(await fx.probe.error(adapter({ STUDIO_BASE_URL: await closedPortUrl() }).submit(request(), signal()))).toMatchObject({
+      code: 'PROVIDER_UNAVAILABLE',
+      providerCode: 'NETWORK',
+    });
     fx.emulator.behave({ serverErrors: 1 });
     expect((await adapter().submit(request(), signal())).upstreamId).toBeTruthy();
     fx.emulator.behave({ outage: true });
@@ -113,7 +123,10 @@ describe('Studio adapter', () => {
   });
 
   it('reports a refused token as unavailable, naming the variable for the merchant', async () => {
-    expect(await fx.probe.error(adapter({ STUDIO_API_TOKEN: 'sk_test_wrong_token_123' }).submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', providerCode: 'UNAUTHORIZED' });
+    expect(await fx.probe.error(adapter({ STUDIO_API_TOKEN: 'sk_test_wrong_token_123' }).submit(request(), signal()))).toMatchObject({
+      code: 'PROVIDER_UNAVAILABLE',
+      providerCode: 'UNAUTHORIZED',
+    });
     expect(fx.probe.logged('provider.auth_rejected')[0]).toContain('STUDIO_API_TOKEN');
   });
 

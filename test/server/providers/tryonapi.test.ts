@@ -7,9 +7,13 @@ import { FAST, useAdapterFixture } from './fixture.js';
 import { closedPortUrl, collect, decode } from '../../emulators/harness.js';
 import { API_KEY, ERROR_CODES, OTHER_API_KEY, startTryonApi } from '../../emulators/tryonapi.js';
 
-const fx = useAdapterFixture(() => startTryonApi(), (emulator) => emulator.secrets());
+const fx = useAdapterFixture(
+  () => startTryonApi(),
+  (emulator) => emulator.secrets(),
+);
 
-const adapter = (env: Record<string, string> = {}, options: TimingOverrides = {}) => provider.fromEnv({ ...fx.emulator.env(), ...env }, { log: fx.probe.log, fetch, timing: { ...FAST, ...options } });
+const adapter = (env: Record<string, string> = {}, options: TimingOverrides = {}) =>
+  provider.fromEnv({ ...fx.emulator.env(), ...env }, { log: fx.probe.log, fetch, timing: { ...FAST, ...options } });
 const request = (category: Category = 'top'): TryOnRequest => ({ person: fx.images.person, garments: [fx.images.garment], category });
 const signal = () => new AbortController().signal;
 
@@ -71,7 +75,16 @@ describe('TryonAPI adapter', () => {
     expect(byCode.INVALID_PERSON_IMAGE!.message).toMatch(/person in that photo.*head to at least the knees/);
     expect(byCode.INVALID_GARMENT_IMAGE).toMatchObject({ code: 'GARMENT_UNREADABLE', retryable: false });
     expect(byCode.VALIDATION_FAILED).toMatchObject({ code: 'TRYON_REJECTED', retryable: false });
-    for (const code of ['GENERATION_FAILED', 'STORAGE_FAILED', 'R2_FETCH_FAILED', 'RESULT_UNAVAILABLE', 'QUEUE_INVALID_INPUT_DATA', 'QUEUE_PROCESSING_FAILED', 'SERVICE_SPECIFIC_ERROR', 'INTERNAL_ERROR']) {
+    for (const code of [
+      'GENERATION_FAILED',
+      'STORAGE_FAILED',
+      'R2_FETCH_FAILED',
+      'RESULT_UNAVAILABLE',
+      'QUEUE_INVALID_INPUT_DATA',
+      'QUEUE_PROCESSING_FAILED',
+      'SERVICE_SPECIFIC_ERROR',
+      'INTERNAL_ERROR',
+    ]) {
       expect(byCode[code]).toMatchObject({ code: 'TRYON_FAILED', retryable: true });
     }
     for (const code of ['CONSUMER_CONFIG_ERROR', 'INVALID_SERVICE_PROVIDER']) expect(byCode[code]).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', retryable: false });
@@ -117,7 +130,10 @@ describe('TryonAPI adapter', () => {
   });
 
   it('reports a refused connection and a 500 at submit without repeating the paid call', async () => {
-    expect(await fx.probe.error(adapter({ TRYONAPI_BASE_URL: await closedPortUrl() }).submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', providerCode: 'NETWORK' });
+    expect(await fx.probe.error(adapter({ TRYONAPI_BASE_URL: await closedPortUrl() }).submit(request(), signal()))).toMatchObject({
+      code: 'PROVIDER_UNAVAILABLE',
+      providerCode: 'NETWORK',
+    });
     fx.emulator.behave({ outage: true });
     expect(await fx.probe.error(adapter().submit(request(), signal()))).toMatchObject({ code: 'PROVIDER_ERROR', retryable: true, providerCode: 'HTTP_500' });
     expect(fx.emulator.callsTo('/api/v1/tryon', 'POST')).toHaveLength(1);

@@ -65,7 +65,14 @@ describe('upstream helpers', () => {
   });
 
   it('normalizes progress from fractions, percentages and strings', () => {
-    expect([normalizeProgress(0.5), normalizeProgress(45), normalizeProgress('45%'), normalizeProgress('x'), normalizeProgress(undefined), normalizeProgress(250)]).toEqual([0.5, 0.45, 0.45, undefined, undefined, 1]);
+    expect([normalizeProgress(0.5), normalizeProgress(45), normalizeProgress('45%'), normalizeProgress('x'), normalizeProgress(undefined), normalizeProgress(250)]).toEqual([
+      0.5,
+      0.45,
+      0.45,
+      undefined,
+      undefined,
+      1,
+    ]);
   });
 
   it('survives malformed JSON', () => {
@@ -74,7 +81,11 @@ describe('upstream helpers', () => {
 
   it('recognizes images and refuses base64 that is not one', async () => {
     const { person, garment } = await testImages();
-    expect([resultContentType(person.bytes), resultContentType(garment.bytes), resultContentType(new TextEncoder().encode('<html>'))]).toEqual(['image/jpeg', 'image/png', undefined]);
+    expect([resultContentType(person.bytes), resultContentType(garment.bytes), resultContentType(new TextEncoder().encode('<html>'))]).toEqual([
+      'image/jpeg',
+      'image/png',
+      undefined,
+    ]);
     expect(imageFromBase64(`data:image/png;base64,${Buffer.from(garment.bytes).toString('base64')}`, 'test').contentType).toBe('image/png');
     expect(() => imageFromBase64(Buffer.from('hello').toString('base64'), 'test')).toThrow(ProviderError);
   });

@@ -31,7 +31,13 @@ export function platformAdd(item: CartItem): Add | undefined {
  */
 export function platformAddAll(items: Omit<CartItem, 'source'>[], source: Element): Add | undefined {
   const globals = window as unknown as { Shopify?: object; wc_add_to_cart_params?: WooParams; woocommerce_params?: object };
-  if (globals.Shopify && items.every((item) => item.variantId)) return () => addOnShopify(globals.Shopify!, items.map((item) => item.variantId!), source);
+  if (globals.Shopify && items.every((item) => item.variantId))
+    return () =>
+      addOnShopify(
+        globals.Shopify!,
+        items.map((item) => item.variantId!),
+        source,
+      );
   const woo = globals.wc_add_to_cart_params ?? (globals.woocommerce_params && {});
   if (!woo || !items.every((item) => item.productId || item.variantId)) return undefined;
   return async () => {

@@ -86,7 +86,13 @@ export async function addOnShopify(shopify: ShopifyGlobal, variantIds: string[],
   if (typeof publish === 'function' && typeof PUB_SUB_EVENTS === 'object' && PUB_SUB_EVENTS?.cartUpdate) {
     publish(PUB_SUB_EVENTS.cartUpdate, { source: 'fitting-room', productVariantId: variantId, cartData: body });
   }
-  settle({ cart: summary(await fetch(`${root}cart.js`, { credentials: 'same-origin' }).then((cart) => cart.json() as Promise<AjaxCart>).catch(() => undefined)) });
+  settle({
+    cart: summary(
+      await fetch(`${root}cart.js`, { credentials: 'same-origin' })
+        .then((cart) => cart.json() as Promise<AjaxCart>)
+        .catch(() => undefined),
+    ),
+  });
   return { cartUrl };
 }
 

@@ -3,7 +3,8 @@ import type { Strings } from '../messages.js';
 export default {
   title: 'Anprobieren',
   close: 'Schließen',
-  consentIntro: 'Sieh dir diesen Artikel an dir an. Ein KI-System erstellt aus deinem Foto ein verändertes Bild von dir. Dein Foto geht nur dafür an den Anprobe-Dienst dieses Shops.',
+  consentIntro:
+    'Sieh dir diesen Artikel an dir an. Ein KI-System erstellt aus deinem Foto ein verändertes Bild von dir. Dein Foto geht nur dafür an den Anprobe-Dienst dieses Shops.',
   consentRetention: 'Dein Foto und das Ergebnis werden nach {time} gelöscht – oder sobald du dieses Fenster schließt.',
   consentCheckbox: 'Ich bin einverstanden, dass ein KI-System mein Foto für diese Anprobe verarbeitet.',
   privacyLink: 'Datenschutzhinweis',

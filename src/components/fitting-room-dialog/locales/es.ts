@@ -3,7 +3,8 @@ import type { Strings } from '../messages.js';
 export default {
   title: 'Pruébatelo',
   close: 'Cerrar',
-  consentIntro: 'Mira cómo te queda este artículo. Un sistema de IA creará una imagen modificada de ti a partir de tu foto. Tu foto se envía al servicio de prueba de esta tienda solo para crear esa imagen.',
+  consentIntro:
+    'Mira cómo te queda este artículo. Un sistema de IA creará una imagen modificada de ti a partir de tu foto. Tu foto se envía al servicio de prueba de esta tienda solo para crear esa imagen.',
   consentRetention: 'Tu foto y el resultado se eliminan después de {time}, o en cuanto cierres esta ventana.',
   consentCheckbox: 'Acepto que un sistema de IA procese mi foto para crear esta prueba.',
   privacyLink: 'Aviso de privacidad',

@@ -3,7 +3,8 @@ import type { Strings } from '../messages.js';
 export default {
   title: 'Essayer',
   close: 'Fermer',
-  consentIntro: 'Voyez cet article sur vous. Un système d’IA va créer une image modifiée de vous à partir de votre photo. Votre photo est envoyée au service d’essayage de cette boutique, uniquement pour créer cette image.',
+  consentIntro:
+    'Voyez cet article sur vous. Un système d’IA va créer une image modifiée de vous à partir de votre photo. Votre photo est envoyée au service d’essayage de cette boutique, uniquement pour créer cette image.',
   consentRetention: 'Votre photo et le résultat sont supprimés après {time}, ou dès que vous fermez cette fenêtre.',
   consentCheckbox: 'J’accepte qu’un système d’IA traite ma photo pour créer cet essayage.',
   privacyLink: 'Politique de confidentialité',

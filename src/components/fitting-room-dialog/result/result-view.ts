@@ -94,8 +94,9 @@ export class ResultView implements View, ReactiveController {
           <button part="secondary-button" @click=${() => this.#zoomBy(1 / 1.5)} ?disabled=${zoom <= 1}>${t.zoomOut}</button>
         </div>
       </div>
-      ${variants.length > 1
-        ? html`<div class="variants" role="group" aria-labelledby="variants-label">
+      ${
+        variants.length > 1
+          ? html`<div class="variants" role="group" aria-labelledby="variants-label">
             <span id="variants-label" class="muted">${t.variantsLabel}</span>
             ${variants.map(
               (variant) =>
@@ -108,7 +109,8 @@ export class ResultView implements View, ReactiveController {
                 </button>`,
             )}
           </div>`
-        : nothing}
+          : nothing
+      }
       <div class="actions result-actions">
         <button class="primary cart" part="primary-button" @click=${() => this.host.addToCart()}>${t.addToCart}</button>
         <button part="secondary-button" @click=${() => this.host.addToLook()}>${t.addToLook}</button>

@@ -16,7 +16,9 @@ export class AuraxClient {
 
   /** `POST /api/ai/vto` (3 credits): never repeated after a timeout or 5xx. */
   async vto(body: unknown, signal: AbortSignal): Promise<JsonObject> {
-    return (await this.upstream.json({ method: 'POST', path: '/api/ai/vto', headers: this.auth, json: body, retrySafe: false, timeoutMs: this.upstream.timing.transferTimeoutMs, signal })).body;
+    return (
+      await this.upstream.json({ method: 'POST', path: '/api/ai/vto', headers: this.auth, json: body, retrySafe: false, timeoutMs: this.upstream.timing.transferTimeoutMs, signal })
+    ).body;
   }
 
   /** `GET /api/ai/task/:id/stream` (Server-Sent Events). */

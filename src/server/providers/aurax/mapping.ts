@@ -61,7 +61,8 @@ export function readTask(body: JsonObject): JobState<AuraxResult> | undefined {
   if (/^(PENDING|QUEUED|CREATED|WAITING|SUBMITTED)$/.test(status)) return { status: 'queued' };
   if (/^(COMPLETED?|SUCCESS|SUCCEEDED|DONE|FINISHED)$/.test(status)) {
     const result = resultOf(task);
-    if (!result) return { status: 'failed', error: failure('PROVIDER_ERROR', true, { providerCode: 'RESULT_MISSING', detail: 'AuraX reported the task completed without an image' }) };
+    if (!result)
+      return { status: 'failed', error: failure('PROVIDER_ERROR', true, { providerCode: 'RESULT_MISSING', detail: 'AuraX reported the task completed without an image' }) };
     return { status: 'succeeded', result };
   }
   if (/^(FAILED|FAILURE|ERROR|CANCELL?ED|TIMEOUT)$/.test(status)) {
@@ -75,7 +76,8 @@ export function readTask(body: JsonObject): JobState<AuraxResult> | undefined {
 function resultOf(task: JsonObject): AuraxResult | undefined {
   const nested = isObject(task.result) ? task.result : {};
   const first = Array.isArray(task.images) ? task.images[0] : undefined;
-  const imageId = idOf(task.imageId) ?? idOf(task.resultImageId) ?? idOf(task.outputImageId) ?? idOf(nested.imageId) ?? idOf(first) ?? (isObject(first) ? idOf(first.id) : undefined);
+  const imageId =
+    idOf(task.imageId) ?? idOf(task.resultImageId) ?? idOf(task.outputImageId) ?? idOf(nested.imageId) ?? idOf(first) ?? (isObject(first) ? idOf(first.id) : undefined);
   if (imageId) return { imageId };
   const url = str(task.imageUrl) ?? str(nested.imageUrl);
   return url ? { url } : undefined;

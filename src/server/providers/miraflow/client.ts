@@ -31,7 +31,9 @@ export class MiraflowClient {
     if (!media) throw this.upstream.malformed(init, 'no mediaId and uploadUrl');
     const target = this.upstream.resolve(media.uploadUrl);
     if (target.protocol !== 'https:' && !this.upstream.isOwnOrigin(target)) {
-      throw new ProviderError(failure('PROVIDER_ERROR', false, { providerCode: 'UPLOAD_URL', detail: `refusing to upload the photo to a non-https URL (${target.protocol}//${target.host})` }));
+      throw new ProviderError(
+        failure('PROVIDER_ERROR', false, { providerCode: 'UPLOAD_URL', detail: `refusing to upload the photo to a non-https URL (${target.protocol}//${target.host})` }),
+      );
     }
     const put = await this.upstream.call({
       method: 'PUT',

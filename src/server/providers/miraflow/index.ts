@@ -33,7 +33,10 @@ export const miraflow = defineProvider({
     return {
       maxGarments: 1,
       async submit(request, signal) {
-        const [person, garment] = await allOrNothing(signal, [(uploadSignal) => client.upload(request.person, 'person', uploadSignal), (uploadSignal) => client.upload(request.garments[0]!, 'garment', uploadSignal)]);
+        const [person, garment] = await allOrNothing(signal, [
+          (uploadSignal) => client.upload(request.person, 'person', uploadSignal),
+          (uploadSignal) => client.upload(request.garments[0]!, 'garment', uploadSignal),
+        ]);
         const body = await client.edit(editBody(person!, garment!, request.category), signal);
         const started = upstream.read(body, readJobStart, `POST ${EDIT_PATH}`, 'no jobId');
         if ('error' in started) throw new ProviderError(upstream.clean(started.error));

@@ -47,7 +47,11 @@ export function tryOnPrompt(category: Category): string {
 export const NEGATIVE_PROMPT = 'different person, changed face, distorted body, extra limbs, extra fingers, blurry, low quality, text, watermark';
 
 /** Body of `POST /api/media/initialize`. */
-export const initializeBody = (image: PreparedImage, name: string) => ({ fileName: `${name}.${extensionOf(image.contentType)}`, contentType: image.contentType, fileSize: image.bytes.byteLength });
+export const initializeBody = (image: PreparedImage, name: string) => ({
+  fileName: `${name}.${extensionOf(image.contentType)}`,
+  contentType: image.contentType,
+  fileSize: image.bytes.byteLength,
+});
 
 export function readInitialize(body: JsonObject): { mediaId: string; uploadUrl: string } | undefined {
   const mediaId = str(body.mediaId);
@@ -91,7 +95,13 @@ export function readImageJob(body: JsonObject): JobState<string> | undefined {
   const failedResult = str(body.result)?.toLowerCase() === 'failure';
   if (failedResult || (status && /fail|error|cancel/.test(status))) {
     const reason = str(body.reason) ?? str(body.error) ?? str(body.message);
-    return { status: 'failed', error: failure('TRYON_FAILED', true, { providerCode: status ? `JOB_${status.toUpperCase()}` : 'JOB_FAILED', detail: `Miraflow job failed${reason ? `: ${clip(reason)}` : ''}` }) };
+    return {
+      status: 'failed',
+      error: failure('TRYON_FAILED', true, {
+        providerCode: status ? `JOB_${status.toUpperCase()}` : 'JOB_FAILED',
+        detail: `Miraflow job failed${reason ? `: ${clip(reason)}` : ''}`,
+      }),
+    };
   }
   if (!status) return str(body.id) ? { status: 'running' } : undefined;
   const progress = normalizeProgress(body.progress);

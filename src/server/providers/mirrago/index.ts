@@ -23,7 +23,8 @@ export const mirrago = defineProvider({
     publicUrl: required(
       'FITTING_ROOM_PUBLIC_URL',
       'The proxy’s public base URL: Mirrago fetches the images from it.',
-      () => 'Mirrago needs FITTING_ROOM_PUBLIC_URL: it only accepts images by URL, so the proxy must be reachable from the internet at that address to serve the photo and garment to Mirrago.',
+      () =>
+        'Mirrago needs FITTING_ROOM_PUBLIC_URL: it only accepts images by URL, so the proxy must be reachable from the internet at that address to serve the photo and garment to Mirrago.',
     ),
   },
   create({ baseUrl, clientId, clientSecret }, { connect }) {
@@ -45,7 +46,12 @@ export const mirrago = defineProvider({
         const person = request.person.publicUrl;
         const garment = request.garments[0]?.publicUrl;
         if (!person || !garment) {
-          throw new ProviderError(failure('INTERNAL', false, { providerCode: 'NO_PUBLIC_URL', detail: 'Mirrago needs public image URLs but the request carries none (is FITTING_ROOM_PUBLIC_URL set for the proxy core?)' }));
+          throw new ProviderError(
+            failure('INTERNAL', false, {
+              providerCode: 'NO_PUBLIC_URL',
+              detail: 'Mirrago needs public image URLs but the request carries none (is FITTING_ROOM_PUBLIC_URL set for the proxy core?)',
+            }),
+          );
         }
         const body = await mirrago.generate(generateRequest(person, garment), signal);
         const upstreamId = upstream.read(body, readJobId, 'POST /v1/mirrago/generate-image', 'no job_id');

@@ -56,12 +56,19 @@ export function readJob(body: JsonObject): JobState<string> | undefined {
   if (status === 'queued') return { status: 'queued' };
   if (status === 'completed' || status === 'succeeded' || status === 'success') {
     const url = str(body.result_image_url) ?? str(body.result_url);
-    if (!url) return { status: 'failed', error: failure('PROVIDER_ERROR', true, { providerCode: 'RESULT_MISSING', detail: 'Mirrago reported the job completed without a result_image_url' }) };
+    if (!url)
+      return {
+        status: 'failed',
+        error: failure('PROVIDER_ERROR', true, { providerCode: 'RESULT_MISSING', detail: 'Mirrago reported the job completed without a result_image_url' }),
+      };
     return { status: 'succeeded', result: url };
   }
   if (status === 'failed' || status === 'error') {
     const reason = failureReason(body);
-    return { status: 'failed', error: failure('TRYON_FAILED', true, { providerCode: 'JOB_FAILED', detail: reason ? `Mirrago job failed: ${clip(reason)}` : 'Mirrago job failed without a reason' }) };
+    return {
+      status: 'failed',
+      error: failure('TRYON_FAILED', true, { providerCode: 'JOB_FAILED', detail: reason ? `Mirrago job failed: ${clip(reason)}` : 'Mirrago job failed without a reason' }),
+    };
   }
   return { status: 'running' };
 }
@@ -77,7 +84,9 @@ function failureReason(body: JsonObject): string | undefined {
 export function providerMessage(body: unknown): string | undefined {
   if (!isObject(body)) return undefined;
   if (Array.isArray(body.detail)) {
-    return body.detail.map((item) => (isObject(item) ? [Array.isArray(item.loc) ? item.loc.join('.') : '', str(item.msg) ?? ''].filter(Boolean).join(': ') : String(item))).join('; ');
+    return body.detail
+      .map((item) => (isObject(item) ? [Array.isArray(item.loc) ? item.loc.join('.') : '', str(item.msg) ?? ''].filter(Boolean).join(': ') : String(item)))
+      .join('; ');
   }
   return str(body.detail) ?? str(body.error_description) ?? str(body.error) ?? str(body.message);
 }

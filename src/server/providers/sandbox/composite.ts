@@ -71,7 +71,9 @@ async function keyOutWhite(garment: Uint8Array): Promise<Buffer> {
     if (lightest >= WHITE_FROM) data[i + 3] = 0;
     else if (lightest > WHITE_SOFT) data[i + 3] = Math.min(data[i + 3]!, Math.round((255 * (WHITE_FROM - lightest)) / (WHITE_FROM - WHITE_SOFT)));
   }
-  return sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } }).png().toBuffer();
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } })
+    .png()
+    .toBuffer();
 }
 
 /** Top right: clear of the widget's zoom controls (bottom), its corner labels, and the person's face. */

@@ -63,7 +63,10 @@ export function createSandbox({ durationMs }: SandboxOptions = {}): ProviderAdap
         await sleep(Math.min(TICK_MS, job.durationMs / 12), signal);
       }
       const { garments, categories, category } = job.request;
-      const bytes = await compositePreview(job.request.person.bytes, garments.map((garment, index) => ({ garment: garment.bytes, category: categories?.[index] ?? category })));
+      const bytes = await compositePreview(
+        job.request.person.bytes,
+        garments.map((garment, index) => ({ garment: garment.bytes, category: categories?.[index] ?? category })),
+      );
       jobs.delete(upstreamId);
       yield { status: 'succeeded', image: { bytes, contentType: 'image/jpeg' }, preview: true };
     },

@@ -22,7 +22,15 @@ export class StudioClient {
    */
   async upload(image: PreparedImage, name: string, signal: AbortSignal): Promise<string> {
     const { form, readKey } = uploadCall(image, name);
-    const answer = await this.upstream.json({ method: 'POST', path: '/v1/uploads', headers: this.auth, body: form, retrySafe: true, timeoutMs: this.upstream.timing.transferTimeoutMs, signal });
+    const answer = await this.upstream.json({
+      method: 'POST',
+      path: '/v1/uploads',
+      headers: this.auth,
+      body: form,
+      retrySafe: true,
+      timeoutMs: this.upstream.timing.transferTimeoutMs,
+      signal,
+    });
     const key = readKey(answer.body);
     if (!key) throw this.upstream.malformed(answer, 'no upload_key');
     return key;

@@ -126,7 +126,8 @@ export function readJob(body: JsonObject): JobState<string> | undefined {
   }
   if (phase === 'succeeded') {
     const url = renderUrl(body);
-    if (!url) return { status: 'failed', error: failure('PROVIDER_ERROR', true, { providerCode: 'RESULT_MISSING', detail: 'Studio reported the job completed without a render URL' }) };
+    if (!url)
+      return { status: 'failed', error: failure('PROVIDER_ERROR', true, { providerCode: 'RESULT_MISSING', detail: 'Studio reported the job completed without a render URL' }) };
     return { status: 'succeeded', result: url };
   }
   return { status: 'failed', error: jobFailure(body) };

@@ -19,7 +19,15 @@ export class TryonApiClient {
     const form = new FormData();
     form.append('person_images', toBlob(person.bytes, person.contentType), `person.${extensionOf(person.contentType)}`);
     form.append('garment_images', toBlob(garment.bytes, garment.contentType), `garment.${extensionOf(garment.contentType)}`);
-    const answer = await this.upstream.json({ method: 'POST', path: '/api/v1/tryon', headers: this.auth, body: form, retrySafe: false, timeoutMs: this.upstream.timing.transferTimeoutMs, signal });
+    const answer = await this.upstream.json({
+      method: 'POST',
+      path: '/api/v1/tryon',
+      headers: this.auth,
+      body: form,
+      retrySafe: false,
+      timeoutMs: this.upstream.timing.transferTimeoutMs,
+      signal,
+    });
     return answer.body;
   }
 

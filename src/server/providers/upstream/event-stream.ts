@@ -20,7 +20,10 @@ export interface ServerSentEvent {
  * (heartbeats count) ends it with a PROVIDER_ERROR, as does a non-2xx answer or a body
  * that is not `text/event-stream`.
  */
-export async function* openEventStream(upstream: Upstream, options: { path: string; headers?: Record<string, string>; label?: string; signal: AbortSignal }): AsyncGenerator<ServerSentEvent> {
+export async function* openEventStream(
+  upstream: Upstream,
+  options: { path: string; headers?: Record<string, string>; label?: string; signal: AbortSignal },
+): AsyncGenerator<ServerSentEvent> {
   const { timing } = upstream;
   const url = upstream.resolve(options.path);
   const label = options.label ?? `GET ${url.pathname}`;

@@ -171,7 +171,9 @@ export class Upstream {
   /** PROVIDER_ERROR for a 2xx answer we cannot use (malformed JSON, fields missing). */
   malformed(answer: HttpAnswer, what = 'a body that is not the documented JSON'): ProviderError {
     // A 2xx we cannot read may still have started something upstream (a job we cannot name).
-    return new ProviderError(failure('PROVIDER_ERROR', true, { providerCode: 'MALFORMED_RESPONSE', detail: `${answer.label} answered ${answer.status} with ${what}`, outcomeUnknown: true }));
+    return new ProviderError(
+      failure('PROVIDER_ERROR', true, { providerCode: 'MALFORMED_RESPONSE', detail: `${answer.label} answered ${answer.status} with ${what}`, outcomeUnknown: true }),
+    );
   }
 
   /** Downloads a result image (see result-download.ts). */

@@ -35,7 +35,11 @@ export async function downloadResult(upstream: Upstream, location: string, optio
     let response: Response;
     let bytes = new Uint8Array();
     try {
-      response = await upstream.options.fetch(url, { headers: { accept: 'image/*', ...(withAuth ? options.authHeaders : {}) }, signal: AbortSignal.any([options.signal, timeout]), redirect: 'manual' });
+      response = await upstream.options.fetch(url, {
+        headers: { accept: 'image/*', ...(withAuth ? options.authHeaders : {}) },
+        signal: AbortSignal.any([options.signal, timeout]),
+        redirect: 'manual',
+      });
       const redirect = response.headers.get('location');
       if (response.status >= 300 && response.status < 400 && redirect) {
         await response.body?.cancel().catch(() => undefined);
@@ -69,12 +73,19 @@ export async function downloadResult(upstream: Upstream, location: string, optio
       }
       // Signed result URLs expire: a 403 or 404 there means the image is gone, not that our credentials are wrong.
       const code = status === 429 ? 'RATE_LIMITED' : 'PROVIDER_ERROR';
-      throw new ProviderError(failure(code, status === 429 || status >= 500 || status === 403 || status === 404, { providerCode: `RESULT_HTTP_${status}`, detail: `${label()} answered ${status}` }));
+      throw new ProviderError(
+        failure(code, status === 429 || status >= 500 || status === 403 || status === 404, { providerCode: `RESULT_HTTP_${status}`, detail: `${label()} answered ${status}` }),
+      );
     }
     if (bytes.byteLength > MAX_RESULT_BYTES) throw tooLarge();
     const contentType = resultContentType(bytes);
     if (!contentType) {
-      throw new ProviderError(failure('PROVIDER_ERROR', true, { providerCode: 'RESULT_NOT_IMAGE', detail: `${label()}: the body (${bytes.byteLength} bytes, ${response.headers.get('content-type') ?? 'no type'}) is not an image` }));
+      throw new ProviderError(
+        failure('PROVIDER_ERROR', true, {
+          providerCode: 'RESULT_NOT_IMAGE',
+          detail: `${label()}: the body (${bytes.byteLength} bytes, ${response.headers.get('content-type') ?? 'no type'}) is not an image`,
+        }),
+      );
     }
     return { bytes, contentType };
   }
@@ -89,7 +100,12 @@ function resultUrl(upstream: Upstream, location: string, label: string): URL {
     throw new ProviderError(failure('PROVIDER_ERROR', true, { providerCode: 'RESULT_URL', detail: `${label}: the result location is not a URL` }));
   }
   if (!upstream.isOwnOrigin(url) && url.protocol !== 'https:') {
-    throw new ProviderError(failure('PROVIDER_ERROR', false, { providerCode: 'RESULT_URL', detail: `${label}: refusing a non-https result URL off the provider's origin (${url.protocol}//${url.host})` }));
+    throw new ProviderError(
+      failure('PROVIDER_ERROR', false, {
+        providerCode: 'RESULT_URL',
+        detail: `${label}: refusing a non-https result URL off the provider's origin (${url.protocol}//${url.host})`,
+      }),
+    );
   }
   return url;
 }

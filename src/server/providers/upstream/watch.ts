@@ -48,7 +48,8 @@ export async function* watchJob<R>(plan: WatchPlan<R>): AsyncGenerator<ProviderU
     last = key;
     return true;
   };
-  const progressOf = (state: { status: 'queued' | 'running'; progress?: number }): ProviderUpdate => (state.progress == null ? { status: state.status } : { status: state.status, progress: state.progress });
+  const progressOf = (state: { status: 'queued' | 'running'; progress?: number }): ProviderUpdate =>
+    state.progress == null ? { status: state.status } : { status: state.status, progress: state.progress };
 
   let terminal: Extract<JobState<R>, { status: 'succeeded' | 'failed' }> | undefined;
   try {
@@ -115,7 +116,10 @@ export async function* watchJob<R>(plan: WatchPlan<R>): AsyncGenerator<ProviderU
   } catch (error) {
     if (signal.aborted) throw signal.reason;
     if (deadline.signal.aborted) {
-      yield { status: 'failed', error: failure('PROVIDER_ERROR', true, { providerCode: 'TIMEOUT', detail: `no terminal status within ${timing.watchTimeoutMs} ms`, outcomeUnknown: true }) };
+      yield {
+        status: 'failed',
+        error: failure('PROVIDER_ERROR', true, { providerCode: 'TIMEOUT', detail: `no terminal status within ${timing.watchTimeoutMs} ms`, outcomeUnknown: true }),
+      };
       return;
     }
     throw error;

@@ -12,8 +12,7 @@
 
   registerBlockType('fitting-room/try-on', {
     edit({ attributes, setAttributes }) {
-      const text = (key, label, help) =>
-        el(TextControl, { label, help, value: attributes[key], onChange: (value) => setAttributes({ [key]: value }) });
+      const text = (key, label, help) => el(TextControl, { label, help, value: attributes[key], onChange: (value) => setAttributes({ [key]: value }) });
       return el(
         Fragment,
         null,
