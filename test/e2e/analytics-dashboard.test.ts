@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo } from '../../demo/server.js';
 import { type AnalyticsEvent, FUNNEL_EVENTS, type FunnelEvent } from '../../src/analytics-contract.js';
 import type { AnalyticsSummary } from '../../src/server/analytics/summary.js';
 import { freePort } from '../server/redis-server.js';
 import { closeServer, listen, startProxy, type TestProxy } from '../server/harness.js';
+import { launchChromium } from './embed/browser.js';
 
 /**
  * The collector and the dashboard as browsers meet them: shoppers in real Chromium on a shop's
@@ -69,10 +70,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   await mkdir(artifacts, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(() => browser?.close());
 

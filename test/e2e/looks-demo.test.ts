@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import type { JobCreated, JobView, ModelGallery, SessionGrant } from '../../src/contract.js';
 import { parseEventStream } from '../../src/client/proxy-client.js';
 import { startDemo } from '../../demo/server.js';
+import { launchChromium } from './embed/browser.js';
 
 /**
  * The demo's look: three products on three pages (tee, chinos, jacket) and the generated
@@ -22,10 +23,7 @@ let browser: Browser;
 beforeAll(async () => {
   await mkdir(artifacts, { recursive: true });
   demo = await startDemo({ port: 0, env: { ...process.env, FITTING_ROOM_SANDBOX_DURATION_MS: '300' } });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

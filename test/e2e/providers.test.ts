@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startDemo, type Demo } from '../../demo/server.js';
 import { EMULATED_PROVIDERS } from '../emulators/harness.js';
+import { launchChromium } from './embed/browser.js';
 
 /**
  * The demo store as `npm run demo -- --provider <name>` runs it: the same browser flow
@@ -12,10 +13,7 @@ const photo = new URL('../../demo/.generated/shopper-1.jpg', import.meta.url).pa
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(() => browser?.close());
 

@@ -15,6 +15,7 @@ import sharp from 'sharp';
 import { createLogger, type Logger } from '../../src/server/log.js';
 import { DOCUMENTED_PROVIDERS, type DocumentedProvider } from '../../src/server/providers/registry.js';
 import { ProviderError, type PreparedImage, type ProviderUpdate } from '../../src/server/providers/types.js';
+import { sleep } from '../../src/shared/sleep.js';
 
 // ---------------------------------------------------------------------------------------
 // Behaviours
@@ -252,7 +253,7 @@ export abstract class EmulatorServer<B extends Behaviour = Behaviour> implements
         sent++;
       } else yield { comment: 'ping' };
       if (phase.phase === 'succeeded' || phase.phase === 'failed') return;
-      await delay(tick, closed);
+      await sleep(tick, closed);
     }
   }
 
@@ -336,7 +337,7 @@ export abstract class EmulatorServer<B extends Behaviour = Behaviour> implements
       if (!route) return this.#write(response, { status: 404, json: this.errorBody(404, 'NOT_FOUND', `No route for ${method} ${url.pathname}`) });
       if (route.api) {
         const b = this.behaviour;
-        if (b.slow) await delay(b.slow, closed.signal).catch(() => undefined);
+        if (b.slow) await sleep(b.slow, closed.signal).catch(() => undefined);
         if (b.rateLimit > 0) {
           b.rateLimit--;
           return this.#write(response, {
@@ -412,21 +413,6 @@ export function ulid(): string {
 
 /** A cuid-looking id, as Miraflow uses. */
 export const cuid = (): string => `cm${randomBytes(12).toString('hex').slice(0, 23)}`;
-
-export function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 const waitFor = (signal: AbortSignal) => new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
 

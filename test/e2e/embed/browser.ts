@@ -2,9 +2,12 @@
  * What the embedding tests measure in the page: the dialog's place (top layer, inside the
  * viewport, on top at its centre), its look, the button's box, and a whole try-on.
  */
-import type { Locator, Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** The system Chromium (`CHROME_PATH`), headless, with the flags this closed network needs. */
+export const launchChromium = (): Promise<Browser> => chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 
 export interface Placement {
   modal: boolean;
