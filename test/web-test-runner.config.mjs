@@ -151,6 +151,10 @@ export default {
               FITTING_ROOM_GARMENT_HOSTS: `localhost:${config.port},127.0.0.1:${config.port}`,
               FITTING_ROOM_SANDBOX_DURATION_MS: '600',
               FITTING_ROOM_DATA_DIR: 'test/.artifacts/wtr-data',
+              // Every element test's try-ons come from one address within minutes: the per-address limits
+              // (tested in test/server) would refuse the last files' jobs.
+              FITTING_ROOM_JOBS_PER_IP: '0',
+              FITTING_ROOM_SESSIONS_PER_IP: '0',
             },
             { dev: true },
           ),
