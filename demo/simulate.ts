@@ -14,6 +14,7 @@
 import { readFile } from 'node:fs/promises';
 import type { AnalyticsEvent, Arm } from '../src/analytics-contract.js';
 import type { AnalyticsAggregates } from '../src/server/analytics/aggregates.js';
+import { seededRandom } from './seeded-random.js';
 
 export interface SimulationOptions {
   /** The shop's origin (the demo's URL): events are sent from it. */
@@ -38,18 +39,6 @@ const HOLDOUT_SHARE = 0.2;
 const PRODUCTS = ['organic-tee-navy', 'organic-tee-terracotta', 'linen-shirt', 'denim-jacket', 'wool-sweater', 'summer-dress'];
 const ERROR_CODES = ['TRYON_FAILED', 'IMAGE_UNREADABLE', 'PROVIDER_UNAVAILABLE'];
 const DAY_MS = 86_400_000;
-
-/** Mulberry32: small, seeded, good enough to draw shoppers. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One shopper's events: what they saw and did, in the contract's terms. */
 export function simulatedShopper(next: () => number): { arm: Arm; events: AnalyticsEvent[]; triedOn: boolean } {
@@ -85,7 +74,7 @@ export function simulatedShopper(next: () => number): { arm: Arm; events: Analyt
 /** Sends today's shoppers through the collector and writes the history; resolves with what it did. */
 export async function simulateShoppers(options: SimulationOptions): Promise<{ today: number; history: number; tryOns: number }> {
   const { origin, proxyUrl, analytics, provider } = options;
-  const next = random(options.seed ?? 13);
+  const next = seededRandom(options.seed ?? 13);
   const historyDays = options.historyDays ?? 13;
   const perDay = options.perDay ?? 450;
   let history = 0;

@@ -21,6 +21,7 @@ import { DOCUMENTED_PROVIDERS } from '../../src/server/providers/registry.js';
 import type { TimingOverrides } from '../../src/server/providers/upstream/timing.js';
 import { type EmulatorServer, startEmulator } from '../emulators/harness.js';
 import { freePort } from '../server/redis-server.js';
+import { seededRandom } from '../../demo/seeded-random.js';
 
 const ORIGIN = 'https://shop.example';
 const PROVIDERS = ['tryonapi', 'studio', 'aurax'] as const;
@@ -71,17 +72,6 @@ export interface FailoverSoakReport {
   seconds: number;
 }
 
-function prng(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const count = (record: Record<string, number>, key: string) => {
   record[key] = (record[key] ?? 0) + 1;
@@ -110,7 +100,7 @@ function injectFault(emulator: EmulatorServer, random: () => number, faults: Rec
 
 export async function runFailoverSoak(options: FailoverSoakOptions): Promise<FailoverSoakReport> {
   const started = Date.now();
-  const random = prng(options.seed);
+  const random = seededRandom(options.seed);
   const emulators = new Map<Name, EmulatorServer>();
   for (const name of PROVIDERS) emulators.set(name, (await startEmulator(name, { jobMs: options.jobMs })).emulator as EmulatorServer);
   const garment = await sharp(

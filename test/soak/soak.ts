@@ -38,6 +38,7 @@ import type { TimingOverrides } from '../../src/server/providers/upstream/timing
 import { EMULATED_PROVIDERS, startEmulator, type EmulatedProvider, type Emulator } from '../emulators/harness.js';
 import { startRedis } from '../server/redis-server.js';
 import { startBalancer, type Routing } from './balancer.js';
+import { seededRandom } from '../../demo/seeded-random.js';
 
 export const SHOP_ORIGIN = 'https://shop.example';
 const SECRET = 'soak-secret-that-is-long-enough-0123456789abcdef';
@@ -189,18 +190,6 @@ export interface SoakReport {
 // ---------------------------------------------------------------------------------------
 // Small tools
 // ---------------------------------------------------------------------------------------
-
-/** Seeded PRNG (mulberry32): the same faults at the same moments for the same seed. */
-function prng(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -507,7 +496,7 @@ function tally(outcomes: ShopperOutcome[]): Tally {
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const { log } = options;
   const started = Date.now();
-  const random = prng(options.seed);
+  const random = seededRandom(options.seed);
   const crashes: string[] = [];
   const onCrash = (error: unknown) => crashes.push(String((error as Error)?.stack ?? error).slice(0, 400));
   process.on('uncaughtException', onCrash);
